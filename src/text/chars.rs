@@ -1,0 +1,414 @@
+//! Character classes behind rules L010 (characters not allowed) and L011 (機種依存文字).
+//!
+//! L011 is about what survives the receiving side's CP932 world. The classification is taken
+//! from `encoding_rs::SHIFT_JIS`, which implements the WHATWG "Shift_JIS" encoding, i.e.
+//! Microsoft's CP932 / windows-31j, including NEC row 13 and both copies of the IBM extensions.
+//!
+//! How that encoder treats characters that have more than one CP932 code decides the result,
+//! so it is spelled out here (all of it is pinned by the tests below):
+//!
+//! - A character that is also in standard JIS X 0208 encodes to its standard code. So the nine
+//!   row-13 mathematical symbols ≒ ≡ ∫ √ ⊥ ∠ ∵ ∩ ∪ come out in row 2 (lead 0x81) and are *not*
+//!   machine-dependent, and neither is ￢ (U+FFE2) from the IBM rows. ∮ ∟ ⊿ exist only in row 13
+//!   (JIS X 0208 lacks them) and are NEC special characters.
+//! - Between NEC row 13 and the IBM rows, NEC wins: Ⅰ–Ⅹ, ㈱, №, ℡ decode from both 0x87xx and
+//!   0xFAxx but encode to 0x87xx, hence `NecSpecial`.
+//! - The encoder never produces the NEC-selected IBM extension rows 89–92 (lead 0xED–0xEE):
+//!   WHATWG excludes those pointers when encoding, and every character there also sits in the
+//!   IBM rows 115–119, so they encode to 0xFA–0xFC. Both ranges still map to `IbmExtension`.
+//!   Small roman numerals ⅰ–ⅹ and ￤ ＇ ＂ exist only in the IBM rows and are `IbmExtension`.
+//! - Code points that JIS-based converters use but Microsoft's table does not are not encodable
+//!   at all: 〜 WAVE DASH U+301C (CP932 0x8160 is ～ U+FF5E), ‖ U+2016, — U+2014, ¢ U+00A2,
+//!   £ U+00A3 and ¬ U+00AC. They are `NotInCp932`; [`cp932_equivalent`] names the CP932 form
+//!   for a helpful message. Conversely the encoder accepts − U+2212 (as 0x817C, the code of
+//!   － U+FF0D), ¥ U+00A5 (0x5C), ‾ U+203E (0x7E) and U+0080 (0x80) although decoding never
+//!   yields them; they are not machine-dependent.
+//! - The user-defined area (lead 0xF0–0xF9) decodes to the Private Use Area, but the encoder
+//!   refuses PUA characters, so 外字 are `NotInCp932`. Nothing outside the BMP is encodable.
+
+use std::sync::OnceLock;
+
+use encoding_rs::{EncoderResult, SHIFT_JIS};
+
+/// Characters that L010 rejects everywhere: U+FF61..=U+FF9F (including ｡｢｣､･).
+pub fn is_halfwidth_katakana(c: char) -> bool {
+    ('\u{FF61}'..='\u{FF9F}').contains(&c)
+}
+
+/// C0 controls other than TAB, LF and CR (which XML text legitimately contains), DEL, and the
+/// C1 controls U+0080..=U+009F.
+pub fn is_forbidden_control(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}')
+}
+
+/// Characters allowed in a `kana` field: full-width katakana (ァ..ヺ, so ヴ ヵ ヶ too),
+/// hiragana (ぁ..ゖ), the iteration marks ゝゞヽヾ, ー, ・ and 全角空白. Half-width katakana are
+/// deliberately excluded; L010 reports them.
+pub fn is_kana_field_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{30A1}'..='\u{30FA}'
+            | '\u{3041}'..='\u{3096}'
+            | '\u{309D}'
+            | '\u{309E}'
+            | '\u{30FD}'
+            | '\u{30FE}'
+            | '\u{30FC}'
+            | '\u{30FB}'
+            | '\u{3000}'
+    )
+}
+
+/// Why a character may not register in a CP932-based system (rule L011).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MachineDependent {
+    /// NEC special characters, CP932 row 13 (0x8740..=0x879C): ① Ⅰ ㈱ ㍻ …
+    NecSpecial,
+    /// NEC-selected IBM extensions (rows 89–92, 0xED/0xEE) or IBM extensions (rows 115–119,
+    /// 0xFA–0xFC): 髙 﨑 …
+    IbmExtension,
+    /// No CP932 code at all: emoji, 𠮷, 〜 U+301C, private-use 外字 …
+    NotInCp932,
+}
+
+const BMP_WORDS: usize = 0x1_0000 / 64;
+
+/// One bit per BMP code point for each property; 8 KiB each, built once.
+struct Tables {
+    encodable: Box<[u64; BMP_WORDS]>,
+    nec: Box<[u64; BMP_WORDS]>,
+    ibm: Box<[u64; BMP_WORDS]>,
+}
+
+fn bit(map: &[u64; BMP_WORDS], u: u32) -> bool {
+    let u = u as usize;
+    map.get(u / 64).is_some_and(|w| w >> (u % 64) & 1 == 1)
+}
+
+fn set_bit(map: &mut [u64; BMP_WORDS], u: u32) {
+    let u = u as usize;
+    if let Some(w) = map.get_mut(u / 64) {
+        *w |= 1 << (u % 64);
+    }
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(build_tables)
+}
+
+/// Asks the encoder once about every BMP scalar value: exhaustive, so the tables cannot drift
+/// from encoding_rs, and cheap (a few milliseconds optimised) because it happens once.
+fn build_tables() -> Tables {
+    let mut t =
+        Tables { encodable: Box::new([0; BMP_WORDS]), nec: Box::new([0; BMP_WORDS]), ibm: Box::new([0; BMP_WORDS]) };
+    for u in 0..=0xFFFF_u32 {
+        let Some(c) = char::from_u32(u) else {
+            continue; // surrogates
+        };
+        let Some((bytes, len)) = encode_cp932(c) else {
+            continue;
+        };
+        set_bit(&mut t.encodable, u);
+        if len == 2 {
+            match bytes[0] {
+                0x87 => set_bit(&mut t.nec, u),
+                0xED | 0xEE | 0xFA..=0xFC => set_bit(&mut t.ibm, u),
+                _ => {}
+            }
+        }
+    }
+    t
+}
+
+/// The CP932 bytes of one character, or `None` if unmappable.
+fn encode_cp932(c: char) -> Option<([u8; 4], usize)> {
+    let mut utf8 = [0u8; 4];
+    let mut out = [0u8; 4];
+    // The Shift_JIS encoder is stateless, so a fresh one per character costs nothing.
+    let mut encoder = SHIFT_JIS.new_encoder();
+    let (result, _read, written) =
+        encoder.encode_from_utf8_without_replacement(c.encode_utf8(&mut utf8), &mut out, true);
+    match result {
+        EncoderResult::InputEmpty if written > 0 => Some((out, written)),
+        _ => None,
+    }
+}
+
+/// The L011 class of `c`, or `None` if it is ordinary CP932 (including half-width katakana and
+/// control characters, which are L010's business).
+pub fn machine_dependent(c: char) -> Option<MachineDependent> {
+    let u = u32::from(c);
+    // Fast paths for what names and addresses are mostly made of; all are standard JIS X 0208
+    // (ゔゕゖ and ヷヸヹヺ are not, so the ranges stop short of them).
+    if c.is_ascii() || ('\u{3041}'..='\u{3093}').contains(&c) || ('\u{30A1}'..='\u{30F6}').contains(&c) {
+        return None;
+    }
+    if u > 0xFFFF {
+        return Some(MachineDependent::NotInCp932);
+    }
+    let t = tables();
+    if !bit(&t.encodable, u) {
+        Some(MachineDependent::NotInCp932)
+    } else if bit(&t.nec, u) {
+        Some(MachineDependent::NecSpecial)
+    } else if bit(&t.ibm, u) {
+        Some(MachineDependent::IbmExtension)
+    } else {
+        None
+    }
+}
+
+/// The first machine-dependent character of `s`, with its class.
+pub fn first_machine_dependent(s: &str) -> Option<(char, MachineDependent)> {
+    s.chars().find_map(|c| machine_dependent(c).map(|class| (c, class)))
+}
+
+/// For a character that JIS-based converters (macOS, Java's "Shift_JIS", EUC-JP tools) produce
+/// but CP932 cannot encode, the CP932 character that stands for the same glyph, so an L011
+/// message can say "〜 (U+301C) → ～ (U+FF5E)". `None` for anything else.
+pub fn cp932_equivalent(c: char) -> Option<char> {
+    match c {
+        '\u{301C}' => Some('\u{FF5E}'), // 〜 WAVE DASH → ～ FULLWIDTH TILDE
+        '\u{2016}' => Some('\u{2225}'), // ‖ DOUBLE VERTICAL LINE → ∥ PARALLEL TO
+        '\u{2014}' => Some('\u{2015}'), // — EM DASH → ― HORIZONTAL BAR
+        '\u{00A2}' => Some('\u{FFE0}'), // ¢ → ￠
+        '\u{00A3}' => Some('\u{FFE1}'), // £ → ￡
+        '\u{00AC}' => Some('\u{FFE2}'), // ¬ → ￢
+        '\u{00A6}' => Some('\u{FFE4}'), // ¦ → ￤ (itself an IBM extension)
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use MachineDependent::*;
+
+    fn decode_pair(lead: u8, trail: u8) -> Option<char> {
+        let bytes = [lead, trail];
+        let (s, had_errors) = SHIFT_JIS.decode_without_bom_handling(&bytes);
+        if had_errors {
+            return None;
+        }
+        let mut it = s.chars();
+        match (it.next(), it.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
+    }
+
+    fn trail_bytes() -> impl Iterator<Item = u8> {
+        (0x40..=0xFC_u8).filter(|&b| b != 0x7F)
+    }
+
+    #[test]
+    fn halfwidth_katakana() {
+        for c in ['｡', '｢', '･', 'ｦ', 'ｱ', 'ﾝ', 'ﾞ', 'ﾟ'] {
+            assert!(is_halfwidth_katakana(c), "{c}");
+        }
+        for c in ['\u{FF60}', '\u{FFA0}', 'ア', 'ー', '・', 'A', '\u{0}', '😀'] {
+            assert!(!is_halfwidth_katakana(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn forbidden_controls() {
+        for u in (0x00..=0x08).chain([0x0B, 0x0C]).chain(0x0E..=0x1F).chain(0x7F..=0x9F) {
+            let c = char::from_u32(u).expect("scalar");
+            assert!(is_forbidden_control(c), "U+{u:04X}");
+        }
+        for c in ['\t', '\n', '\r', ' ', '~', '\u{A0}', '\u{3000}', '\u{200B}', '\u{FEFF}', 'あ'] {
+            assert!(!is_forbidden_control(c), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn kana_field() {
+        let ok = "ヤマダハナコやまだはなこヴヵヶゝゞヽヾー・\u{3000}ァィゥェォッャュョヮヰヱヲンぁゔゕゖヷヺ";
+        for c in ok.chars() {
+            assert!(is_kana_field_char(c), "{c} U+{:04X}", c as u32);
+        }
+        let bad = "ｱｲｳｰ･ 山田AＡ1１-－〜～・゛゜\u{3099}\u{309A}ゟヿ\u{30A0}\u{3040}\u{3097}\t";
+        for c in bad.chars().filter(|&c| c != '・') {
+            assert!(!is_kana_field_char(c), "{c} U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn well_known_machine_dependent() {
+        for c in ['①', '⑳', 'Ⅰ', 'Ⅹ', '㈱', '㈲', '㍻', '㍉', '㌔', '№', '℡', '∮', '∟', '⊿'] {
+            assert_eq!(machine_dependent(c), Some(NecSpecial), "{c}");
+        }
+        for c in ['髙', '﨑', 'ⅰ', 'ⅹ', '￤', '＇', '＂', '纊', '德', '\u{FA10}'] {
+            assert_eq!(machine_dependent(c), Some(IbmExtension), "{c}");
+        }
+        for c in ['😀', '𠮷', '\u{E000}', '\u{F8FF}', '\u{10FFFF}', 'é', '™', '©', '€'] {
+            assert_eq!(machine_dependent(c), Some(NotInCp932), "{c}");
+        }
+    }
+
+    #[test]
+    fn ordinary_characters() {
+        for c in "高崎山あアAaz09 ー・\u{3000}、。「」漢字山田花子京都府ヴヵヶ々〆〇仝ゝゞヽヾ～∥―－".chars()
+        {
+            assert_eq!(machine_dependent(c), None, "{c}");
+        }
+        for u in 0..0x80_u32 {
+            let c = char::from_u32(u).expect("ascii");
+            assert_eq!(machine_dependent(c), None, "U+{u:04X}");
+        }
+        // Half-width katakana are plain CP932; L010 handles them.
+        for c in 'ｦ'..='ﾟ' {
+            assert_eq!(machine_dependent(c), None, "{c}");
+        }
+    }
+
+    #[test]
+    fn row13_duplicates_of_row2_are_standard() {
+        for c in ['≒', '≡', '∫', '√', '⊥', '∠', '∵', '∩', '∪', '￢'] {
+            assert_eq!(machine_dependent(c), None, "{c}");
+        }
+    }
+
+    #[test]
+    fn jis_vs_microsoft_mapping_differences() {
+        // encoding_rs follows Microsoft's table: 0x8160 is ～ (U+FF5E), so the JIS-style
+        // wave dash has no CP932 code and is reported, with ～ as the suggested replacement.
+        assert_eq!(machine_dependent('〜'), Some(NotInCp932));
+        assert_eq!(machine_dependent('～'), None);
+        for c in ['〜', '‖', '—', '¢', '£', '¬', '¦'] {
+            assert_eq!(machine_dependent(c), Some(NotInCp932), "{c}");
+            let eq = cp932_equivalent(c).expect("has an equivalent");
+            assert_ne!(machine_dependent(eq), Some(NotInCp932), "{eq}");
+        }
+        // Encodable though decoding never produces them.
+        for c in ['−', '¥', '‾', '\u{80}'] {
+            assert_eq!(machine_dependent(c), None, "{c}");
+        }
+        assert_eq!(cp932_equivalent('A'), None);
+        assert_eq!(cp932_equivalent('～'), None);
+    }
+
+    #[test]
+    fn kana_fast_path_agrees_with_tables() {
+        for c in ('\u{3041}'..='\u{3093}').chain('\u{30A1}'..='\u{30F6}') {
+            assert!(bit(&tables().encodable, u32::from(c)));
+            assert!(!bit(&tables().nec, u32::from(c)));
+            assert!(!bit(&tables().ibm, u32::from(c)));
+        }
+        for c in ['ゔ', 'ゕ', 'ゖ', 'ヷ', 'ヸ', 'ヹ', 'ヺ'] {
+            assert_eq!(machine_dependent(c), Some(NotInCp932), "{c}");
+        }
+    }
+
+    #[test]
+    fn every_nec_row13_code() {
+        let standard = ['≒', '≡', '∫', '√', '⊥', '∠', '∵', '∩', '∪'];
+        let mut count = 0;
+        for trail in trail_bytes() {
+            let Some(c) = decode_pair(0x87, trail) else {
+                continue;
+            };
+            count += 1;
+            let want = if standard.contains(&c) { None } else { Some(NecSpecial) };
+            assert_eq!(machine_dependent(c), want, "87{trail:02X} {c}");
+        }
+        assert_eq!(count, 83);
+    }
+
+    #[test]
+    fn every_ibm_code() {
+        let mut count = 0;
+        for lead in [0xED, 0xEE, 0xFA, 0xFB, 0xFC] {
+            for trail in trail_bytes() {
+                let Some(c) = decode_pair(lead, trail) else {
+                    continue;
+                };
+                count += 1;
+                let want = match c {
+                    '￢' | '∵' => None,
+                    'Ⅰ'..='Ⅹ' | '㈱' | '№' | '℡' => Some(NecSpecial),
+                    _ => Some(IbmExtension),
+                };
+                assert_eq!(machine_dependent(c), want, "{lead:02X}{trail:02X} {c}");
+            }
+        }
+        // 374 NEC-selected (0xED/0xEE) + 388 IBM (0xFA–0xFC) codes.
+        assert_eq!(count, 374 + 388);
+    }
+
+    #[test]
+    fn standard_rows_are_never_machine_dependent() {
+        let leads = (0x81..=0x84_u8).chain(0x88..=0x9F).chain(0xE0..=0xEA);
+        let mut count = 0;
+        for lead in leads {
+            for trail in trail_bytes() {
+                if let Some(c) = decode_pair(lead, trail) {
+                    count += 1;
+                    assert_eq!(machine_dependent(c), None, "{lead:02X}{trail:02X} {c}");
+                }
+            }
+        }
+        assert_eq!(count, 6879);
+    }
+
+    #[test]
+    fn user_defined_area_is_not_cp932() {
+        for lead in 0xF0..=0xF9_u8 {
+            for trail in [0x40, 0x9E, 0xFC] {
+                let c = decode_pair(lead, trail).expect("user-defined area decodes to PUA");
+                assert!(('\u{E000}'..='\u{F8FF}').contains(&c));
+                assert_eq!(machine_dependent(c), Some(NotInCp932));
+            }
+        }
+    }
+
+    #[test]
+    fn tables_agree_with_encoder_everywhere() {
+        for u in 0..=0xFFFF_u32 {
+            let Some(c) = char::from_u32(u) else {
+                continue;
+            };
+            let want = match encode_cp932(c) {
+                None => Some(NotInCp932),
+                Some((b, 2)) if b[0] == 0x87 => Some(NecSpecial),
+                Some((b, 2)) if matches!(b[0], 0xED | 0xEE | 0xFA..=0xFC) => Some(IbmExtension),
+                Some(_) => None,
+            };
+            assert_eq!(machine_dependent(c), want, "U+{u:04X}");
+        }
+        // Outside the BMP the shortcut must agree with the encoder too (sampled).
+        for u in (0x1_0000..=0x10_FFFF_u32).step_by(97).chain([0x20BB7, 0x1F600]) {
+            let c = char::from_u32(u).expect("scalar");
+            assert_eq!(encode_cp932(c), None, "U+{u:X}");
+            assert_eq!(machine_dependent(c), Some(NotInCp932));
+        }
+    }
+
+    #[test]
+    fn encodable_count_is_stable() {
+        let n: u32 = tables().encodable.iter().map(|w| w.count_ones()).sum();
+        let nec: u32 = tables().nec.iter().map(|w| w.count_ones()).sum();
+        let ibm: u32 = tables().ibm.iter().map(|w| w.count_ones()).sum();
+        // 128 ASCII + U+0080 + ¥ + ‾ + 63 half-width + 7,326 distinct characters decoded from
+        // the 7,724 double-byte codes outside the user-defined area + − U+2212.
+        assert_eq!(n, 7521);
+        assert_eq!(nec, 83 - 9);
+        assert_eq!(ibm, 388 - 10 - 3 - 2);
+    }
+
+    #[test]
+    fn first_machine_dependent_scans_in_order() {
+        assert_eq!(first_machine_dependent(""), None);
+        assert_eq!(first_machine_dependent("山田花子"), None);
+        assert_eq!(first_machine_dependent("髙橋①"), Some(('髙', IbmExtension)));
+        assert_eq!(first_machine_dependent("高橋①😀"), Some(('①', NecSpecial)));
+        assert_eq!(first_machine_dependent("abc😀"), Some(('😀', NotInCp932)));
+        assert_eq!(first_machine_dependent("㈱京都"), Some(('㈱', NecSpecial)));
+        assert_eq!(first_machine_dependent("\u{0}\u{1}\t\u{7F}ｱ"), None, "controls and half-width kana belong to L010");
+        let long = "あ".repeat(200_000) + "𠮷";
+        assert_eq!(first_machine_dependent(&long), Some(('𠮷', NotInCp932)));
+        assert_eq!(first_machine_dependent(&"A".repeat(1_000_000)), None);
+    }
+}
