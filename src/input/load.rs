@@ -1,0 +1,79 @@
+//! Reading one input file, once.
+//!
+//! Files are read whole into memory with one `read` per file: the forms are a few KB, and for
+//! them a plain read beats a memory map (see docs/performance.md for the measurement). Opening
+//! is guarded so that nothing an attacker can name blocks or crashes the run: a named pipe is
+//! opened non-blocking and refused after `fstat`, and nothing is mapped, so a file truncated
+//! while it is read cannot raise SIGBUS.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Why a file could not be read (F001).
+#[derive(Debug)]
+pub enum LoadError {
+    Io(io::Error),
+    NotRegular,
+    /// Larger than the limit this run accepts.
+    TooLarge(u64),
+}
+
+impl LoadError {
+    pub fn describe(&self, lang: crate::lang::Lang) -> String {
+        use crate::tr;
+        match self {
+            LoadError::Io(e) => {
+                let kind = match e.kind() {
+                    io::ErrorKind::NotFound => lang.pick(
+                        "ファイルがありません (削除されたか、リンク先がありません)",
+                        "no such file (deleted, or a dangling link)",
+                    ),
+                    io::ErrorKind::PermissionDenied => lang.pick("読み取り権限がありません", "permission denied"),
+                    _ => lang.pick("読み取りエラー", "read error"),
+                };
+                tr!(lang, "{kind}: {e}", "{kind}: {e}")
+            }
+            LoadError::NotRegular => lang
+                .pick(
+                    "通常のファイルではありません (名前付きパイプ、デバイスなど)",
+                    "not a regular file (a named pipe, a device, …)",
+                )
+                .to_owned(),
+            LoadError::TooLarge(n) => tr!(lang, "ファイルが大きすぎます ({n} バイト)", "file too large ({n} bytes)"),
+        }
+    }
+}
+
+/// The largest file read whole. Bigger files are refused with F001 rather than exhausting
+/// memory; the format's forms are a few KB and batches a few hundred MB at most.
+pub const MAX_FILE_BYTES: u64 = 2 << 30;
+
+fn open(path: &Path) -> io::Result<File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A FIFO opened for reading blocks until a writer appears; non-blocking open returns
+        // at once and the fstat below refuses it.
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    opts.open(path)
+}
+
+/// Reads the whole file.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let mut file = open(path).map_err(LoadError::Io)?;
+    let meta = file.metadata().map_err(LoadError::Io)?;
+    if !meta.is_file() {
+        return Err(LoadError::NotRegular);
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge(meta.len()));
+    }
+    let mut buf = Vec::with_capacity(meta.len() as usize + 1);
+    // read_to_end stops at the real end even when the file shrank or grew since fstat.
+    file.read_to_end(&mut buf).map_err(LoadError::Io)?;
+    Ok(buf)
+}

@@ -1,0 +1,185 @@
+//! Finding the input files: every `*.xml` (any case) under the PATH arguments, in path order.
+
+use std::collections::HashSet;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+/// One input file.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// What to open.
+    pub path: PathBuf,
+    /// The `file` column: the PATH as given plus the part below it.
+    pub display: String,
+    /// Where its report goes under `files/` (without the `.csv`): the part below the PATH
+    /// argument, or the file name for a file given directly.
+    pub report_name: String,
+}
+
+/// Something under a PATH that is not an input, with the reason (listed in the run summary).
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: SkipReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A named pipe, socket or device called `*.xml`.
+    NotRegular,
+    /// A symbolic link that leads back to one of its own parent directories.
+    LinkLoop,
+    /// A directory that could not be listed.
+    Unlistable,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub inputs: Vec<Input>,
+    pub skipped: Vec<Skipped>,
+}
+
+pub fn is_xml_name(name: &OsStr) -> bool {
+    Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+}
+
+fn join_display(arg: &str, rel: &str) -> String {
+    if rel.is_empty() {
+        arg.to_owned()
+    } else if arg.ends_with('/') || arg.ends_with(std::path::MAIN_SEPARATOR) {
+        format!("{arg}{rel}")
+    } else {
+        format!("{arg}/{rel}")
+    }
+}
+
+fn rel_string(p: &Path) -> String {
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Walks `args` in the order given. A PATH that is a file is an input whatever its name (and
+/// one that cannot be read becomes a finding, not a lost file); under a directory, every file
+/// named `*.xml` is. Symbolic links are followed. The same file reached twice is kept once.
+pub fn discover(args: &[PathBuf]) -> Discovery {
+    let mut d = Discovery::default();
+    let mut seen = HashSet::new();
+    for arg in args {
+        let arg_text = arg.to_string_lossy().into_owned();
+        let meta = std::fs::metadata(arg);
+        if !meta.as_ref().is_ok_and(|m| m.is_dir()) {
+            if meta.as_ref().is_ok_and(|m| !m.is_file()) {
+                d.skipped.push(Skipped { path: arg_text, reason: SkipReason::NotRegular });
+                continue;
+            }
+            let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into_owned());
+            push(&mut d, &mut seen, arg.clone(), arg_text, name);
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(arg).follow_links(true).sort_by(|a, b| a.file_name().cmp(b.file_name()));
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    if e.file_type().is_dir() || !is_xml_name(e.file_name()) {
+                        continue;
+                    }
+                    let rel = rel_string(e.path().strip_prefix(arg).unwrap_or(e.path()));
+                    if !e.file_type().is_file() {
+                        d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::NotRegular });
+                        continue;
+                    }
+                    push(&mut d, &mut seen, e.path().to_path_buf(), join_display(&arg_text, &rel), rel);
+                }
+                Err(err) => {
+                    let Some(path) = err.path().map(Path::to_path_buf) else { continue };
+                    let rel = rel_string(path.strip_prefix(arg).unwrap_or(&path));
+                    let shown = join_display(&arg_text, &rel);
+                    if err.loop_ancestor().is_some() {
+                        d.skipped.push(Skipped { path: shown, reason: SkipReason::LinkLoop });
+                    } else if path.file_name().is_some_and(is_xml_name) {
+                        // A dangling link or an unreadable entry named *.xml: it is an input
+                        // the user expects checked, so it gets its row (and an F001).
+                        push(&mut d, &mut seen, path, shown, rel);
+                    } else {
+                        d.skipped.push(Skipped { path: shown, reason: SkipReason::Unlistable });
+                    }
+                }
+            }
+        }
+    }
+    disambiguate_report_names(&mut d.inputs);
+    d
+}
+
+fn push(d: &mut Discovery, seen: &mut HashSet<PathBuf>, path: PathBuf, display: String, report_name: String) {
+    let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    if seen.insert(key) {
+        d.inputs.push(Input { path, display, report_name });
+    }
+}
+
+/// Two inputs may map to the same report name (`a/x.xml` and `b/x.xml` given directly, or
+/// two directories with the same layout). Later ones get `~2`, `~3`, … after the name,
+/// compared without case so that reports survive case-insensitive file systems.
+fn disambiguate_report_names(inputs: &mut [Input]) {
+    let mut used: HashSet<String> = HashSet::new();
+    for input in inputs {
+        let mut name = input.report_name.clone();
+        let mut n = 1;
+        while !used.insert(name.to_lowercase()) {
+            n += 1;
+            name = format!("{}~{n}", input.report_name);
+        }
+        input.report_name = name;
+    }
+}
+
+/// Reads newline-separated paths (for `-`). Blank lines are ignored; CR is trimmed.
+pub fn paths_from_lines(text: &str) -> Vec<PathBuf> {
+    text.lines().map(|l| l.trim_end_matches('\r')).filter(|l| !l.trim().is_empty()).map(PathBuf::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_in_path_order_and_matches_xml_in_any_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("b/sub")).unwrap();
+        for f in ["b/sub/z.XML", "b/a.xml", "a.Xml", "notes.txt", "c.xml"] {
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        std::fs::create_dir(root.join("d.xml")).unwrap();
+        let d = discover(&[root.to_path_buf()]);
+        let rel: Vec<_> = d.inputs.iter().map(|i| i.report_name.as_str()).collect();
+        assert_eq!(rel, ["a.Xml", "b/a.xml", "b/sub/z.XML", "c.xml"]);
+        assert!(d.inputs[1].display.ends_with("/b/a.xml"));
+        assert!(d.skipped.is_empty());
+    }
+
+    #[test]
+    fn same_names_from_different_arguments_get_distinct_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("x.xml"), "1").unwrap();
+        std::fs::write(b.join("X.xml"), "2").unwrap();
+        let d = discover(&[a.join("x.xml"), b.join("X.xml"), a.join("x.xml")]);
+        let names: Vec<_> = d.inputs.iter().map(|i| i.report_name.as_str()).collect();
+        assert_eq!(names, ["x.xml", "X.xml~2"]);
+    }
+
+    #[test]
+    fn a_missing_file_argument_is_still_an_input() {
+        let d = discover(&[PathBuf::from("/nonexistent/q.xml")]);
+        assert_eq!(d.inputs.len(), 1);
+        assert_eq!(d.inputs[0].display, "/nonexistent/q.xml");
+    }
+
+    #[test]
+    fn reads_path_lists() {
+        assert_eq!(paths_from_lines("a.xml\r\n\n b.xml\n"), [PathBuf::from("a.xml"), PathBuf::from(" b.xml")]);
+    }
+}

@@ -1,0 +1,96 @@
+use super::*;
+use crate::tables::Tables;
+
+fn tables() -> Tables {
+    Tables::embedded().expect("embedded tables load")
+}
+
+const NS: &str = "urn:rinken:nanbyo-shoman:1";
+
+#[test]
+fn reads_one_form_with_values_and_unknowns() {
+    let t = tables();
+    let mut p = Parser::new(&t);
+    let xml = format!(
+        "<?xml version=\"1.0\"?>\n<Ikensho xmlns=\"{NS}\" formVersion=\"2310\">\n <Header><WrittenDate> 2025-06-10 </WrittenDate><Foo><Bar/></Foo></Header>\n <Patient><FamilyName>山&amp;田&#x41;</FamilyName></Patient>\n</Ikensho>"
+    );
+    let mut seen = Vec::new();
+    let info = p.parse(&xml, |r| {
+        let values: Vec<(String, String)> = r
+            .elems
+            .iter()
+            .map(|e| (t.kind(r.kind).layout.node(e.node).path.to_string(), r.value(e).to_owned()))
+            .collect();
+        let unknown: Vec<String> = r.unknown.iter().map(|u| r.str(u.name).to_owned()).collect();
+        seen.push((r.number, r.version_str().map(str::to_owned), values, unknown));
+    });
+    assert_eq!(info.error, None);
+    assert_eq!(info.forms, 1);
+    let (n, v, values, unknown) = &seen[0];
+    assert_eq!((*n, v.as_deref()), (1, Some("2310")));
+    assert!(values.contains(&("Header/WrittenDate".into(), "2025-06-10".into())));
+    assert!(values.contains(&("Patient/FamilyName".into(), "山&田A".into())));
+    assert_eq!(unknown, &["Foo"], "the unknown element's children are not reported");
+}
+
+#[test]
+fn batches_yield_one_record_per_form() {
+    let t = tables();
+    let mut p = Parser::new(&t);
+    let xml = format!("<FormBatch xmlns=\"{NS}\" count=\"2\"><Rinkohyo formVersion=\"2403\"/><Other/><Ikensho formVersion=\"2310\"><Header/></Ikensho></FormBatch>");
+    let mut kinds = Vec::new();
+    let info = p.parse(&xml, |r| kinds.push((r.number, t.kind(r.kind).id.clone())));
+    assert_eq!(info.root, Root::Batch);
+    assert_eq!(info.batch_count.as_deref(), Some("2"));
+    assert_eq!(kinds, [(1, "rinkohyo".to_owned()), (2, "ikensho".to_owned())]);
+    assert_eq!(info.stray.len(), 1);
+}
+
+#[test]
+fn reports_well_formedness_errors() {
+    let t = tables();
+    let mut p = Parser::new(&t);
+    let cases = [
+        (format!("<Rinkohyo xmlns=\"{NS}\"><Header></Rinkohyo>"), "syntax"),
+        (format!("<Rinkohyo xmlns=\"{NS}\"><Header>"), "unclosed"),
+        (format!("<Rinkohyo xmlns=\"{NS}\">&foo;</Rinkohyo>"), "entity"),
+        (format!("<Rinkohyo xmlns=\"{NS}\"/><Rinkohyo xmlns=\"{NS}\"/>"), "roots"),
+        (format!("<Rinkohyo xmlns=\"{NS}\"/>text"), "text"),
+        ("<!-- only a comment -->".to_owned(), "noroot"),
+    ];
+    for (xml, what) in cases {
+        let info = p.parse(&xml, |_| {});
+        let err = info.error.unwrap_or_else(|| panic!("{what}: no error"));
+        let ok = match what {
+            "syntax" => err.problem == XmlProblem::Mismatched { expected: "Header".into(), found: "Rinkohyo".into() },
+            "unclosed" => err.problem == XmlProblem::Unclosed("Header".into()),
+            "entity" => err.problem == XmlProblem::UndefinedEntity("foo".into()),
+            "roots" => err.problem == XmlProblem::MultipleRoots,
+            "text" => err.problem == XmlProblem::TextOutsideRoot,
+            _ => err.problem == XmlProblem::NoRoot,
+        };
+        assert!(ok, "{what}: {err:?}");
+    }
+}
+
+#[test]
+fn stops_at_a_doctype_without_expanding() {
+    let t = tables();
+    let mut p = Parser::new(&t);
+    let xml =
+        format!("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaa\">]><Rinkohyo xmlns=\"{NS}\">&a;</Rinkohyo>");
+    let mut records = 0;
+    let info = p.parse(&xml, |_| records += 1);
+    assert_eq!(info.doctype, Some(21));
+    assert_eq!(records, 0);
+}
+
+#[test]
+fn wrong_namespace_or_root_is_reported_as_other() {
+    let t = tables();
+    let mut p = Parser::new(&t);
+    let info = p.parse("<Rinkohyo formVersion=\"2403\"/>", |_| {});
+    assert_eq!(info.root, Root::Other { name: "Rinkohyo".into(), namespace: None });
+    let info = p.parse(&format!("<x:Rinkohyo xmlns:x=\"{NS}\"><x:Header/></x:Rinkohyo>"), |_| {});
+    assert!(matches!(info.root, Root::Form(_)), "prefixed names resolve: {:?}", info.root);
+}
