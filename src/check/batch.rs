@@ -1,0 +1,137 @@
+//! B — batch rules across all files of one run: the same form twice (B001), the same file
+//! twice (B002).
+//!
+//! Workers hash what identifies a form into 16 bytes; the report stage, which sees files in
+//! path order, keeps one hash-map entry per distinct form and per distinct file. So "first"
+//! means first in path order whatever the thread count, and the run-wide state stays a few
+//! dozen bytes per record.
+
+use super::view::View;
+use super::FileResult;
+use crate::finding::{Finding, Rule, Severity::*};
+use crate::lang::{Lang, Text};
+use crate::rules::RuleConfig;
+use crate::tables::Field;
+use crate::text::normalize::normalize_name;
+use crate::tr;
+use std::collections::HashMap;
+
+pub static B001: Rule = Rule {
+    id: "B001",
+    severity: W,
+    summary: Text {
+        ja: "同じ様式が 2 回ある (種別、患者 (氏名かな・生年月日・性別)、疾病、記載年月日が同じ)。2 回目以降 (パス順) に、最初のものを示して報告",
+        en: "the same form twice: same kind, patient (kana names, BirthDate, Sex), disease and WrittenDate; reported on every occurrence after the first (in path order), naming the first",
+    },
+    why: Text {
+        ja: "二重提出は二重登録や取り違えの元です。再送なら古い方を外してください。",
+        en: "A form submitted twice leads to double registration or confusion; if it is a resend, drop the older one.",
+    },
+    bad: "the same patient's 意見書 for 7-1 written 2025-06-30 in two files",
+    good: "one file per form",
+};
+
+pub static B002: Rule = Rule {
+    id: "B002",
+    severity: W,
+    summary: Text {
+        ja: "バイト単位で同じ内容のファイルが 2 つある (後の方に報告)",
+        en: "two files with byte-identical content; reported on the later one",
+    },
+    why: Text {
+        ja: "同じファイルのコピーです。一方を外してください。",
+        en: "One file is a copy of the other; remove one.",
+    },
+    bad: "R…000001.xml and R…000002.xml with the same bytes",
+    good: "one of them",
+};
+
+/// The B001 identity of a record, hashed; `None` when any part is missing or invalid.
+pub fn record_key(view: &View<'_>) -> Option<u128> {
+    use Field::*;
+    let mut buf = String::with_capacity(96);
+    buf.push_str(&view.kind.id);
+    for f in [FamilyKana, GivenKana, BirthDate, Sex, DiseaseNo, WrittenDate] {
+        buf.push('\u{1f}');
+        buf.push_str(&normalize_name(view.get(f)?));
+    }
+    if view.node_of(DiseaseGroup).is_some() {
+        buf.push('\u{1f}');
+        buf.push_str(view.get(DiseaseGroup)?);
+    }
+    Some(xxhash_rust::xxh3::xxh3_128(buf.as_bytes()))
+}
+
+/// Run-wide memory of what was seen, fed in path order.
+#[derive(Default)]
+pub struct BatchState {
+    /// Form identity → (file index, record number) of its first occurrence.
+    forms: HashMap<u128, (u32, u32)>,
+    /// File content hash → index of the first file with those bytes.
+    files: HashMap<u128, u32>,
+}
+
+impl BatchState {
+    /// Adds B findings to the file at `index` (in path order); `name_of` gives a file's
+    /// display name for the messages.
+    pub fn observe(
+        &mut self,
+        index: u32,
+        result: &mut FileResult,
+        rules: &RuleConfig,
+        lang: Lang,
+        name_of: &dyn Fn(u32) -> String,
+    ) {
+        if let Some(hash) = result.content_hash {
+            if let Some(&first) = self.files.get(&hash) {
+                let first_name = name_of(first);
+                if let Some(severity) = rules.severity(&B002) {
+                    let message = tr!(
+                        lang,
+                        "{first_name} とバイト単位で同じ内容です。同じファイルのコピーなので、一方を外してください",
+                        "byte-identical to {first_name}; it is a copy, remove one of them"
+                    );
+                    result.findings.push(Finding {
+                        record: 0,
+                        rule: &B002,
+                        severity,
+                        path: String::new(),
+                        line: 0,
+                        column: 0,
+                        value: String::new(),
+                        message,
+                    });
+                }
+                // Its forms are the first file's forms again: B002 says it all.
+                return;
+            }
+            self.files.insert(hash, index);
+        }
+        for key in &result.batch_keys {
+            match self.forms.get(&key.hash) {
+                Some(&(file, record)) => {
+                    let Some(severity) = rules.severity(&B001) else { continue };
+                    let first_name = name_of(file);
+                    let message = if file == index {
+                        tr!(lang, "同じ様式 (患者・疾病・記載年月日が同じ) がこのファイルの {record} 件目にもあります。重複を外してください", "the same form (same patient, disease and WrittenDate) is also form {record} of this file; remove the duplicate")
+                    } else {
+                        tr!(lang, "同じ様式 (患者・疾病・記載年月日が同じ) が {first_name} の {record} 件目にもあります。再送なら古い方を外してください", "the same form (same patient, disease and WrittenDate) is also form {record} of {first_name}; if this is a resend, remove the older one")
+                    };
+                    result.findings.push(Finding {
+                        record: key.record,
+                        rule: &B001,
+                        severity,
+                        path: String::new(),
+                        line: key.line,
+                        column: key.column,
+                        value: String::new(),
+                        message,
+                    });
+                }
+                None => {
+                    self.forms.insert(key.hash, (index, key.record));
+                }
+            }
+        }
+    }
+}

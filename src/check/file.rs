@@ -1,0 +1,437 @@
+//! F — file rules: can the file be read, decoded and parsed, and does it say what it is.
+
+use super::{FileKind, Sink};
+use crate::finding::{Rule, Severity::*};
+use crate::input::decode::{self, Decoded, Detected, Refusal};
+use crate::input::load::LoadError;
+use crate::lang::Text;
+use crate::parse::{DocInfo, Root, BATCH_ROOT, NAMESPACE};
+use crate::tables::Tables;
+use crate::text::date::Date;
+use crate::tr;
+
+pub static F001: Rule = Rule {
+    id: "F001",
+    severity: E,
+    summary: Text {
+        ja: "ファイルを読み取れない (権限、I/O エラー、消えたファイル)",
+        en: "the file cannot be read (permission, I/O error, vanished)",
+    },
+    why: Text {
+        ja: "読めないファイルは検査も登録もできません。ファイルが存在し、読み取り権限があることを確認してください。",
+        en: "A file that cannot be read can be neither checked nor registered. Check that it exists and is readable.",
+    },
+    bad: "chmod 000 R131331572820250612000001.xml",
+    good: "chmod 644 R131331572820250612000001.xml",
+};
+
+pub static F002: Rule = Rule {
+    id: "F002",
+    severity: E,
+    summary: Text { ja: "ファイルが空、または空白だけ", en: "the file is empty or only whitespace" },
+    why: Text {
+        ja: "出力の途中で止まったか、書き込みに失敗したファイルです。出力し直してください。",
+        en: "The export stopped or failed to write. Export the file again.",
+    },
+    bad: "(0 bytes)",
+    good: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Rinkohyo …>…</Rinkohyo>",
+};
+
+pub static F003: Rule = Rule {
+    id: "F003",
+    severity: E,
+    summary: Text {
+        ja: "Shift_JIS/CP932 のファイル (宣言または内容から判定)。復号した内容も検査する",
+        en: "the file is Shift_JIS/CP932 (declared, or not UTF-8 but CP932); the decoded text is still checked",
+    },
+    why: Text {
+        ja: "提出ファイルは UTF-8 と定められています。Shift_JIS は最も多い出力設定の誤りです。UTF-8 で出力し、XML 宣言を encoding=\"UTF-8\" にしてください。",
+        en: "Submissions must be UTF-8; Shift_JIS is the most common export setting mistake. Export as UTF-8 with encoding=\"UTF-8\" in the declaration.",
+    },
+    bad: "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>",
+    good: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+};
+
+pub static F004: Rule = Rule {
+    id: "F004",
+    severity: E,
+    summary: Text {
+        ja: "UTF-8 でも CP932 でもないバイト列、または UTF-8/Shift_JIS 以外の encoding 宣言",
+        en: "bytes that are neither UTF-8 nor CP932, or a declared encoding other than UTF-8/Shift_JIS",
+    },
+    why: Text {
+        ja: "文字コードが読み取れないと内容を検査できません。UTF-8 (BOM なし) で出力してください。",
+        en: "Text in an unreadable encoding cannot be checked. Export as UTF-8 without a BOM.",
+    },
+    bad: "<?xml version=\"1.0\" encoding=\"EUC-JP\"?>",
+    good: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+};
+
+pub static F005: Rule = Rule {
+    id: "F005",
+    severity: W,
+    summary: Text { ja: "UTF-8 の BOM がある", en: "UTF-8 byte-order mark" },
+    why: Text {
+        ja: "BOM 付きのファイルを受け付けない取込処理があります。BOM なしの UTF-8 で出力してください。",
+        en: "Some import pipelines reject a BOM. Export UTF-8 without a BOM.",
+    },
+    bad: "EF BB BF 3C 3F 78 6D 6C …",
+    good: "3C 3F 78 6D 6C …",
+};
+
+pub static F006: Rule = Rule {
+    id: "F006",
+    severity: E,
+    summary: Text { ja: "整形式の XML ではない (最初の誤りの位置)", en: "not well-formed XML (position of the first error)" },
+    why: Text {
+        ja: "XML として読めないファイルは、その先を検査できません。示した位置のタグの閉じ忘れや & のエスケープ漏れを直してください。",
+        en: "Past the first well-formedness error nothing can be read. Fix the unclosed tag or unescaped & at the position given.",
+    },
+    bad: "<Address>京都市</Adress>",
+    good: "<Address>京都市</Address>",
+};
+
+pub static F007: Rule = Rule {
+    id: "F007",
+    severity: E,
+    summary: Text {
+        ja: "DOCTYPE、DTD または実体宣言がある (展開せず拒否)",
+        en: "DOCTYPE, DTD or entity declaration present (refused, never expanded)",
+    },
+    why: Text {
+        ja: "実体宣言は billion laughs や外部実体 (XXE) 攻撃に使われるため、提出形式では禁止です。DOCTYPE を出力しないでください。",
+        en: "Entity declarations enable billion-laughs and external-entity (XXE) attacks, so the format forbids them. Do not emit a DOCTYPE.",
+    },
+    bad: "<!DOCTYPE Rinkohyo [<!ENTITY a \"…\">]>",
+    good: "(no DOCTYPE)",
+};
+
+pub static F008: Rule = Rule {
+    id: "F008",
+    severity: E,
+    summary: Text {
+        ja: "ルート要素が名前空間 urn:rinken:nanbyo-shoman:1 の Rinkohyo、Ikensho、FormBatch のいずれでもない",
+        en: "root element is not Rinkohyo, Ikensho or FormBatch in the namespace urn:rinken:nanbyo-shoman:1",
+    },
+    why: Text {
+        ja: "何の様式か分からないファイルは検査できません。ルート要素名と xmlns 属性を確認してください。",
+        en:
+            "A file that does not say which form it holds cannot be checked. Check the root element name and its xmlns.",
+    },
+    bad: "<Rinkohyo formVersion=\"2403\">",
+    good: "<Rinkohyo xmlns=\"urn:rinken:nanbyo-shoman:1\" formVersion=\"2403\">",
+};
+
+pub static F009: Rule = Rule {
+    id: "F009",
+    severity: W,
+    summary: Text {
+        ja: "ファイル名が {R,S,B}{医療機関コード10桁}{作成日YYYYMMDD}{連番6桁}.xml の形でない",
+        en: "file name does not follow {R,S,B}{10 digits}{YYYYMMDD}{6 digits}.xml",
+    },
+    why: Text {
+        ja: "ファイル名は種別・医療機関・作成日で提出物を識別するために使われます。",
+        en: "The file name identifies the kind, the institution and the date of a submission.",
+    },
+    bad: "rinkohyo_yamada.xml",
+    good: "R111010273120250510000001.xml",
+};
+
+pub static F010: Rule = Rule {
+    id: "F010",
+    severity: E,
+    summary: Text {
+        ja: "ファイル名と内容が食い違う (種別の文字とルート要素、またはファイル名の医療機関コードと Author/InstitutionCode)",
+        en: "file name disagrees with content: kind letter vs root, or its 医療機関コード vs Author/InstitutionCode",
+    },
+    why: Text {
+        ja: "ファイル名で振り分ける処理が、内容と違う扱いをしてしまいます。ファイル名を内容に合わせてください。",
+        en: "Processing that routes by file name would treat the content wrongly. Make the name match the content.",
+    },
+    bad: "S2610102093… containing <Rinkohyo>",
+    good: "R2610102093… containing <Rinkohyo>",
+};
+
+pub static F011: Rule = Rule {
+    id: "F011",
+    severity: E,
+    summary: Text {
+        ja: "FormBatch の count が様式の数と違う", en: "FormBatch count differs from the number of forms"
+    },
+    why: Text {
+        ja: "件数の食い違いは、出力の途中で様式が欠けたか重複した印です。",
+        en: "A mismatch means forms were lost or repeated during export.",
+    },
+    bad: "<FormBatch count=\"3\"> with 2 forms",
+    good: "<FormBatch count=\"2\"> with 2 forms",
+};
+
+pub static F012: Rule = Rule {
+    id: "F012",
+    severity: E,
+    summary: Text {
+        ja: "様式の formVersion がない、または未知の版 (その様式はそれ以上検査しない)",
+        en: "a form's formVersion is missing or not a known version (its record is not checked further)",
+    },
+    why: Text {
+        ja: "版によって項目が違うため、版が分からない様式は検査できません。",
+        en: "Elements differ between versions, so a form of unknown version cannot be checked.",
+    },
+    bad: "<Rinkohyo … formVersion=\"2404\">",
+    good: "<Rinkohyo … formVersion=\"2403\">",
+};
+
+pub fn unreadable(sink: &mut Sink<'_, '_>, e: &LoadError) {
+    let lang = sink.lang();
+    let reason = e.describe(lang);
+    let msg = tr!(lang, "ファイルを読み取れません: {reason}", "the file cannot be read: {reason}");
+    sink.emit(&F001, 0, "", None, "", msg);
+}
+
+pub fn empty(sink: &mut Sink<'_, '_>, len: usize) {
+    let lang = sink.lang();
+    let msg = if len == 0 {
+        tr!(lang, "ファイルが空です (0 バイト)。出力し直してください", "the file is empty (0 bytes); export it again")
+    } else {
+        tr!(
+            lang,
+            "ファイルが空白だけです ({len} バイト)。出力し直してください",
+            "the file holds only whitespace ({len} bytes); export it again"
+        )
+    };
+    sink.emit(&F002, 0, "", None, "", msg);
+}
+
+/// Detects the encoding; `None` when the content cannot be read at all (F004).
+pub fn decode<'b>(sink: &mut Sink<'_, '_>, bytes: &'b [u8]) -> Option<Decoded<'b>> {
+    let lang = sink.lang();
+    let raw_pos = |offset: usize| -> (u32, u32) {
+        let before = &bytes[..offset.min(bytes.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+        (line as u32, col as u32)
+    };
+    match decode::decode(bytes) {
+        Err(refusal) => {
+            let (pos, msg) = match refusal {
+                Refusal::Utf16 => ((1, 1), tr!(lang, "UTF-16 のファイルです。UTF-8 で出力してください", "the file is UTF-16; export it as UTF-8")),
+                Refusal::Declared(name) => ((1, 1), tr!(
+                    lang,
+                    "encoding=\"{name}\" と宣言され、UTF-8 としても読めません。UTF-8 で出力し encoding=\"UTF-8\" としてください",
+                    "declared encoding=\"{name}\" and not UTF-8 either; export as UTF-8 with encoding=\"UTF-8\""
+                )),
+                Refusal::Undecodable { offset } => (raw_pos(offset), tr!(
+                    lang,
+                    "UTF-8 としても CP932 (Shift_JIS) としても読めないバイトがあります (先頭から {offset} バイト目)。UTF-8 で出力してください",
+                    "bytes that are neither UTF-8 nor CP932 (Shift_JIS) at byte {offset}; export as UTF-8"
+                )),
+                Refusal::BadCp932 { offset } => (raw_pos(offset), tr!(
+                    lang,
+                    "Shift_JIS と宣言されていますが、CP932 として読めないバイトがあります (先頭から {offset} バイト目)。UTF-8 で出力してください",
+                    "declared Shift_JIS but not valid CP932 at byte {offset}; export as UTF-8"
+                )),
+            };
+            sink.emit_at(&F004, 0, "", pos, "", msg);
+            None
+        }
+        Ok(d) => {
+            if d.bom {
+                let msg = tr!(
+                    lang,
+                    "UTF-8 の BOM があります。BOM なしで出力してください",
+                    "UTF-8 byte-order mark; export without a BOM"
+                );
+                sink.emit_at(&F005, 0, "", (1, 1), "", msg);
+            }
+            if let Detected::Cp932 { declared } = d.encoding {
+                let msg = if declared {
+                    tr!(lang, "Shift_JIS (CP932) で出力されています。UTF-8 で出力し encoding=\"UTF-8\" としてください (内容は復号して検査しました)", "the file is Shift_JIS (CP932); export as UTF-8 with encoding=\"UTF-8\" (the content was decoded and checked)")
+                } else {
+                    tr!(lang, "UTF-8 ではなく CP932 (Shift_JIS) のバイト列です。UTF-8 で出力してください (内容は復号して検査しました)", "the bytes are CP932 (Shift_JIS), not UTF-8; export as UTF-8 (the content was decoded and checked)")
+                };
+                sink.emit_at(&F003, 0, "", (1, 1), "", msg);
+            }
+            if let Some(name) = &d.declared_other {
+                let msg = tr!(
+                    lang,
+                    "encoding=\"{name}\" と宣言されていますが、提出ファイルは UTF-8 です。宣言を encoding=\"UTF-8\" にしてください (内容は UTF-8 として検査しました)",
+                    "declared encoding=\"{name}\", but submissions are UTF-8; declare encoding=\"UTF-8\" (the content was checked as UTF-8)"
+                );
+                sink.emit_at(&F004, 0, "", (1, 1), name, msg);
+            }
+            Some(d)
+        }
+    }
+}
+
+/// The parts of a well-formed file name.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FileName<'a> {
+    pub letter: char,
+    pub institution: &'a str,
+}
+
+/// Parses `{K}{10 digits}{YYYYMMDD}{6 digits}.xml`; the extension in any case.
+pub fn parse_name(name: &str) -> Option<FileName<'_>> {
+    let b = name.as_bytes();
+    if b.len() != 29 || !name.is_ascii() || !name[25..].eq_ignore_ascii_case(".xml") {
+        return None;
+    }
+    let letter = b[0] as char;
+    if !letter.is_ascii_uppercase() || !b[1..25].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Date::parse_compact(&name[11..19])?;
+    Some(FileName { letter, institution: &name[1..11] })
+}
+
+pub fn check_name(sink: &mut Sink<'_, '_>, name: &str) {
+    if parse_name(name).is_some_and(|n| n.letter == 'B' || sink.ctx.tables.kinds.iter().any(|k| k.letter == n.letter)) {
+        return;
+    }
+    let lang = sink.lang();
+    let letters: String =
+        sink.ctx.tables.kinds.iter().map(|k| k.letter).chain(['B']).map(String::from).collect::<Vec<_>>().join(",");
+    let msg = tr!(
+        lang,
+        "ファイル名が規則 {{{letters}}}{{医療機関コード10桁}}{{作成日YYYYMMDD}}{{連番6桁}}.xml に合いません (例: R111010273120250510000001.xml)",
+        "the file name does not follow {{{letters}}}{{10-digit institution code}}{{YYYYMMDD}}{{6-digit serial}}.xml (e.g. R111010273120250510000001.xml)"
+    );
+    sink.emit(&F009, 0, "", None, name, msg);
+}
+
+pub fn kind_of(tables: &Tables, root: &Root) -> FileKind {
+    match root {
+        Root::Batch => FileKind::Batch,
+        Root::Form(k) => match tables.kind(*k).id.as_str() {
+            "rinkohyo" => FileKind::Rinkohyo,
+            "ikensho" => FileKind::Ikensho,
+            _ => FileKind::Unknown,
+        },
+        _ => FileKind::Unknown,
+    }
+}
+
+/// File-level findings known once the parse is over: F006–F008, F010 (kind letter), F011.
+pub fn after_parse(sink: &mut Sink<'_, '_>, info: &DocInfo, name: &str, text: &str) {
+    let lang = sink.lang();
+    if let Some(at) = info.doctype {
+        let msg = tr!(
+            lang,
+            "DOCTYPE 宣言があります。実体宣言・DTD は禁止のため、展開せずにこのファイルの検査を中止しました。DOCTYPE を出力しないでください",
+            "a DOCTYPE declaration: DTDs and entity declarations are forbidden, so the file was not expanded and not checked further; do not emit a DOCTYPE"
+        );
+        let shown: String = text[at..].chars().take_while(|&c| c != '\n' && c != '\r').take(60).collect();
+        sink.emit(&F007, 0, "", Some(at), &shown, msg);
+        return;
+    }
+    if let Some(err) = &info.error {
+        let msg = err.problem.describe(lang);
+        let shown: String =
+            text.get(err.offset..).unwrap_or("").chars().take_while(|&c| c != '\n' && c != '\r').take(40).collect();
+        sink.emit(&F006, 0, "", Some(err.offset), &shown, msg);
+    }
+    if let Root::Other { name: root, namespace } = &info.root {
+        let roots: Vec<&str> = sink.ctx.tables.kinds.iter().map(|k| k.root.as_str()).chain([BATCH_ROOT]).collect();
+        let roots = roots.join(", ");
+        let ns = namespace.as_deref().unwrap_or("");
+        let msg = if namespace.as_deref() != Some(NAMESPACE)
+            && roots.split(", ").any(|r| r == root.rsplit(':').next().unwrap_or(root))
+        {
+            tr!(
+                lang,
+                "ルート要素 <{root}> の名前空間が \"{ns}\" です。xmlns=\"{NAMESPACE}\" が必要です",
+                "root element <{root}> is in namespace \"{ns}\"; it needs xmlns=\"{NAMESPACE}\""
+            )
+        } else {
+            tr!(
+                lang,
+                "ルート要素 <{root}> は提出様式ではありません。{roots} (名前空間 {NAMESPACE}) のいずれかです",
+                "root element <{root}> is not a submission form; expected one of {roots} (namespace {NAMESPACE})"
+            )
+        };
+        sink.emit(&F008, 0, "", Some(info.root_offset), root, msg);
+        return;
+    }
+    if let Some(count) = &info.batch_count {
+        let forms = info.forms;
+        if info.error.is_none() && count.trim().parse::<u32>().ok() != Some(forms) {
+            let msg = tr!(
+                lang,
+                "FormBatch の count=\"{count}\" ですが、様式は {forms} 件です。count=\"{forms}\" が正しい値です (出力漏れ・重複がないかも確認してください)",
+                "FormBatch count=\"{count}\" but it holds {forms} forms; count=\"{forms}\" would be right (also check that no form was lost or repeated)"
+            );
+            sink.emit(&F011, 0, BATCH_ROOT, Some(info.root_offset), count, msg);
+        }
+    }
+    for (child, at) in &info.stray {
+        let msg = tr!(
+            lang,
+            "FormBatch の中の <{child}> は様式ではありません。FormBatch に入れられるのは Rinkohyo と Ikensho だけです",
+            "<{child}> inside FormBatch is not a form; a FormBatch holds only Rinkohyo and Ikensho"
+        );
+        sink.emit(&super::layout::L003, 0, &format!("{BATCH_ROOT}/{child}"), Some(*at), child, msg);
+    }
+    check_kind_letter(sink, info, name);
+}
+
+/// F010 for one record: the code in the file name against Author/InstitutionCode.
+pub fn check_code(sink: &mut Sink<'_, '_>, view: &crate::check::view::View<'_>) {
+    use crate::tables::Field;
+    let (Some(named), Some(code)) = (sink.file_code.as_deref(), view.get(Field::InstitutionCode)) else { return };
+    if named == code {
+        return;
+    }
+    let lang = sink.lang();
+    let named = named.to_owned();
+    let msg = tr!(
+        lang,
+        "ファイル名の医療機関コード {named} と、この様式の医療機関コード {code} が違います。ファイル名か医療機関コードを直してください",
+        "the file name's institution code {named} differs from this form's institution code {code}; fix the name or the code"
+    );
+    sink.emit(&F010, view.record(), view.path(Field::InstitutionCode), view.offset(Field::InstitutionCode), code, msg);
+}
+
+fn check_kind_letter(sink: &mut Sink<'_, '_>, info: &DocInfo, name: &str) {
+    let tables = sink.ctx.tables;
+    // An unknown letter is F009's finding; F010 compares only a letter that means a kind.
+    let Some(parsed) =
+        parse_name(name).filter(|n| n.letter == 'B' || tables.kinds.iter().any(|k| k.letter == n.letter))
+    else {
+        return;
+    };
+    let (expected, what) = match &info.root {
+        Root::Batch => ('B', BATCH_ROOT.to_owned()),
+        Root::Form(k) => (tables.kind(*k).letter, tables.kind(*k).root.clone()),
+        _ => return,
+    };
+    if parsed.letter != expected {
+        let lang = sink.lang();
+        let letter = parsed.letter;
+        let fixed = format!("{expected}{}", &name[1..]);
+        let msg = tr!(
+            lang,
+            "ファイル名の種別 {letter} と内容 <{what}> が合いません。ファイル名は {fixed} が正しい形です",
+            "the file name's kind letter {letter} does not match the content <{what}>; the name should be {fixed}"
+        );
+        sink.emit(&F010, 0, "", Some(info.root_offset), name, msg);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_file_names() {
+        let n = parse_name("R111010273120250510000001.xml").unwrap();
+        assert_eq!((n.letter, n.institution), ('R', "1110102731"));
+        assert!(parse_name("R111010273120250510000001.XML").is_some());
+        assert!(parse_name("R111010273120250230000001.xml").is_none(), "no such day");
+        assert!(parse_name("r111010273120250510000001.xml").is_none());
+        assert!(parse_name("R11101027312025051000001.xml").is_none());
+        assert!(parse_name("R１11010273120250510000001.xml").is_none());
+        assert!(parse_name("").is_none());
+    }
+}

@@ -1,0 +1,228 @@
+//! Check: one file in, its findings out.
+//!
+//! `check_file` runs the stages of RULES.md in order — file (F), then per record the layout
+//! engine (L), then the domain rules (C, D, I, P) on the values the layout found valid — and
+//! returns everything the report stage needs, including the few bytes per record that the
+//! run-wide batch rules (B) keep.
+
+pub mod batch;
+pub mod dates;
+pub mod disease;
+pub mod doctor;
+pub mod file;
+pub mod ident;
+pub mod layout;
+pub mod view;
+
+use crate::finding::{quote_value, Finding, Rule, Severity};
+use crate::input::Input;
+use crate::lang::Lang;
+use crate::parse::locate::Locator;
+use crate::parse::{Parser, Record};
+use crate::refdata::{Institutions, Roster};
+use crate::rules::RuleConfig;
+use crate::tables::Tables;
+use crate::text::date::Date;
+
+/// Everything fixed for a run, shared by all worker threads.
+pub struct Ctx<'a> {
+    pub tables: &'a Tables,
+    pub lang: Lang,
+    /// "Today" (`--as-of`).
+    pub as_of: Date,
+    pub rules: &'a RuleConfig,
+    pub roster: Option<&'a Roster>,
+    pub institutions: Option<&'a Institutions>,
+}
+
+/// What a file turned out to be, for `summary.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Rinkohyo,
+    Ikensho,
+    Batch,
+    Unknown,
+}
+
+impl FileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Rinkohyo => "rinkohyo",
+            FileKind::Ikensho => "ikensho",
+            FileKind::Batch => "batch",
+            FileKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// A record's identity for B001, hashed: a few bytes per record however large the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchKey {
+    pub hash: u128,
+    pub record: u32,
+    /// Offset of the record's start tag, resolved to a line when B001 fires.
+    pub line: u32,
+    pub column: u32,
+}
+
+/// The result of checking one file.
+#[derive(Debug)]
+pub struct FileResult {
+    pub kind: FileKind,
+    pub records: u32,
+    pub bytes: u64,
+    pub findings: Vec<Finding>,
+    /// Hash of the file's bytes (B002), when it could be read and was not empty.
+    pub content_hash: Option<u128>,
+    pub batch_keys: Vec<BatchKey>,
+}
+
+impl FileResult {
+    pub fn count(&self, sev: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == sev).count()
+    }
+}
+
+/// Collects the findings of one file, resolving offsets to lines and applying the run's rule
+/// selection and severities.
+pub struct Sink<'c, 'l> {
+    pub ctx: &'c Ctx<'c>,
+    loc: Option<&'l Locator<'l>>,
+    pub findings: Vec<Finding>,
+    /// The 医療機関コード in the file name, when the name follows the pattern (F010).
+    pub file_code: Option<String>,
+}
+
+impl<'c, 'l> Sink<'c, 'l> {
+    pub fn new(ctx: &'c Ctx<'c>) -> Sink<'c, 'l> {
+        Sink { ctx, loc: None, findings: Vec::new(), file_code: None }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.ctx.lang
+    }
+
+    pub fn set_locator(&mut self, loc: &'l Locator<'l>) {
+        self.loc = Some(loc);
+    }
+
+    pub fn locate(&self, offset: usize) -> (u32, u32) {
+        self.loc.map_or((0, 0), |l| l.locate(offset))
+    }
+
+    /// Records a finding. `offset` is a byte offset in the file's text, when there is one.
+    pub fn emit(
+        &mut self,
+        rule: &'static Rule,
+        record: u32,
+        path: &str,
+        offset: Option<usize>,
+        value: &str,
+        message: String,
+    ) {
+        let Some(severity) = self.ctx.rules.severity(rule) else { return };
+        let (line, column) = offset.map_or((0, 0), |o| self.locate(o));
+        self.findings.push(Finding {
+            record,
+            rule,
+            severity,
+            path: path.to_owned(),
+            line,
+            column,
+            value: quote_value(value),
+            message,
+        });
+    }
+
+    /// Records a finding whose line and column are already known.
+    pub fn emit_at(
+        &mut self,
+        rule: &'static Rule,
+        record: u32,
+        path: &str,
+        pos: (u32, u32),
+        value: &str,
+        message: String,
+    ) {
+        let Some(severity) = self.ctx.rules.severity(rule) else { return };
+        self.findings.push(Finding {
+            record,
+            rule,
+            severity,
+            path: path.to_owned(),
+            line: pos.0,
+            column: pos.1,
+            value: quote_value(value),
+            message,
+        });
+    }
+}
+
+/// Checks one record: layout first, then, on the values it found valid, the domain rules.
+pub fn check_record(sink: &mut Sink<'_, '_>, rec: &Record, keys: &mut Vec<BatchKey>) {
+    let Some(view) = layout::check(sink, rec) else { return };
+    file::check_code(sink, &view);
+    layout::items::check(sink, &view);
+    disease::check(sink, &view);
+    dates::check(sink, &view);
+    ident::check(sink, &view);
+    doctor::check(sink, &view);
+    if let Some(key) = batch::record_key(&view) {
+        let (line, column) = sink.locate(rec.offset);
+        keys.push(BatchKey { hash: key, record: rec.number, line, column });
+    }
+}
+
+fn empty_result() -> FileResult {
+    FileResult {
+        kind: FileKind::Unknown,
+        records: 0,
+        bytes: 0,
+        findings: Vec::new(),
+        content_hash: None,
+        batch_keys: Vec::new(),
+    }
+}
+
+/// Checks one input file: reads it once, then [`check_bytes`]. A failure to read is a finding.
+pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> FileResult {
+    let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match crate::input::load::read_file(&input.path) {
+        Ok(bytes) => check_bytes(ctx, parser, &name, &bytes),
+        Err(e) => {
+            let mut sink = Sink::new(ctx);
+            file::unreadable(&mut sink, &e);
+            FileResult { findings: sink.findings, ..empty_result() }
+        }
+    }
+}
+
+/// Checks the bytes of one file named `name` (its file name, for F009/F010): every stage,
+/// bytes in, findings out.
+pub fn check_bytes(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, bytes: &[u8]) -> FileResult {
+    let mut result = FileResult { bytes: bytes.len() as u64, ..empty_result() };
+    let mut sink = Sink::new(ctx);
+    file::check_name(&mut sink, name);
+    sink.file_code = file::parse_name(name).map(|n| n.institution.to_owned());
+    if bytes.iter().all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+        file::empty(&mut sink, bytes.len());
+        result.findings = sink.findings;
+        return result;
+    }
+    result.content_hash = Some(xxhash_rust::xxh3::xxh3_128(bytes));
+    let Some(decoded) = file::decode(&mut sink, bytes) else {
+        result.findings = sink.findings;
+        return result;
+    };
+    let text: &str = &decoded.text;
+    let loc = Locator::new(text.as_bytes());
+    sink.set_locator(&loc);
+    let mut keys = Vec::new();
+    let info = parser.parse(text, |rec| check_record(&mut sink, rec, &mut keys));
+    file::after_parse(&mut sink, &info, name, text);
+    result.kind = file::kind_of(ctx.tables, &info.root);
+    result.records = info.forms;
+    result.batch_keys = keys;
+    result.findings = sink.findings;
+    result
+}

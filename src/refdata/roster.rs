@@ -1,0 +1,127 @@
+//! The designated-doctor roster: CSV, UTF-8, header `doctor_no,name,kind,valid_from,valid_to`.
+
+use super::RefError;
+use crate::text::date::Date;
+use crate::text::normalize::normalize_name;
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, Clone)]
+pub struct RosterRow {
+    pub name: String,
+    pub name_norm: String,
+    /// `nanbyo`, `kyoryoku` or `shoman`.
+    pub kind: String,
+    pub valid_from: Date,
+    pub valid_to: Date,
+}
+
+#[derive(Debug, Default)]
+pub struct Roster {
+    by_no: HashMap<String, Vec<RosterRow>>,
+}
+
+pub const KINDS: &[&str] = &["nanbyo", "kyoryoku", "shoman"];
+const HEADER: &[&str] = &["doctor_no", "name", "kind", "valid_from", "valid_to"];
+
+impl Roster {
+    pub fn rows(&self, doctor_no: &str) -> &[RosterRow] {
+        self.by_no.get(doctor_no).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_no.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_no.is_empty()
+    }
+
+    pub fn load(path: &Path) -> Result<Roster, RefError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| RefError {
+            file: file.clone(),
+            line: 0,
+            column: 0,
+            message: e.to_string(),
+        })?;
+        Roster::parse(&file, &bytes)
+    }
+
+    /// Parses a roster; a malformed one is an error naming line and column (1-based; the
+    /// column is the field number).
+    pub fn parse(file: &str, bytes: &[u8]) -> Result<Roster, RefError> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let err = |line: u64, column: u64, message: String| RefError { file: file.to_owned(), line, column, message };
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(bytes);
+        let header = rdr.headers().map_err(|e| err(1, 0, e.to_string()))?.clone();
+        let cols: Vec<&str> = header.iter().collect();
+        if cols != HEADER {
+            return Err(err(1, 0, format!("the header must be `{}`, found `{}`", HEADER.join(","), cols.join(","))));
+        }
+        let mut roster = Roster::default();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line());
+                err(line, 0, format!("not a valid CSV row: {e}"))
+            })?;
+            let line = rec.position().map_or(0, |p| p.line());
+            let cell = |i: usize| rec.get(i).unwrap_or("");
+            let no = cell(0);
+            if no.is_empty() || no.len() > 20 || !no.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return Err(err(line, 1, format!("doctor_no `{no}`: 1–20 of A-Z a-z 0-9 -")));
+            }
+            if cell(1).is_empty() {
+                return Err(err(line, 2, "empty name".into()));
+            }
+            let kind = cell(2);
+            if !KINDS.contains(&kind) {
+                return Err(err(line, 3, format!("kind `{kind}`: one of {}", KINDS.join(", "))));
+            }
+            let date = |i: usize| {
+                Date::parse_iso(cell(i)).ok_or_else(|| {
+                    err(line, i as u64 + 1, format!("{} `{}` is not a YYYY-MM-DD date", HEADER[i], cell(i)))
+                })
+            };
+            let (valid_from, valid_to) = (date(3)?, date(4)?);
+            if valid_to < valid_from {
+                return Err(err(line, 5, format!("valid_to {valid_to} is before valid_from {valid_from}")));
+            }
+            roster.by_no.entry(no.to_owned()).or_default().push(RosterRow {
+                name: cell(1).to_owned(),
+                name_norm: normalize_name(cell(1)),
+                kind: kind.to_owned(),
+                valid_from,
+                valid_to,
+            });
+        }
+        Ok(roster)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_roster() {
+        let r = Roster::parse("d.csv", "doctor_no,name,kind,valid_from,valid_to\nA-1,京都 太郎,shoman,2021-04-01,2026-03-31\nA-1,京都 太郎,nanbyo,2021-04-01,2026-03-31\n".as_bytes()).unwrap();
+        assert_eq!(r.rows("A-1").len(), 2);
+        assert!(r.rows("B").is_empty());
+    }
+
+    #[test]
+    fn names_line_and_column_of_errors() {
+        let e = Roster::parse("d.csv", b"doctor_no,name,kind,valid_from,valid_to\nA,x,shoman,2021-04-01,2026-03-31\nB,y,shoman,2021-13-01,2026-03-31\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 4));
+        assert!(e.to_string().starts_with("d.csv:3:4: valid_from"));
+        let e = Roster::parse("d.csv", b"no,name\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        let e = Roster::parse("d.csv", b"doctor_no,name,kind,valid_from,valid_to\nA,x,doctor,2021-04-01,2026-03-31\n")
+            .unwrap_err();
+        assert_eq!((e.line, e.column), (2, 3));
+        let e =
+            Roster::parse("d.csv", b"doctor_no,name,kind,valid_from,valid_to\nA,x,shoman,2021-04-01\n").unwrap_err();
+        assert_eq!(e.line, 2);
+    }
+}

@@ -1,0 +1,83 @@
+//! The rule catalogue: every rule of RULES.md, in ID order. Each rule is declared next to the
+//! code that checks it; this list is what `rinken rules`, the configuration and the report
+//! formats see.
+
+use crate::check::{batch::*, dates::*, disease::*, doctor::*, file::*, ident::*, layout::rules::*};
+use crate::finding::{Rule, Severity};
+
+pub static ALL: &[&Rule] = &[
+    &F001, &F002, &F003, &F004, &F005, &F006, &F007, &F008, &F009, &F010, &F011, &F012, //
+    &L001, &L002, &L003, &L004, &L005, &L006, &L007, &L008, &L009, &L010, &L011, &L012, &L013, &L014, //
+    &C001, &C002, &C003, &C004, //
+    &D001, &D002, &D003, &D004, &D005, &D006, &D007, //
+    &I001, &I002, &I003, &I004, &I005, &I006, //
+    &P001, &P002, &P003, &P004, &P005, //
+    &B001, &B002,
+];
+
+/// The rule with this ID (case-insensitive).
+pub fn find(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id))
+}
+
+fn index(rule: &Rule) -> usize {
+    ALL.iter().position(|r| r.id == rule.id).expect("every rule is in ALL")
+}
+
+/// Which rules run, and at what severity: the catalogue's defaults, changed by `--select`,
+/// `--ignore` and the configuration file.
+#[derive(Debug, Clone)]
+pub struct RuleConfig {
+    severity: Vec<Option<Severity>>,
+}
+
+impl Default for RuleConfig {
+    fn default() -> Self {
+        RuleConfig { severity: ALL.iter().map(|r| Some(r.severity)).collect() }
+    }
+}
+
+impl RuleConfig {
+    /// The effective severity of a rule, or `None` when it is switched off.
+    pub fn severity(&self, rule: &Rule) -> Option<Severity> {
+        self.severity[index(rule)]
+    }
+
+    pub fn set(&mut self, rule: &Rule, severity: Option<Severity>) {
+        self.severity[index(rule)] = severity;
+    }
+
+    /// Rules whose ID starts with `prefix` (an ID, or a family such as `L` or `D00`).
+    pub fn matching(prefix: &str) -> Vec<&'static Rule> {
+        let p = prefix.to_ascii_uppercase();
+        ALL.iter().copied().filter(|r| r.id.starts_with(&p)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_is_sorted_unique_and_documented() {
+        let order = |id: &str| ("FLCDIPB".find(&id[..1]).unwrap(), id[1..].to_owned());
+        for w in ALL.windows(2) {
+            assert!(order(w[0].id) < order(w[1].id), "{} then {}", w[0].id, w[1].id);
+        }
+        for r in ALL {
+            assert_eq!(r.id.len(), 4);
+            for text in [r.summary.ja, r.summary.en, r.why.ja, r.why.en, r.bad, r.good] {
+                assert!(!text.trim().is_empty(), "{} has empty documentation", r.id);
+            }
+        }
+        assert_eq!(ALL.len(), 50);
+    }
+
+    #[test]
+    fn prefixes_select_families() {
+        assert_eq!(RuleConfig::matching("l").len(), 14);
+        assert_eq!(RuleConfig::matching("D00").len(), 7);
+        assert_eq!(RuleConfig::matching("F001").len(), 1);
+        assert!(find("c003").is_some());
+    }
+}
