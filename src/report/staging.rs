@@ -1,0 +1,146 @@
+//! Reports appear whole or not at all.
+//!
+//! A run writes everything into a staging folder inside the report folder and, once complete,
+//! swaps it in: the old `summary.csv` is moved aside first and the new one moved in last, so at
+//! every moment a `summary.csv` that exists belongs to the `files/` beside it. An interrupted
+//! run removes its staging folder and leaves the previous report as it was.
+
+use std::collections::HashSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    made: HashSet<PathBuf>,
+}
+
+fn context(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+impl Staging {
+    /// Creates the report folder (if missing) and a fresh staging folder inside it.
+    pub fn create(out: &Path) -> io::Result<Staging> {
+        std::fs::create_dir_all(out).map_err(|e| context(out, e))?;
+        let dir = out.join(format!(".rinken-staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| context(&dir, e))?;
+        }
+        std::fs::create_dir(&dir).map_err(|e| context(&dir, e))?;
+        std::fs::create_dir(dir.join("files")).map_err(|e| context(&dir, e))?;
+        // Fail now, not after checking 100,000 files, when the folder is not writable.
+        let probe = dir.join("summary.csv");
+        std::fs::write(&probe, b"").map_err(|e| context(&probe, e))?;
+        Ok(Staging { out: out.to_path_buf(), dir, made: HashSet::new() })
+    }
+
+    /// Writes `files/<name>.csv`.
+    pub fn write_file_report(&mut self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let rel: PathBuf = name.split('/').filter(|s| !s.is_empty() && *s != ".." && *s != ".").collect();
+        let mut path = self.dir.join("files").join(rel);
+        let mut file_name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        file_name.push(".csv");
+        path.set_file_name(file_name);
+        if let Some(parent) = path.parent() {
+            if self.made.insert(parent.to_path_buf()) {
+                std::fs::create_dir_all(parent).map_err(|e| context(parent, e))?;
+            }
+        }
+        std::fs::write(&path, bytes).map_err(|e| context(&path, e))
+    }
+
+    /// Writes a file at the top of the report (summary.csv, other formats).
+    pub fn write_top(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.dir.join(name);
+        std::fs::write(&path, bytes).map_err(|e| context(&path, e))
+    }
+
+    /// Swaps the staged report in, replacing the previous one.
+    pub fn commit(self, tops: &[&str]) -> io::Result<()> {
+        let old = self.out.join(format!(".rinken-old-{}", std::process::id()));
+        std::fs::create_dir_all(&old).map_err(|e| context(&old, e))?;
+        let summary = "summary.csv";
+        let mv = |from: &Path, to: &Path| std::fs::rename(from, to).map_err(|e| context(from, e));
+        let live = |n: &str| self.out.join(n);
+        if live(summary).exists() {
+            mv(&live(summary), &old.join(summary))?;
+        }
+        for name in tops.iter().filter(|n| **n != summary).chain(["files"].iter()) {
+            if live(name).exists() {
+                mv(&live(name), &old.join(name))?;
+            }
+            if self.dir.join(name).exists() {
+                mv(&self.dir.join(name), &live(name))?;
+            }
+        }
+        mv(&self.dir.join(summary), &live(summary))?;
+        let _ = std::fs::remove_dir_all(&old);
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(())
+    }
+
+    /// Drops the staged report; the previous report stays as it was.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+
+    /// Whether a complete report from an earlier run exists.
+    pub fn previous_exists(&self) -> bool {
+        self.out.join("summary.csv").exists()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_the_previous_report_entirely() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r");
+        let mut s = Staging::create(&out).unwrap();
+        s.write_file_report("a/b.xml", b"1").unwrap();
+        s.write_file_report("c.xml", b"2").unwrap();
+        s.write_top("summary.csv", b"S1").unwrap();
+        s.commit(&["summary.csv"]).unwrap();
+        assert_eq!(std::fs::read(out.join("files/a/b.xml.csv")).unwrap(), b"1");
+        let mut s = Staging::create(&out).unwrap();
+        assert!(s.previous_exists());
+        s.write_file_report("c.xml", b"3").unwrap();
+        s.write_top("summary.csv", b"S2").unwrap();
+        s.commit(&["summary.csv"]).unwrap();
+        assert!(!out.join("files/a/b.xml.csv").exists(), "stale reports are gone");
+        assert_eq!(std::fs::read(out.join("files/c.xml.csv")).unwrap(), b"3");
+        assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), b"S2");
+        let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    }
+
+    #[test]
+    fn abandon_keeps_the_previous_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r");
+        let s = Staging::create(&out).unwrap();
+        s.write_top("summary.csv", b"S1").unwrap();
+        s.commit(&["summary.csv"]).unwrap();
+        let mut s = Staging::create(&out).unwrap();
+        s.write_file_report("x.xml", b"new").unwrap();
+        s.abandon();
+        assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), b"S1");
+        assert!(!out.join("files/x.xml.csv").exists());
+    }
+
+    #[test]
+    fn names_cannot_escape_the_report_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Staging::create(&dir.path().join("r")).unwrap();
+        s.write_file_report("../../etc/x.xml", b"1").unwrap();
+        assert!(dir
+            .path()
+            .join("r")
+            .join(format!(".rinken-staging-{}", std::process::id()))
+            .join("files/etc/x.xml.csv")
+            .exists());
+    }
+}

@@ -1,0 +1,102 @@
+//! `summary.csv` (one row per input file, in path order) and the short human summary.
+
+use super::csv::{CsvDoc, CsvEncoding, SUMMARY_HEADER};
+use crate::check::FileKind;
+use crate::input::{SkipReason, Skipped};
+use crate::lang::Lang;
+use crate::tr;
+use std::time::Duration;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub files: u64,
+    pub records: u64,
+    pub bytes: u64,
+    pub errors: u64,
+    pub warnings: u64,
+    pub files_with_errors: u64,
+    pub files_with_warnings_only: u64,
+}
+
+pub fn status(errors: usize, warnings: usize) -> &'static str {
+    match (errors, warnings) {
+        (0, 0) => "ok",
+        (0, _) => "warning",
+        _ => "error",
+    }
+}
+
+pub struct Summary {
+    doc: CsvDoc,
+    pub totals: Totals,
+}
+
+impl Default for Summary {
+    fn default() -> Self {
+        Summary { doc: CsvDoc::new(SUMMARY_HEADER), totals: Totals::default() }
+    }
+}
+
+impl Summary {
+    pub fn add(&mut self, file: &str, kind: FileKind, records: u32, bytes: u64, errors: usize, warnings: usize) {
+        let (r, e, w) = (records.to_string(), errors.to_string(), warnings.to_string());
+        self.doc.row([file, kind.as_str(), &r, &e, &w, status(errors, warnings)]);
+        let t = &mut self.totals;
+        t.files += 1;
+        t.records += records as u64;
+        t.bytes += bytes;
+        t.errors += errors as u64;
+        t.warnings += warnings as u64;
+        match (errors, warnings) {
+            (0, 0) => {}
+            (0, _) => t.files_with_warnings_only += 1,
+            _ => t.files_with_errors += 1,
+        }
+    }
+
+    pub fn finish(self, enc: CsvEncoding) -> Vec<u8> {
+        self.doc.finish(enc)
+    }
+}
+
+fn skip_reason(r: SkipReason, lang: Lang) -> &'static str {
+    match r {
+        SkipReason::NotRegular => {
+            lang.pick("通常のファイルではない (名前付きパイプなど)", "not a regular file (a named pipe, …)")
+        }
+        SkipReason::LinkLoop => {
+            lang.pick("シンボリックリンクが親フォルダを指すループ", "a symbolic link looping back to a parent")
+        }
+        SkipReason::Unlistable => lang.pick("フォルダを読めない", "folder cannot be listed"),
+    }
+}
+
+/// The few lines printed on stderr at the end of a run.
+pub fn human(t: &Totals, elapsed: Duration, lang: Lang, report: &str, skipped: &[Skipped]) -> String {
+    let secs = elapsed.as_secs_f64().max(1e-6);
+    let (files, records, errors, warnings) = (t.files, t.records, t.errors, t.warnings);
+    let (ef, wf) = (t.files_with_errors, t.files_with_warnings_only);
+    let rps = (records as f64 / secs).round() as u64;
+    let mbps = t.bytes as f64 / 1e6 / secs;
+    let mut s = tr!(
+        lang,
+        "rinken: {files} ファイル・{records} 様式を検査: エラー {errors} 件、警告 {warnings} 件 (エラーのあるファイル {ef}、警告だけのファイル {wf})\n        {secs:.2} 秒、{rps} 様式/秒、{mbps:.1} MB/秒 — レポート: {report}\n",
+        "rinken: checked {files} files, {records} forms: {errors} errors, {warnings} warnings ({ef} files with errors, {wf} with warnings only)\n        {secs:.2} s, {rps} forms/s, {mbps:.1} MB/s — report: {report}\n"
+    );
+    if !skipped.is_empty() {
+        let n = skipped.len();
+        s.push_str(&tr!(
+            lang,
+            "        {n} 件は入力ファイルではないためスキップ:\n",
+            "        skipped {n} entries that are not input files:\n"
+        ));
+        for k in skipped.iter().take(20) {
+            s.push_str(&format!("          {} ({})\n", k.path, skip_reason(k.reason, lang)));
+        }
+        if n > 20 {
+            let more = n - 20;
+            s.push_str(&tr!(lang, "          ほか {more} 件\n", "          and {more} more\n"));
+        }
+    }
+    s
+}

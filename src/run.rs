@@ -1,0 +1,231 @@
+//! The `check` pipeline: discover → check in parallel → report in path order.
+//!
+//! Workers take the next file index from a shared counter, so files are checked roughly in
+//! path order and the reorder buffer in front of the report stage stays small. The report
+//! stage runs on the calling thread and sees files strictly in path order: that is what makes
+//! reports byte-identical whatever the thread count, and what lets the batch rules name "the
+//! first" occurrence without a second pass.
+
+use crate::check::batch::BatchState;
+use crate::check::{check_file, Ctx, FileResult};
+use crate::finding::Severity;
+use crate::input::{discover, Input, Skipped};
+use crate::lang::Lang;
+use crate::parse::Parser;
+use crate::refdata::{Institutions, Roster};
+use crate::report::csv::{file_report, CsvEncoding};
+use crate::report::staging::Staging;
+use crate::report::summary::{self, Summary, Totals};
+use crate::rules::RuleConfig;
+use crate::tables::Tables;
+use crate::text::date::Date;
+use crate::tr;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Set by SIGINT (Ctrl-C): workers stop taking files and the run ends without a report.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Everything `rinken check` needs, after the command line and configuration are merged.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub as_of: Date,
+    pub tables: Option<PathBuf>,
+    pub doctors: Option<PathBuf>,
+    pub institutions: Option<PathBuf>,
+    pub threads: Option<usize>,
+    pub lang: Lang,
+    pub rules: RuleConfig,
+    pub csv_encoding: CsvEncoding,
+    /// No human summary on stderr.
+    pub quiet: bool,
+    /// Show a progress bar when stderr is a terminal.
+    pub progress: bool,
+}
+
+/// A failure of the run itself (exit status 2), with one clear message.
+#[derive(Debug)]
+pub struct RunError(pub String);
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Receives every file's result, in path order, as the run goes.
+pub trait Observer {
+    fn file(&mut self, input: &Input, result: &FileResult);
+    fn finish(&mut self, totals: &Totals, skipped: &[Skipped]);
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    pub totals: Totals,
+    /// 0 no error finding, 1 at least one.
+    pub exit: u8,
+}
+
+/// Loads what a run consults; any problem here is the run's own (exit 2).
+pub struct Loaded {
+    pub tables: Tables,
+    pub roster: Option<Roster>,
+    pub institutions: Option<Institutions>,
+}
+
+pub fn load(opts: &CheckOptions) -> Result<Loaded, RunError> {
+    let lang = opts.lang;
+    let tables = Tables::with_overlay(opts.tables.as_deref())
+        .map_err(|e| RunError(tr!(lang, "コード表を読めません: {e}", "cannot load the code tables: {e}")))?;
+    let roster = opts
+        .doctors
+        .as_deref()
+        .map(Roster::load)
+        .transpose()
+        .map_err(|e| RunError(tr!(lang, "指定医名簿を読めません: {e}", "cannot read the doctor roster: {e}")))?;
+    let institutions =
+        opts.institutions.as_deref().map(Institutions::load).transpose().map_err(|e| {
+            RunError(tr!(lang, "医療機関一覧を読めません: {e}", "cannot read the institution list: {e}"))
+        })?;
+    Ok(Loaded { tables, roster, institutions })
+}
+
+fn install_interrupt_handler() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Without a handler a second Ctrl-C still kills the process; with one, the first stops
+        // the run cleanly. Failing to install one only loses that nicety.
+        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    });
+}
+
+fn progress_bar(total: usize, enabled: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !enabled || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {eta}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
+/// Runs `rinken check`.
+pub fn check(opts: &CheckOptions, observers: &mut [&mut dyn Observer]) -> Result<Outcome, RunError> {
+    let started = Instant::now();
+    let lang = opts.lang;
+    let loaded = load(opts)?;
+    let discovery = discover(&opts.paths);
+    let inputs = &discovery.inputs;
+    let mut staging = Staging::create(&opts.out).map_err(|e| {
+        RunError(tr!(lang, "レポートフォルダに書き込めません: {e}", "cannot write the report folder: {e}"))
+    })?;
+    install_interrupt_handler();
+    INTERRUPTED.store(false, Ordering::SeqCst);
+    let ctx = Ctx {
+        tables: &loaded.tables,
+        lang,
+        as_of: opts.as_of,
+        rules: &opts.rules,
+        roster: loaded.roster.as_ref(),
+        institutions: loaded.institutions.as_ref(),
+    };
+    let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("rinken-worker-{i}"))
+        .build()
+        .map_err(|e| RunError(format!("thread pool: {e}")))?;
+    let bar = progress_bar(inputs.len(), opts.progress && !opts.quiet);
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, FileResult)>(4096);
+    let mut summary = Summary::default();
+    let mut batch = BatchState::default();
+    let mut write_error: Option<std::io::Error> = None;
+
+    std::thread::scope(|scope| {
+        let ctx = &ctx;
+        let next = &next;
+        scope.spawn(move || {
+            pool.broadcast(|_| {
+                let mut parser = Parser::new(ctx.tables);
+                let tx = tx.clone();
+                loop {
+                    if INTERRUPTED.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(input) = inputs.get(i) else { break };
+                    let result = check_file(ctx, &mut parser, input);
+                    if tx.send((i, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+            drop(tx);
+        });
+        let mut pending: BTreeMap<usize, FileResult> = BTreeMap::new();
+        let mut expect = 0usize;
+        for (i, result) in rx.iter() {
+            pending.insert(i, result);
+            while let Some(mut result) = pending.remove(&expect) {
+                let input = &inputs[expect];
+                let name_of = |k: u32| inputs[k as usize].display.clone();
+                batch.observe(expect as u32, &mut result, &opts.rules, lang, &name_of);
+                result.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.path.cmp(&b.path)));
+                let (errors, warnings) = (result.count(Severity::E), result.count(Severity::W));
+                if !result.findings.is_empty() && write_error.is_none() {
+                    let bytes = file_report(&input.display, &result.findings, opts.csv_encoding);
+                    if let Err(e) = staging.write_file_report(&input.report_name, &bytes) {
+                        write_error = Some(e);
+                        INTERRUPTED.store(true, Ordering::SeqCst);
+                    }
+                }
+                summary.add(&input.display, result.kind, result.records, result.bytes, errors, warnings);
+                for o in observers.iter_mut() {
+                    o.file(input, &result);
+                }
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+                expect += 1;
+            }
+        }
+    });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    if let Some(e) = write_error {
+        staging.abandon();
+        return Err(RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}")));
+    }
+    if INTERRUPTED.load(Ordering::SeqCst) || (summary.totals.files as usize) < inputs.len() {
+        let previous = staging.previous_exists();
+        staging.abandon();
+        let state = if previous {
+            lang.pick("以前の完全なレポートがそのまま残っています", "the previous complete report is left as it was")
+        } else {
+            lang.pick("レポートは作成していません", "no report was written")
+        };
+        return Err(RunError(tr!(lang, "中断しました。{state}", "interrupted; {state}")));
+    }
+    let totals = summary.totals;
+    let summary_bytes = summary.finish(opts.csv_encoding);
+    staging
+        .write_top("summary.csv", &summary_bytes)
+        .and_then(|_| staging.commit(&["summary.csv"]))
+        .map_err(|e| RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}")))?;
+    for o in observers.iter_mut() {
+        o.finish(&totals, &discovery.skipped);
+    }
+    if !opts.quiet {
+        let report = opts.out.join("summary.csv").display().to_string();
+        eprint!("{}", summary::human(&totals, started.elapsed(), lang, &report, &discovery.skipped));
+    }
+    Ok(Outcome { totals, exit: u8::from(totals.errors > 0) })
+}
