@@ -1,0 +1,298 @@
+//! The binary end to end: samples against their manifest, the report contract of CLI.md,
+//! exit statuses, determinism.
+
+mod common;
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn xml_files_under(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")))
+        .count()
+}
+
+#[test]
+fn samples_give_exactly_the_expected_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    let root = root();
+    let run = rinken(
+        &[
+            "check",
+            "samples",
+            "--as-of",
+            "2026-11-21",
+            "--doctors",
+            "samples/doctors.csv",
+            "--out",
+            out.to_str().unwrap(),
+            "--no-progress",
+        ],
+        &root,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut expected: Vec<(String, String, String)> = std::fs::read_to_string(root.join("samples/expected.tsv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (format!("samples/{}", f[0]), f[1].to_owned(), f[2].to_owned())
+        })
+        .collect();
+    let mut got: Vec<(String, String, String)> =
+        all_findings(&out).into_iter().map(|r| (r["file"].clone(), r["record"].clone(), r["rule"].clone())).collect();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+
+    let summary = read_csv(&out.join("summary.csv"));
+    assert_eq!(summary.len(), xml_files_under(&root.join("samples")), "every input file has a row");
+    for row in summary.iter().filter(|r| r["file"].starts_with("samples/valid/")) {
+        assert_eq!(row["status"], "ok", "{row:?}");
+        assert!(!out.join("files").join(row["file"].trim_start_matches("samples/")).with_extension("xml.csv").exists());
+    }
+    let batch = summary.iter().find(|r| r["file"] == "samples/valid/B261410098620250910000001.xml").unwrap();
+    assert_eq!((batch["kind"].as_str(), batch["records"].as_str()), ("batch", "3"));
+    let mut sorted = summary.iter().map(|r| r["file"].clone()).collect::<Vec<_>>();
+    sorted.sort();
+    assert_eq!(summary.iter().map(|r| r["file"].clone()).collect::<Vec<_>>(), sorted, "path order");
+}
+
+#[test]
+fn readme_first_command_validates_samples_with_the_embedded_tables() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let first = readme.lines().find(|l| l.trim_start().starts_with("cargo run")).expect("a cargo run line in README");
+    assert!(first.contains("check samples/"), "{first}");
+    // The same command, on the built binary, from a scratch copy of the repository's samples.
+    let tmp = tempfile::tempdir().unwrap();
+    let run = rinken(&["check", root().join("samples").to_str().unwrap(), "--no-progress"], tmp.path());
+    assert_eq!(run.code, 1, "samples hold invalid files: {}", run.stderr);
+    assert!(run.stderr.contains("ファイル"), "{}", run.stderr);
+    let summary = read_csv(&tmp.path().join("rinken-report/summary.csv"));
+    assert_eq!(summary.len(), xml_files_under(&root().join("samples")));
+}
+
+#[test]
+fn valid_files_exit_zero_and_write_no_file_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    let run =
+        rinken(&["check", "samples/valid", "--as-of", "2026-11-21", "--out", out.to_str().unwrap(), "-q"], &root());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "", "--quiet prints nothing");
+    assert_eq!(std::fs::read_dir(out.join("files")).unwrap().count(), 0);
+}
+
+#[test]
+fn report_files_follow_the_contract() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let bad = edit(R_VALID, "<Sex>2</Sex>", "<Sex>=1+1</Sex>");
+    std::fs::write(dir.join("sub").join(R_NAME), bad).unwrap();
+    std::fs::write(dir.join("empty.XML"), "").unwrap();
+    let out = tmp.path().join("out");
+    let run = rinken(&["check", "in", "--as-of", "2026-11-21", "--out", out.to_str().unwrap(), "-q"], tmp.path());
+    assert_eq!(run.code, 1);
+    let bytes = std::fs::read(out.join("files/sub").join(format!("{R_NAME}.csv"))).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFfile,record,rule,severity,path,line,column,value,message\r\n"));
+    let rows = read_csv(&out.join("files/sub").join(format!("{R_NAME}.csv")));
+    let row: &BTreeMap<String, String> = &rows[0];
+    assert_eq!(row["file"], format!("in/sub/{R_NAME}"), "path as given plus the relative part");
+    assert_eq!((row["rule"].as_str(), row["severity"].as_str(), row["record"].as_str()), ("L007", "E", "1"));
+    assert_eq!(row["value"], "'=1+1", "formula-safe");
+    assert_eq!((row["line"].as_str(), row["column"].as_str()), ("17", "5"));
+    let summary = read_csv(&out.join("summary.csv"));
+    assert_eq!(summary[0]["file"], "in/empty.XML");
+    assert_eq!((summary[0]["kind"].as_str(), summary[0]["status"].as_str()), ("unknown", "error"));
+    assert!(out.join("files/empty.XML.csv").exists());
+    let leftovers: Vec<_> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(leftovers.iter().filter(|n| n.starts_with('.')).count(), 0, "no staging left: {leftovers:?}");
+}
+
+#[test]
+fn paths_can_come_from_stdin() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(bin())
+        .args(["check", "-", "--as-of", "2026-11-21", "-q", "--out"])
+        .arg(tempfile::tempdir().unwrap().keep().join("r"))
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"samples/valid/R131331572820250612000001.xml\nsamples/valid/S261020215820250918000001.xml\n")
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn the_runs_own_failures_exit_2_with_one_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("not-a-dir");
+    std::fs::write(&file, "x").unwrap();
+    let unwritable = file.join("report");
+    let run = rinken(&["check", "samples/valid", "--out", unwritable.to_str().unwrap()], &root());
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("レポートフォルダに書き込めません"), "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+
+    let roster = tmp.path().join("doctors.csv");
+    std::fs::write(&roster, "doctor_no,name,kind,valid_from,valid_to\nA-1,x,shoman,2021-04-01,2026-3-31\n").unwrap();
+    let run = rinken(
+        &[
+            "check",
+            "samples/valid",
+            "--doctors",
+            roster.to_str().unwrap(),
+            "--out",
+            tmp.path().join("o").to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("doctors.csv:2:5"), "names line and column: {}", run.stderr);
+
+    let tables = tmp.path().join("tables");
+    std::fs::create_dir_all(&tables).unwrap();
+    std::fs::write(tables.join("codes.tsv"), "list\tcode\tlabel_ja\tlabel_en\nSEX\t1\t男\tmale\nSEX\t1\t女\tfemale\n")
+        .unwrap();
+    let run = rinken(
+        &[
+            "check",
+            "samples/valid",
+            "--tables",
+            tables.to_str().unwrap(),
+            "--out",
+            tmp.path().join("o").to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("codes.tsv:3:2"), "{}", run.stderr);
+
+    let run = rinken(&["check", "samples/valid", "--as-of", "2025-13-01"], &root());
+    assert_eq!(run.code, 2);
+    let run = rinken(&["check"], &root());
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn a_bad_input_file_is_a_finding_not_a_run_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run =
+        rinken(&["check", "/nonexistent/x.xml", "-q", "--out", tmp.path().join("o").to_str().unwrap()], tmp.path());
+    assert_eq!(run.code, 1);
+    let rows = all_findings(&tmp.path().join("o"));
+    assert_eq!(rows[0]["rule"], "F001");
+}
+
+#[test]
+fn reports_are_byte_identical_whatever_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut trees = Vec::new();
+    for threads in ["1", "2", "7"] {
+        let out = tmp.path().join(format!("t{threads}"));
+        let run = rinken(
+            &[
+                "check",
+                "samples",
+                "--as-of",
+                "2026-11-21",
+                "--doctors",
+                "samples/doctors.csv",
+                "--threads",
+                threads,
+                "-q",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            &root(),
+        );
+        assert_eq!(run.code, 1);
+        let mut files = BTreeMap::new();
+        for e in walkdir::WalkDir::new(&out).sort_by_file_name() {
+            let e = e.unwrap();
+            if e.file_type().is_file() {
+                files.insert(e.path().strip_prefix(&out).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap());
+            }
+        }
+        trees.push(files);
+    }
+    assert!(trees[0].len() > 40);
+    assert_eq!(trees[0], trees[1]);
+    assert_eq!(trees[0], trees[2]);
+}
+
+#[test]
+fn rules_and_rule_print_the_catalogue() {
+    let run = rinken(&["rules"], &root());
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout.lines().count(), rinken::rules::ALL.len());
+    let run = rinken(&["rule", "c003", "--lang", "en"], &root());
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.starts_with("C003 (E error)"), "{}", run.stdout);
+    assert!(run.stdout.contains("11-41"));
+    let run = rinken(&["rules", "--format", "json"], &root());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), rinken::rules::ALL.len());
+    assert_eq!(rinken(&["rule", "Z999"], &root()).code, 2);
+}
+
+#[test]
+fn exported_tables_round_trip_through_tables_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("t");
+    assert_eq!(rinken(&["tables", "export", dir.to_str().unwrap()], &root()).code, 0);
+    assert!(dir.join("layout.tsv").exists() && dir.join("diseases/shoman_2025-04-01.tsv").exists());
+    assert_eq!(rinken(&["tables", "export", dir.to_str().unwrap()], &root()).code, 2, "no silent overwrite");
+    // A vendor edits the layout: Phone becomes optional.
+    let layout = std::fs::read_to_string(dir.join("layout.tsv")).unwrap();
+    let edited: String = layout
+        .lines()
+        .map(|l| if l.contains("\tAuthor/Phone\t") { l.replace("\talways\t", "\t\t") } else { l.to_owned() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.join("layout.tsv"), edited).unwrap();
+    let input = tmp.path().join(R_NAME);
+    std::fs::write(&input, edit(R_VALID, "<Phone>0422-31-5100</Phone>", "")).unwrap();
+    let out = tmp.path().join("o");
+    let o = out.to_str().unwrap();
+    let run = rinken(&["check", input.to_str().unwrap(), "--as-of", "2026-11-21", "-q", "--out", o], &root());
+    assert_eq!(run.code, 1, "embedded layout: Phone is required");
+    let run = rinken(
+        &[
+            "check",
+            input.to_str().unwrap(),
+            "--as-of",
+            "2026-11-21",
+            "-q",
+            "--out",
+            o,
+            "--tables",
+            dir.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert_eq!(run.code, 0, "edited layout, no rebuild: {}", run.stderr);
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_catalogue() {
+    for (file, lang) in [("docs/rules.md", rinken::lang::Lang::Ja), ("docs/rules.en.md", rinken::lang::Lang::En)] {
+        let on_disk = std::fs::read_to_string(root().join(file)).unwrap();
+        assert!(
+            on_disk == rinken::cli::rules_markdown(lang),
+            "{file} is stale: regenerate it with `rinken rules --format markdown{}`",
+            if lang == rinken::lang::Lang::En { " --lang en" } else { "" }
+        );
+    }
+}

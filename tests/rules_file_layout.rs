@@ -1,0 +1,379 @@
+//! Every F and L rule fires on a minimal bad input, with a message that says what is right,
+//! and the valid forms it was made from are silent.
+
+mod common;
+use common::*;
+
+#[test]
+fn the_valid_templates_are_silent() {
+    let h = Harness::new();
+    assert_eq!(h.rules(R_NAME, R_VALID), []);
+    assert_eq!(h.rules(S_NAME, S_VALID), []);
+}
+
+#[test]
+fn f001_unreadable_file() {
+    let h = Harness::new();
+    let ctx = rinken::check::Ctx {
+        tables: &h.tables,
+        lang: h.lang,
+        as_of: h.as_of,
+        rules: &h.rules,
+        roster: None,
+        institutions: None,
+    };
+    let mut parser = rinken::parse::Parser::new(&h.tables);
+    let input = rinken::input::Input {
+        path: "/nonexistent/R131331572820250612000001.xml".into(),
+        display: "x".into(),
+        report_name: "x".into(),
+    };
+    let r = rinken::check::check_file(&ctx, &mut parser, &input);
+    let ids: Vec<_> = r.findings.iter().map(|f| f.rule.id).collect();
+    assert_eq!(ids, ["F001"]);
+    assert!(r.findings[0].message.contains("ファイルがありません"));
+}
+
+#[test]
+fn f002_empty_or_whitespace() {
+    let h = Harness::new();
+    assert_eq!(h.rules(R_NAME, ""), [(0, "F002")]);
+    assert_eq!(h.rules(R_NAME, " \r\n\t\n"), [(0, "F002")]);
+}
+
+#[test]
+fn f003_shift_jis_declared_or_sniffed_and_still_checked() {
+    let h = Harness::new();
+    let declared = edit(R_VALID, "encoding=\"UTF-8\"", "encoding=\"Shift_JIS\"");
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&declared);
+    assert_eq!(h.rules_of(R_NAME, &sjis), [(0, "F003")]);
+    let (sniffed, _, _) = encoding_rs::SHIFT_JIS.encode(R_VALID);
+    assert_eq!(h.rules_of(R_NAME, &sniffed), [(0, "F003")]);
+    // The decoded text is validated: a defect in it is found too.
+    let bad = edit(&declared, "<Sex>2</Sex>", "<Sex>3</Sex>");
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&bad);
+    assert_eq!(h.rules_of(R_NAME, &sjis), [(0, "F003"), (1, "L007")]);
+}
+
+#[test]
+fn f004_neither_utf8_nor_cp932() {
+    let h = Harness::new();
+    let euc = edit(R_VALID, "encoding=\"UTF-8\"", "encoding=\"EUC-JP\"");
+    let (bytes, _, _) = encoding_rs::EUC_JP.encode(&euc);
+    assert_eq!(h.rules_of(R_NAME, &bytes), [(0, "F004")]);
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in R_VALID.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    assert_eq!(h.rules_of(R_NAME, &utf16), [(0, "F004")]);
+    // A declaration of another encoding over UTF-8 bytes: reported, and the text still checked.
+    let declared = edit(R_VALID, "encoding=\"UTF-8\"", "encoding=\"ISO-2022-JP\"");
+    assert_eq!(h.rules(R_NAME, &declared), [(0, "F004")]);
+}
+
+#[test]
+fn f005_bom() {
+    let h = Harness::new();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(R_VALID.as_bytes());
+    assert_eq!(h.rules_of(R_NAME, &bytes), [(0, "F005")]);
+}
+
+#[test]
+fn f006_not_well_formed_with_position() {
+    let h = Harness::new();
+    let bad = edit(R_VALID, "</Address>", "");
+    let f = h.only(R_NAME, &bad);
+    assert_eq!(f.rule.id, "F006");
+    assert_eq!((f.line, f.column), (22, 3), "at </Patient>, where </Address> was due");
+    assert!(f.message.contains("</Address>"), "{}", f.message);
+    let cut = &R_VALID[..R_VALID.len() / 2];
+    assert_eq!(h.rules(R_NAME, cut), [(0, "F006")]);
+    let amp = edit(R_VALID, "中村", "中&村");
+    assert_eq!(h.rules(R_NAME, &amp), [(0, "F006")]);
+}
+
+#[test]
+fn f007_doctype_refused_unexpanded() {
+    let h = Harness::new();
+    let bad = edit(
+        R_VALID,
+        "<Rinkohyo ",
+        "<!DOCTYPE Rinkohyo [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<Rinkohyo ",
+    );
+    let bad = edit(&bad, "ナカムラ", "&b;");
+    let f = h.only(R_NAME, &bad);
+    assert_eq!(f.rule.id, "F007");
+    assert!(!f.value.contains("aaaaaaaaaaaaaaaaaaaa"), "never expanded");
+}
+
+#[test]
+fn f008_wrong_root_or_namespace() {
+    let h = Harness::new();
+    let no_ns = edit(R_VALID, " xmlns=\"urn:rinken:nanbyo-shoman:1\"", "");
+    let f = h.only(R_NAME, &no_ns);
+    assert_eq!(f.rule.id, "F008");
+    assert!(f.message.contains("xmlns=\"urn:rinken:nanbyo-shoman:1\""), "{}", f.message);
+    let other = "<?xml version=\"1.0\"?><Form xmlns=\"urn:rinken:nanbyo-shoman:1\"/>";
+    assert_eq!(h.rules(R_NAME, other), [(0, "F008")]);
+}
+
+#[test]
+fn f009_file_name_pattern() {
+    let h = Harness::new();
+    let f = h.only("rinkohyo.xml", R_VALID);
+    assert_eq!((f.rule.id, f.value.as_str()), ("F009", "rinkohyo.xml"));
+    assert_eq!(h.rules("X131331572820250612000001.xml", R_VALID), [(0, "F009")]);
+    assert_eq!(h.rules("R131331572820251312000001.xml", R_VALID), [(0, "F009")], "month 13");
+    assert_eq!(h.rules("R131331572820250612000001.XML", R_VALID), []);
+}
+
+#[test]
+fn f010_name_disagrees_with_content() {
+    let h = Harness::new();
+    let f = h.only("S131331572820250612000001.xml", R_VALID);
+    assert_eq!((f.rule.id, f.record), ("F010", 0));
+    assert!(f.message.contains("R131331572820250612000001.xml"), "{}", f.message);
+    let f = h.only("R261020215820250612000001.xml", R_VALID);
+    assert_eq!((f.rule.id, f.record, f.path.as_str()), ("F010", 1, "Author/InstitutionCode"));
+}
+
+fn batch(count: &str, forms: &[&str]) -> String {
+    let strip =
+        |x: &str| x.split_once("?>\n").map_or(x, |(_, rest)| rest).replace(" xmlns=\"urn:rinken:nanbyo-shoman:1\"", "");
+    let body: Vec<String> = forms.iter().map(|f| strip(f)).collect();
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FormBatch xmlns=\"urn:rinken:nanbyo-shoman:1\"{count}>\n{}</FormBatch>\n", body.join(""))
+}
+
+#[test]
+fn f011_batch_count() {
+    let h = Harness::new();
+    let name = "B131331572820250612000001.xml";
+    let s = edit(S_VALID, "2610202158", "1313315728");
+    assert_eq!(h.rules(name, &batch(" count=\"2\"", &[R_VALID, &s])), []);
+    assert_eq!(h.rules(name, &batch("", &[R_VALID, &s])), []);
+    let f = h.only(name, &batch(" count=\"3\"", &[R_VALID, &s]));
+    assert_eq!(f.rule.id, "F011");
+    assert!(f.message.contains("count=\"2\""), "{}", f.message);
+}
+
+#[test]
+fn f012_unknown_or_missing_form_version() {
+    let h = Harness::new();
+    let f = h.only(R_NAME, &edit(R_VALID, "formVersion=\"2403\"", "formVersion=\"2404\""));
+    assert_eq!((f.rule.id, f.record), ("F012", 1));
+    assert!(f.message.contains("1703, 2309, 2403"), "{}", f.message);
+    let bad = edit(R_VALID, " formVersion=\"2403\"", "");
+    let bad = edit(&bad, "<Sex>2</Sex>", "<Sex>9</Sex>");
+    assert_eq!(h.rules(R_NAME, &bad), [(1, "F012")], "the record is not checked further");
+}
+
+#[test]
+fn l001_required_missing_states_the_condition() {
+    let h = Harness::new();
+    let f = h.only(R_NAME, &edit(R_VALID, "<Sex>2</Sex>", ""));
+    assert_eq!((f.rule.id, f.path.as_str()), ("L001", "Patient/Sex"));
+    // Conditionally required: RecipientNo when ApplicationType=2.
+    let renewal = edit(R_VALID, "<ApplicationType>1</ApplicationType>", "<ApplicationType>2</ApplicationType>");
+    let f = h.only(R_NAME, &renewal);
+    assert_eq!((f.rule.id, f.path.as_str()), ("L001", "Patient/RecipientNo"));
+    assert!(f.message.contains("ApplicationType=2"), "{}", f.message);
+    // A missing block is one finding, for the block.
+    let start = R_VALID.find("  <Clinical>").unwrap();
+    let end = R_VALID.find("</Clinical>\n").unwrap() + "</Clinical>\n".len();
+    let no_clinical = format!("{}{}", &R_VALID[..start], &R_VALID[end..]);
+    let f = h.only(R_NAME, &no_clinical);
+    assert_eq!((f.rule.id, f.path.as_str()), ("L001", "Clinical"));
+}
+
+#[test]
+fn l002_required_but_empty() {
+    let h = Harness::new();
+    let f = h.only(R_NAME, &edit(R_VALID, "<Address>東京都武蔵野市境二丁目4番8号</Address>", "<Address> </Address>"));
+    assert_eq!((f.rule.id, f.path.as_str()), ("L002", "Patient/Address"));
+    // An optional element that is empty is absent, not an error.
+    assert_eq!(h.rules(R_NAME, &edit(R_VALID, "<PreviousName>小林和子</PreviousName>", "<PreviousName/>")), []);
+}
+
+#[test]
+fn l003_unknown_element_suggests_the_nearest_name() {
+    let h = Harness::new();
+    let bad = edit(R_VALID, "<DiagnosisDate>2025-05-20</DiagnosisDate>", "<DiagnosisData>2025-05-20</DiagnosisData>");
+    let found = h.findings(R_NAME, bad.as_bytes());
+    let l003 = found.iter().find(|f| f.rule.id == "L003").unwrap();
+    assert!(l003.message.contains("<DiagnosisDate>"), "{}", l003.message);
+    assert_eq!(h.rules(R_NAME, &bad), [(1, "L001"), (1, "L003")], "the intended element is missing too");
+    let extra = edit(R_VALID, "<Phone>", "<Fax>0422-31-5101</Fax><Phone>");
+    assert_eq!(h.rules(R_NAME, &extra), [(1, "L003")]);
+    let misplaced = edit(R_VALID, "<Sex>2</Sex>", "<Sex>2</Sex><Severity>1</Severity>");
+    let f = h.only(R_NAME, &misplaced);
+    assert!(f.message.contains("<Clinical>"), "{}", f.message);
+}
+
+#[test]
+fn l004_repeated_element() {
+    let h = Harness::new();
+    let f =
+        h.only(R_NAME, &edit(R_VALID, "<Phone>0422-31-5100</Phone>", "<Phone>0422-31-5100</Phone><Phone>x</Phone>"));
+    assert_eq!((f.rule.id, f.value.as_str()), ("L004", "x"));
+    let twice = edit(
+        R_VALID,
+        "<Item code=\"LDOPA\" value=\"1\"/>",
+        "<Item code=\"LDOPA\" value=\"1\"/><Item code=\"LDOPA\" value=\"2\"/>",
+    );
+    assert_eq!(h.rules(R_NAME, &twice), [(1, "L004")]);
+}
+
+#[test]
+fn l005_format_with_a_hint() {
+    let h = Harness::new();
+    let f =
+        h.only(R_NAME, &edit(R_VALID, "<PostalCode>1800022</PostalCode>", "<PostalCode>１８０－００２２</PostalCode>"));
+    assert_eq!(f.rule.id, "L005");
+    assert!(f.message.contains("1800022"), "{}", f.message);
+    assert_eq!(
+        h.rules(R_NAME, &edit(R_VALID, "<PostalCode>1800022</PostalCode>", "<PostalCode>180002</PostalCode>")),
+        [(1, "L005")]
+    );
+    assert_eq!(h.rules(R_NAME, &edit(R_VALID, "<KokujiNo>6</KokujiNo>", "<KokujiNo>six</KokujiNo>")), [(1, "L005")]);
+    assert_eq!(h.rules(R_NAME, &edit(R_VALID, "<Phone>0422-31-5100</Phone>", "<Phone>0422-31</Phone>")), [(1, "L005")]);
+}
+
+#[test]
+fn l006_too_long_or_out_of_range() {
+    let h = Harness::new();
+    let long = "あ".repeat(101);
+    let f = h.only(R_NAME, &edit(R_VALID, "東京都武蔵野市境二丁目4番8号", &long));
+    assert_eq!(f.rule.id, "L006");
+    assert!(f.message.contains("100"), "{}", f.message);
+    // CareLevel's range depends on CareCertification (1: 1..5, 2: 1..2).
+    assert_eq!(h.rules(R_NAME, &edit(R_VALID, "<CareLevel>2</CareLevel>", "<CareLevel>5</CareLevel>")), []);
+    assert_eq!(h.rules(R_NAME, &edit(R_VALID, "<CareLevel>2</CareLevel>", "<CareLevel>6</CareLevel>")), [(1, "L006")]);
+    let support = edit(R_VALID, "<CareCertification>1</CareCertification>", "<CareCertification>2</CareCertification>");
+    assert_eq!(h.rules(R_NAME, &edit(&support, "<CareLevel>2</CareLevel>", "<CareLevel>3</CareLevel>")), [(1, "L006")]);
+}
+
+#[test]
+fn l007_code_not_in_list() {
+    let h = Harness::new();
+    let f = h.only(R_NAME, &edit(R_VALID, "<Sex>2</Sex>", "<Sex>3</Sex>"));
+    assert_eq!(f.rule.id, "L007");
+    assert!(f.message.contains("1 男, 2 女"), "{}", f.message);
+}
+
+#[test]
+fn l008_not_a_date() {
+    let h = Harness::new();
+    let f = h.only(R_NAME, &edit(R_VALID, "<BirthDate>1956-09-14</BirthDate>", "<BirthDate>1956-02-30</BirthDate>"));
+    assert_eq!(f.rule.id, "L008");
+    assert!(f.message.contains("29日まで"), "{}", f.message);
+    let f = h.only(R_NAME, &edit(R_VALID, "<BirthDate>1956-09-14</BirthDate>", "<BirthDate>1956/9/14</BirthDate>"));
+    assert!(f.message.contains("1956-09-14"), "{}", f.message);
+    let f = h.only(
+        R_NAME,
+        &edit(R_VALID, "<OnsetYearMonth>2022-03</OnsetYearMonth>", "<OnsetYearMonth>2022-3</OnsetYearMonth>"),
+    );
+    assert_eq!(f.rule.id, "L008");
+    assert!(f.message.contains("2022-03"), "{}", f.message);
+}
+
+#[test]
+fn l009_wareki_gives_the_western_date() {
+    let h = Harness::new();
+    let f = h.only(
+        R_NAME,
+        &edit(R_VALID, "<WrittenDate>2025-06-12</WrittenDate>", "<WrittenDate>令和7年6月12日</WrittenDate>"),
+    );
+    assert_eq!(f.rule.id, "L009");
+    assert!(f.message.contains("2025-06-12"), "{}", f.message);
+    let f = h.only(R_NAME, &edit(R_VALID, "<BirthDate>1956-09-14</BirthDate>", "<BirthDate>S31.9.14</BirthDate>"));
+    assert!(f.message.contains("1956-09-14"), "{}", f.message);
+}
+
+#[test]
+fn l010_characters_not_allowed() {
+    let h = Harness::new();
+    let f = h.only(
+        R_NAME,
+        &edit(R_VALID, "<FamilyNameKana>ナカムラ</FamilyNameKana>", "<FamilyNameKana>ﾅｶﾑﾗ</FamilyNameKana>"),
+    );
+    assert_eq!(f.rule.id, "L010");
+    assert!(f.message.contains("ナカムラ"), "{}", f.message);
+    assert_eq!(
+        h.rules(
+            R_NAME,
+            &edit(R_VALID, "<FamilyNameKana>ナカムラ</FamilyNameKana>", "<FamilyNameKana>中村</FamilyNameKana>")
+        ),
+        [(1, "L010")]
+    );
+    assert_eq!(
+        h.rules(R_NAME, &edit(R_VALID, "<GivenName>和子</GivenName>", "<GivenName>和\u{85}子</GivenName>")),
+        [(1, "L010")]
+    );
+    // Hiragana and the long-vowel mark are fine in kana fields.
+    assert_eq!(
+        h.rules(
+            R_NAME,
+            &edit(R_VALID, "<GivenNameKana>カズコ</GivenNameKana>", "<GivenNameKana>かずこー</GivenNameKana>")
+        ),
+        []
+    );
+}
+
+#[test]
+fn l011_machine_dependent_characters_warn() {
+    let h = Harness::new();
+    for (ch, word) in [("髙", "NEC/IBM"), ("①", "NEC 特殊"), ("𠮷", "CP932")] {
+        let f = h
+            .only(R_NAME, &edit(R_VALID, "<FamilyName>中村</FamilyName>", &format!("<FamilyName>{ch}村</FamilyName>")));
+        assert_eq!((f.rule.id, f.severity), ("L011", rinken::finding::Severity::W));
+        assert!(f.message.contains(word), "{ch}: {}", f.message);
+    }
+}
+
+#[test]
+fn l012_present_but_must_be_absent() {
+    let h = Harness::new();
+    let bad = edit(R_VALID, "<FamilyHistory>1</FamilyHistory>", "<FamilyHistory>2</FamilyHistory>");
+    let f = h.only(R_NAME, &bad);
+    assert_eq!((f.rule.id, f.path.as_str()), ("L012", "Clinical/FamilyRelation"));
+    assert!(f.message.contains("FamilyHistory!=1"), "{}", f.message);
+    // An element the form version does not have.
+    let old = edit(R_VALID, "formVersion=\"2403\"", "formVersion=\"2309\"");
+    let f = h.only(R_NAME, &old);
+    assert_eq!((f.rule.id, f.path.as_str()), ("L012", "Patient/PreviousName"));
+}
+
+#[test]
+fn l013_item_not_defined_for_the_disease() {
+    let h = Harness::new();
+    let f = h.only(R_NAME, &edit(R_VALID, "<Item code=\"LDOPA\" value=\"1\"/>", "<Item code=\"UPDRS\" value=\"30\"/>"));
+    assert_eq!((f.rule.id, f.path.as_str()), ("L013", "Items/Item[@code=UPDRS]"));
+    assert!(f.message.contains("HY"), "{}", f.message);
+}
+
+#[test]
+fn l014_item_value_breaks_its_definition() {
+    let h = Harness::new();
+    let f = h.only(R_NAME, &edit(R_VALID, "<Item code=\"HY\" value=\"3\"/>", "<Item code=\"HY\" value=\"6\"/>"));
+    assert_eq!(f.rule.id, "L014");
+    assert!(f.message.contains("1..5"), "{}", f.message);
+    assert_eq!(h.rules(S_NAME, &edit(S_VALID, "value=\"9.8\"", "value=\"9,8\"")), [(1, "L014")]);
+    assert_eq!(h.rules(S_NAME, &edit(S_VALID, "value=\"9.8\"", "value=\"25.0\"")), [(1, "L014")]);
+    assert_eq!(
+        h.rules(R_NAME, &edit(R_VALID, "<Item code=\"SEIKATSU\" value=\"2\"/>", "")),
+        [(1, "L001")],
+        "a required item"
+    );
+}
+
+#[test]
+fn english_messages() {
+    let mut h = Harness::new();
+    h.lang = rinken::lang::Lang::En;
+    let f = h.only(
+        R_NAME,
+        &edit(R_VALID, "<WrittenDate>2025-06-12</WrittenDate>", "<WrittenDate>令和7年6月12日</WrittenDate>"),
+    );
+    assert!(f.message.contains("Western calendar as 2025-06-12"), "{}", f.message);
+}
