@@ -86,8 +86,7 @@ pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
         sink.emit(&P001, record, path, at, no, msg);
         return;
     }
-    let allowed: Vec<&RosterRow> =
-        rows.iter().filter(|r| view.kind.doctor_kinds.contains(&r.kind)).collect();
+    let allowed: Vec<&RosterRow> = rows.iter().filter(|r| view.kind.doctor_kinds.contains(&r.kind)).collect();
     let form = lang.pick(&view.kind.name_ja, &view.kind.name_en);
     if allowed.is_empty() {
         let has: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();

@@ -130,3 +130,31 @@ pub fn all_findings(out: &Path) -> Vec<std::collections::BTreeMap<String, String
     }
     rows
 }
+
+/// Sets the text of the one element named `name` (`<name>…</name>`).
+pub fn set(xml: &str, name: &str, value: &str) -> String {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    assert_eq!(xml.matches(&open).count(), 1, "<{name}> must occur exactly once");
+    let start = xml.find(&open).unwrap() + open.len();
+    let end = start + xml[start..].find(&close).unwrap();
+    format!("{}{value}{}", &xml[..start], &xml[end..])
+}
+
+/// Removes the one element named `name`, with its line.
+pub fn remove(xml: &str, name: &str) -> String {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    assert_eq!(xml.matches(&open).count(), 1, "<{name}> must occur exactly once");
+    let start = xml[..xml.find(&open).unwrap()].rfind('\n').unwrap();
+    let end = xml.find(&close).unwrap() + close.len();
+    format!("{}{}", &xml[..start], &xml[end..])
+}
+
+/// The 意見書 template re-dated: written, diagnosed, onset and born on the given days.
+pub fn ikensho(written: &str, diagnosed: &str, born: &str) -> String {
+    let x = set(S_VALID, "WrittenDate", written);
+    let x = set(&x, "DiagnosisDate", diagnosed);
+    let x = set(&x, "OnsetYearMonth", &diagnosed[..7]);
+    set(&x, "BirthDate", born)
+}
