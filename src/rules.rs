@@ -2,7 +2,7 @@
 //! code that checks it; this list is what `rinken rules`, the configuration and the report
 //! formats see.
 
-use crate::check::{batch::*, dates::*, disease::*, doctor::*, file::*, ident::*, layout::rules::*};
+use crate::check::{batch::*, dates::*, disease::*, doctor::*, file::*, ident::*, layout::rules::*, meta::*};
 use crate::finding::{Rule, Severity};
 
 pub static ALL: &[&Rule] = &[
@@ -12,7 +12,8 @@ pub static ALL: &[&Rule] = &[
     &D001, &D002, &D003, &D004, &D005, &D006, &D007, //
     &I001, &I002, &I003, &I004, &I005, &I006, //
     &P001, &P002, &P003, &P004, &P005, //
-    &B001, &B002,
+    &B001, &B002, //
+    &M001, &M002,
 ];
 
 /// The rule with this ID (case-insensitive).
@@ -60,7 +61,7 @@ mod tests {
 
     #[test]
     fn catalogue_is_sorted_unique_and_documented() {
-        let order = |id: &str| ("FLCDIPB".find(&id[..1]).unwrap(), id[1..].to_owned());
+        let order = |id: &str| ("FLCDIPBM".find(&id[..1]).unwrap(), id[1..].to_owned());
         for w in ALL.windows(2) {
             assert!(order(w[0].id) < order(w[1].id), "{} then {}", w[0].id, w[1].id);
         }
@@ -70,7 +71,7 @@ mod tests {
                 assert!(!text.trim().is_empty(), "{} has empty documentation", r.id);
             }
         }
-        assert_eq!(ALL.len(), 50);
+        assert_eq!(ALL.len(), 52, "50 of RULES.md and 2 meta rules");
     }
 
     #[test]

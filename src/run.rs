@@ -115,8 +115,61 @@ fn progress_bar(total: usize, enabled: bool) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// How one file is checked; [`check_file`] in real runs.
+pub type FileChecker = dyn Fn(&Ctx<'_>, &mut Parser<'_>, &Input) -> FileResult + Sync;
+
 /// Runs `rinken check`.
 pub fn check(opts: &CheckOptions, observers: &mut [&mut dyn Observer]) -> Result<Outcome, RunError> {
+    check_with(opts, observers, &check_file)
+}
+
+thread_local! {
+    /// The last panic on this worker thread: message and location, for M002.
+    static PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Worker threads keep a panic's message for the finding instead of printing it over the
+/// progress bar; any other thread panics as usual.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name().is_some_and(|n| n.starts_with("rinken-worker")) {
+                let msg = info
+                    .payload()
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+                PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{at}")));
+            } else {
+                default(info);
+            }
+        }));
+    });
+}
+
+/// Checks one file; a panic becomes an M002 finding for that file and the run goes on.
+fn check_isolated<'t>(ctx: &Ctx<'t>, parser: &mut Parser<'t>, input: &Input, checker: &FileChecker) -> FileResult {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| checker(ctx, parser, input))) {
+        Ok(result) => result,
+        Err(_) => {
+            // The parser may be mid-record; start the next file with a fresh one.
+            *parser = Parser::new(ctx.tables);
+            let what = PANIC.with(|p| p.borrow_mut().take()).unwrap_or_default();
+            crate::check::internal_error(ctx, &what)
+        }
+    }
+}
+
+/// Runs `rinken check` with another way of checking each file (tests inject failures).
+pub fn check_with(
+    opts: &CheckOptions,
+    observers: &mut [&mut dyn Observer],
+    checker: &FileChecker,
+) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let lang = opts.lang;
     let loaded = load(opts)?;
@@ -126,6 +179,7 @@ pub fn check(opts: &CheckOptions, observers: &mut [&mut dyn Observer]) -> Result
         RunError(tr!(lang, "レポートフォルダに書き込めません: {e}", "cannot write the report folder: {e}"))
     })?;
     install_interrupt_handler();
+    install_panic_hook();
     INTERRUPTED.store(false, Ordering::SeqCst);
     let ctx = Ctx {
         tables: &loaded.tables,
@@ -161,7 +215,7 @@ pub fn check(opts: &CheckOptions, observers: &mut [&mut dyn Observer]) -> Result
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(input) = inputs.get(i) else { break };
-                    let result = check_file(ctx, &mut parser, input);
+                    let result = check_isolated(ctx, &mut parser, input, checker);
                     if tx.send((i, result)).is_err() {
                         break;
                     }

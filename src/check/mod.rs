@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod file;
 pub mod ident;
 pub mod layout;
+pub mod meta;
 pub mod view;
 
 use crate::finding::{quote_value, Finding, Rule, Severity};
@@ -182,6 +183,20 @@ fn empty_result() -> FileResult {
         content_hash: None,
         batch_keys: Vec::new(),
     }
+}
+
+/// The result for a file whose check failed inside rinken (M002): the file keeps its row.
+pub fn internal_error(ctx: &Ctx<'_>, what: &str) -> FileResult {
+    let mut sink = Sink::new(ctx);
+    let lang = ctx.lang;
+    let version = env!("CARGO_PKG_VERSION");
+    let msg = crate::tr!(
+        lang,
+        "rinken {version} の内部エラーでこのファイルを検査できませんでした ({what})。他のファイルの検査は続けました。このファイルを添えて報告してください",
+        "rinken {version} failed internally while checking this file ({what}); the other files were checked; please report it with this file"
+    );
+    sink.emit(&meta::M002, 0, "", None, "", msg);
+    FileResult { findings: sink.findings, ..empty_result() }
 }
 
 /// Checks one input file: reads it once, then [`check_bytes`]. A failure to read is a finding.
