@@ -26,7 +26,7 @@
 //! - The user-defined area (lead 0xF0–0xF9) decodes to the Private Use Area, but the encoder
 //!   refuses PUA characters, so 外字 are `NotInCp932`. Nothing outside the BMP is encodable.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use encoding_rs::{EncoderResult, SHIFT_JIS};
 
@@ -71,54 +71,40 @@ pub enum MachineDependent {
     NotInCp932,
 }
 
-const BMP_WORDS: usize = 0x1_0000 / 64;
+/// The class of every BMP code point, learnt from the encoder the first time the character is
+/// seen and kept for the rest of the process. Real documents use a few hundred distinct
+/// characters, so this costs a few hundred encoder calls instead of classifying all 65,536 up
+/// front (which took longer than checking a thousand forms). Zero means "not asked yet"; the
+/// store is idempotent, so racing threads at worst ask twice.
+static CLASS: [AtomicU8; 0x1_0000] = [const { AtomicU8::new(0) }; 0x1_0000];
 
-/// One bit per BMP code point for each property; 8 KiB each, built once.
-struct Tables {
-    encodable: Box<[u64; BMP_WORDS]>,
-    nec: Box<[u64; BMP_WORDS]>,
-    ibm: Box<[u64; BMP_WORDS]>,
-}
+const STANDARD: u8 = 1;
+const NEC: u8 = 2;
+const IBM: u8 = 3;
+const NOT_IN_CP932: u8 = 4;
 
-fn bit(map: &[u64; BMP_WORDS], u: u32) -> bool {
-    let u = u as usize;
-    map.get(u / 64).is_some_and(|w| w >> (u % 64) & 1 == 1)
-}
-
-fn set_bit(map: &mut [u64; BMP_WORDS], u: u32) {
-    let u = u as usize;
-    if let Some(w) = map.get_mut(u / 64) {
-        *w |= 1 << (u % 64);
+fn classify(c: char) -> u8 {
+    match encode_cp932(c) {
+        None => NOT_IN_CP932,
+        Some((bytes, 2)) => match bytes[0] {
+            0x87 => NEC,
+            0xED | 0xEE | 0xFA..=0xFC => IBM,
+            _ => STANDARD,
+        },
+        Some(_) => STANDARD,
     }
 }
 
-fn tables() -> &'static Tables {
-    static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(build_tables)
-}
-
-/// Asks the encoder once about every BMP scalar value: exhaustive, so the tables cannot drift
-/// from encoding_rs, and cheap (a few milliseconds optimised) because it happens once.
-fn build_tables() -> Tables {
-    let mut t =
-        Tables { encodable: Box::new([0; BMP_WORDS]), nec: Box::new([0; BMP_WORDS]), ibm: Box::new([0; BMP_WORDS]) };
-    for u in 0..=0xFFFF_u32 {
-        let Some(c) = char::from_u32(u) else {
-            continue; // surrogates
-        };
-        let Some((bytes, len)) = encode_cp932(c) else {
-            continue;
-        };
-        set_bit(&mut t.encodable, u);
-        if len == 2 {
-            match bytes[0] {
-                0x87 => set_bit(&mut t.nec, u),
-                0xED | 0xEE | 0xFA..=0xFC => set_bit(&mut t.ibm, u),
-                _ => {}
-            }
+fn class_of(c: char) -> u8 {
+    let slot = &CLASS[u32::from(c) as usize];
+    match slot.load(Ordering::Relaxed) {
+        0 => {
+            let class = classify(c);
+            slot.store(class, Ordering::Relaxed);
+            class
         }
+        class => class,
     }
-    t
 }
 
 /// The CP932 bytes of one character, or `None` if unmappable.
@@ -147,15 +133,11 @@ pub fn machine_dependent(c: char) -> Option<MachineDependent> {
     if u > 0xFFFF {
         return Some(MachineDependent::NotInCp932);
     }
-    let t = tables();
-    if !bit(&t.encodable, u) {
-        Some(MachineDependent::NotInCp932)
-    } else if bit(&t.nec, u) {
-        Some(MachineDependent::NecSpecial)
-    } else if bit(&t.ibm, u) {
-        Some(MachineDependent::IbmExtension)
-    } else {
-        None
+    match class_of(c) {
+        NOT_IN_CP932 => Some(MachineDependent::NotInCp932),
+        NEC => Some(MachineDependent::NecSpecial),
+        IBM => Some(MachineDependent::IbmExtension),
+        _ => None,
     }
 }
 
@@ -293,9 +275,7 @@ mod tests {
     #[test]
     fn kana_fast_path_agrees_with_tables() {
         for c in ('\u{3041}'..='\u{3093}').chain('\u{30A1}'..='\u{30F6}') {
-            assert!(bit(&tables().encodable, u32::from(c)));
-            assert!(!bit(&tables().nec, u32::from(c)));
-            assert!(!bit(&tables().ibm, u32::from(c)));
+            assert_eq!(classify(c), STANDARD, "{c}");
         }
         for c in ['ゔ', 'ゕ', 'ゖ', 'ヷ', 'ヸ', 'ヹ', 'ヺ'] {
             assert_eq!(machine_dependent(c), Some(NotInCp932), "{c}");
@@ -388,9 +368,9 @@ mod tests {
 
     #[test]
     fn encodable_count_is_stable() {
-        let n: u32 = tables().encodable.iter().map(|w| w.count_ones()).sum();
-        let nec: u32 = tables().nec.iter().map(|w| w.count_ones()).sum();
-        let ibm: u32 = tables().ibm.iter().map(|w| w.count_ones()).sum();
+        let classes: Vec<u8> = (0..=0xFFFF_u32).filter_map(char::from_u32).map(class_of).collect();
+        let count = |k: u8| classes.iter().filter(|&&c| c == k).count();
+        let (n, nec, ibm) = (classes.len() - count(NOT_IN_CP932), count(NEC), count(IBM));
         // 128 ASCII + U+0080 + ¥ + ‾ + 63 half-width + 7,326 distinct characters decoded from
         // the 7,724 double-byte codes outside the user-defined area + − U+2212.
         assert_eq!(n, 7521);

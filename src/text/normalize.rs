@@ -2,7 +2,7 @@
 //! doctor names against the roster (P005). Two spellings a person would call "the same name"
 //! must compare equal; the result is a comparison key, never shown as a correction.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// The comparison key of a name (FORMAT.md, "Names are compared after normalisation"):
 ///
@@ -21,8 +21,22 @@ use unicode_normalization::UnicodeNormalization;
 /// 5. NFKC once more, because removing spaces or glosses can bring a combining mark next to a
 ///    new base character.
 pub fn normalize_name(s: &str) -> String {
+    // Most names are already their own key; checking that is far cheaper than rebuilding.
+    if !s.chars().any(needs_mapping) && is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        return s.to_owned();
+    }
     let mapped: String = s.nfkc().filter_map(map_char).collect();
     drop_latin_glosses(&mapped).nfkc().collect()
+}
+
+/// Whether `map_char` or gloss removal could change `c`.
+fn needs_mapping(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '囊' | '〔' | '〕' | '【' | '】' | '\u{2010}'
+                ..='\u{2015}' | '\u{2212}' | '\u{301C}' | '(' | ')'
+        )
 }
 
 /// Per-character step 2 and 3; `None` drops the character.
