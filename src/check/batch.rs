@@ -12,7 +12,6 @@ use crate::finding::{Finding, Rule, Severity::*};
 use crate::lang::{Lang, Text};
 use crate::rules::RuleConfig;
 use crate::tables::Field;
-use crate::text::normalize::normalize_name;
 use crate::tr;
 use std::collections::HashMap;
 
@@ -49,17 +48,24 @@ pub static B002: Rule = Rule {
 /// The B001 identity of a record, hashed; `None` when any part is missing or invalid.
 pub fn record_key(view: &View<'_>) -> Option<u128> {
     use Field::*;
-    let mut buf = String::with_capacity(96);
-    buf.push_str(&view.kind.id);
-    for f in [FamilyKana, GivenKana, BirthDate, Sex, DiseaseNo, WrittenDate] {
-        buf.push('\u{1f}');
-        buf.push_str(&normalize_name(view.get(f)?));
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(view.kind.id.as_bytes());
+    // Kana names passed the kana check, so the only spelling freedom left is spacing, which
+    // names ignore; the other parts passed their format checks and are canonical already.
+    for f in [FamilyKana, GivenKana] {
+        h.update(b"\x1f");
+        for c in view.get(f)?.chars().filter(|c| !c.is_whitespace()) {
+            h.update(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
     }
-    if view.node_of(DiseaseGroup).is_some() {
-        buf.push('\u{1f}');
-        buf.push_str(view.get(DiseaseGroup)?);
+    let group = if view.node_of(DiseaseGroup).is_some() { Some(view.get(DiseaseGroup)?) } else { None };
+    for part in
+        [view.get(BirthDate)?, view.get(Sex)?, view.get(DiseaseNo)?, view.get(WrittenDate)?, group.unwrap_or("")]
+    {
+        h.update(b"\x1f");
+        h.update(part.as_bytes());
     }
-    Some(xxhash_rust::xxh3::xxh3_128(buf.as_bytes()))
+    Some(h.digest128())
 }
 
 /// Run-wide memory of what was seen, fed in path order.

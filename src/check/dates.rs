@@ -200,6 +200,11 @@ fn versions(sink: &mut Sink<'_, '_>, view: &View<'_>) {
     let v = &view.kind.versions[view.version];
     let code = &v.code;
     let name = lang.pick(&v.name_ja, &v.name_en);
+    let too_early = v.in_use_from.filter(|&d| written < d);
+    let too_late = v.written_until.filter(|&d| written > d);
+    if too_early.is_none() && too_late.is_none() {
+        return;
+    }
     let current: Vec<&str> = view
         .kind
         .versions
@@ -209,11 +214,11 @@ fn versions(sink: &mut Sink<'_, '_>, view: &View<'_>) {
         .collect();
     let current = current.join(", ");
     let path = view.path(Field::WrittenDate);
-    if let Some(from) = v.in_use_from.filter(|&d| written < d) {
+    if let Some(from) = too_early {
         let msg = tr!(lang, "様式 {code} ({name}) は {from} から使う様式で、記載年月日 {written} にはまだ使えません。この日付で使える版: {current}", "form {code} ({name}) is in use from {from}, after the WrittenDate {written}; versions in use on that date: {current}");
         sink.emit(&D005, view.record(), path, view.offset(Field::WrittenDate), code, msg);
     }
-    if let Some(until) = v.written_until.filter(|&d| written > d) {
+    if let Some(until) = too_late {
         let msg = tr!(lang, "様式 {code} ({name}) は {until} までの旧様式で、記載年月日 {written} には使えません。新しい様式 ({current}) で書いてください", "form {code} ({name}) could be used until {until}, not on the WrittenDate {written}; use a current version ({current})");
         sink.emit(&D006, view.record(), path, view.offset(Field::WrittenDate), code, msg);
     }

@@ -91,8 +91,14 @@ pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
     let lang = sink.lang();
     let key = key_text(group, no);
     let name = view.get(Field::DiseaseName);
-    let norm = name.map(normalize_name);
     let entry = rev.get(group, no);
+    // The usual case, the table's own spelling, needs no normalisation.
+    if let (Some(e), Some(n)) = (entry, name) {
+        if e.name == n && e.valid_from.is_none_or(|d| d <= written) {
+            return;
+        }
+    }
+    let norm = name.map(normalize_name);
     let (record, start) = (view.record(), rev.start);
     let no_path = view.path(Field::DiseaseNo);
     let no_at = view.offset(Field::DiseaseNo);
@@ -105,7 +111,7 @@ pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
             return;
         }
     }
-    let name_matches = |e: &Entry| norm.as_deref() == Some(normalize_name(&e.name).as_str());
+    let name_matches = |e: &Entry| norm.as_deref() == Some(e.norm.as_str());
     if let (Some(name), Some(norm)) = (name, norm.as_deref()) {
         if !entry.is_some_and(name_matches) && rev.by_name(norm).next().is_none() {
             if let Some((from, added)) = later_addition(program, ri, norm) {

@@ -10,7 +10,7 @@
 use super::tsv::{TableError, Tsv};
 use crate::text::date::Date;
 use crate::text::normalize::normalize_name;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Debug, Default)]
 pub struct Diseases {
@@ -40,6 +40,8 @@ pub struct Entry {
     pub group: u16,
     pub no: u16,
     pub name: String,
+    /// `name` normalised for comparison, computed once at load.
+    pub norm: String,
     pub valid_from: Option<Date>,
     /// Newly designated by this revision.
     pub added: bool,
@@ -88,8 +90,8 @@ impl Revision {
             start,
             file: t.file.clone(),
             entries: Vec::new(),
-            by_key: HashMap::new(),
-            by_name: HashMap::new(),
+            by_key: HashMap::default(),
+            by_name: HashMap::default(),
         };
         for row in &t.rows {
             let num = |col: usize| {
@@ -117,8 +119,9 @@ impl Revision {
             if rev.by_key.insert((group, no), i).is_some() {
                 return Err(t.err(row, cno, format!("key {} listed twice", key_text(group, no))));
             }
-            rev.by_name.entry(normalize_name(name)).or_default().push(i);
-            rev.entries.push(Entry { group, no, name: name.to_owned(), valid_from, added });
+            let norm = normalize_name(name);
+            rev.by_name.entry(norm.clone()).or_default().push(i);
+            rev.entries.push(Entry { group, no, name: name.to_owned(), norm, valid_from, added });
         }
         Ok(rev)
     }

@@ -41,7 +41,7 @@ pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
             sink.emit(&L014, rec.number, base, Some(item.offset), "", msg);
             continue;
         };
-        let path = format!("{base}[@code={code}]");
+        let path = || format!("{base}[@code={code}]");
         let Some(def) = defs.iter().find(|d| d.code == code) else {
             let known: Vec<String> =
                 defs.iter().map(|d| format!("{} ({})", d.code, lang.pick(&d.name_ja, &d.label_en))).collect();
@@ -51,7 +51,7 @@ pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
                 "疾病 {key} の項目表に code=\"{code}\" はありません。定義されている項目: {known}",
                 "the item table has no code=\"{code}\" for disease {key}; defined items: {known}"
             );
-            sink.emit(&L013, rec.number, &path, Some(item.offset), code, msg);
+            sink.emit(&L013, rec.number, &path(), Some(item.offset), code, msg);
             continue;
         };
         let label = lang.pick(&def.name_ja, &def.label_en);
@@ -61,7 +61,7 @@ pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
                 "疾病別項目 {label} (code=\"{code}\") が 2 回以上あります。1 つだけにしてください",
                 "item {label} (code=\"{code}\") occurs more than once; keep only one"
             );
-            sink.emit(&L004, rec.number, &path, Some(item.offset), code, msg);
+            sink.emit(&L004, rec.number, &path(), Some(item.offset), code, msg);
             continue;
         }
         seen.push(code);
@@ -73,14 +73,14 @@ pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
                     "必須の疾病別項目 {label} (code=\"{code}\") の value が空です。値を書いてください",
                     "the required item {label} (code=\"{code}\") has an empty value; give it one"
                 );
-                sink.emit(&L002, rec.number, &path, Some(item.offset), "", msg);
+                sink.emit(&L002, rec.number, &path(), Some(item.offset), "", msg);
             }
             continue;
         }
         let cx = TypeCtx { lang, codes: &tables.codes, env: view };
         let out = values::check(&def.ty, value, label, &cx);
         if let Some(w) = out.warning {
-            sink.emit(w.rule, rec.number, &path, Some(item.offset), value, w.message);
+            sink.emit(w.rule, rec.number, &path(), Some(item.offset), value, w.message);
         }
         if let Some(p) = out.error {
             let inner = p.message;
@@ -89,7 +89,7 @@ pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
                 "疾病 {key} の項目の定義に合いません: {inner}",
                 "breaks the item definition of disease {key}: {inner}"
             );
-            sink.emit(&L014, rec.number, &path, Some(item.offset), value, msg);
+            sink.emit(&L014, rec.number, &path(), Some(item.offset), value, msg);
         }
     }
     let items_parent = layout.node(item_node).parent;

@@ -367,8 +367,50 @@ fn digits(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
     )
 }
 
-fn control_char(v: &str, label: &str, lang: Lang) -> Option<Outcome> {
-    let (i, c) = v.chars().enumerate().find(|(_, c)| chars::is_forbidden_control(*c))?;
+/// What one pass over a text value finds: the first character of each kind that matters, and
+/// the length. Values are scanned once, however many rules look at their characters.
+#[derive(Default)]
+struct Scan {
+    chars: usize,
+    control: Option<(usize, char)>,
+    halfwidth: Option<char>,
+    not_kana: Option<char>,
+    machine: Option<(char, MachineDependent)>,
+}
+
+fn scan(v: &str, kana: bool) -> Scan {
+    let mut s = Scan::default();
+    for (i, c) in v.chars().enumerate() {
+        s.chars = i + 1;
+        if c.is_ascii() {
+            if s.control.is_none() && chars::is_forbidden_control(c) {
+                s.control = Some((i, c));
+            }
+            if kana && s.not_kana.is_none() {
+                s.not_kana = Some(c);
+            }
+            continue;
+        }
+        if s.control.is_none() && chars::is_forbidden_control(c) {
+            s.control = Some((i, c));
+            continue;
+        }
+        if s.halfwidth.is_none() && chars::is_halfwidth_katakana(c) {
+            s.halfwidth = Some(c);
+        }
+        if kana && s.not_kana.is_none() && !chars::is_kana_field_char(c) {
+            s.not_kana = Some(c);
+        }
+        // A control character is L010's finding, not also a character CP932 lacks.
+        if !kana && s.machine.is_none() {
+            s.machine = chars::machine_dependent(c).map(|k| (c, k));
+        }
+    }
+    s
+}
+
+fn control_char(s: &Scan, label: &str, lang: Lang) -> Option<Outcome> {
+    let (i, c) = s.control?;
     let (pos, code) = (i + 1, format!("U+{:04X}", c as u32));
     Some(fail(
         &L010,
@@ -380,8 +422,8 @@ fn control_char(v: &str, label: &str, lang: Lang) -> Option<Outcome> {
     ))
 }
 
-fn halfwidth_kana(v: &str, label: &str, lang: Lang) -> Option<Outcome> {
-    let c = v.chars().find(|&c| chars::is_halfwidth_katakana(c))?;
+fn halfwidth_kana(v: &str, s: &Scan, label: &str, lang: Lang) -> Option<Outcome> {
+    let c = s.halfwidth?;
     let full: String = v.nfkc().collect();
     Some(fail(
         &L010,
@@ -393,8 +435,8 @@ fn halfwidth_kana(v: &str, label: &str, lang: Lang) -> Option<Outcome> {
     ))
 }
 
-fn too_long(v: &str, label: &str, n: usize, lang: Lang) -> Option<Outcome> {
-    let len = v.chars().count();
+fn too_long(s: &Scan, label: &str, n: usize, lang: Lang) -> Option<Outcome> {
+    let len = s.chars;
     (len > n).then(|| {
         fail(
             &L006,
@@ -408,16 +450,12 @@ fn too_long(v: &str, label: &str, n: usize, lang: Lang) -> Option<Outcome> {
 }
 
 fn text(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
-    let mut out = control_char(v, label, lang)
-        .or_else(|| halfwidth_kana(v, label, lang))
-        .or_else(|| too_long(v, label, n, lang))
+    let s = scan(v, false);
+    let mut out = control_char(&s, label, lang)
+        .or_else(|| halfwidth_kana(v, &s, label, lang))
+        .or_else(|| too_long(&s, label, n, lang))
         .unwrap_or_default();
-    // A control character is L010's finding, not also a character CP932 lacks.
-    let md = v
-        .chars()
-        .filter(|&c| !chars::is_forbidden_control(c))
-        .find_map(|c| chars::machine_dependent(c).map(|k| (c, k)));
-    if let Some((c, kind)) = md {
+    if let Some((c, kind)) = s.machine {
         let what = match kind {
             MachineDependent::NecSpecial => lang.pick("NEC 特殊文字", "an NEC special character"),
             MachineDependent::IbmExtension => lang.pick("NEC/IBM 拡張漢字", "an NEC/IBM extension kanji"),
@@ -447,11 +485,12 @@ fn text(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
 }
 
 fn kana(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
-    if let Some(o) = control_char(v, label, lang).or_else(|| halfwidth_kana(v, label, lang)) {
+    let s = scan(v, true);
+    if let Some(o) = control_char(&s, label, lang).or_else(|| halfwidth_kana(v, &s, label, lang)) {
         return o;
     }
-    if let Some(c) = v.chars().find(|&c| !chars::is_kana_field_char(c)) {
+    if let Some(c) = s.not_kana {
         return fail(&L010, tr!(lang, "{label} に「{c}」があります。かなの欄は全角カタカナ・ひらがな (ー・と全角空白も可) で書いてください", "{label} contains \"{c}\"; a kana field takes full-width katakana or hiragana (and ー, ・, full-width space)"));
     }
-    too_long(v, label, n, lang).unwrap_or_default()
+    too_long(&s, label, n, lang).unwrap_or_default()
 }
