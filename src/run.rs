@@ -197,7 +197,11 @@ pub fn check_with(
         .map_err(|e| RunError(format!("thread pool: {e}")))?;
     let bar = progress_bar(inputs.len(), opts.progress && !opts.quiet);
     let next = AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, FileResult)>(4096);
+    // Workers claim a few files at a time and hand their results over together: one wake-up
+    // of the report thread per chunk instead of per file. Chunks stay small so that files are
+    // still checked nearly in path order and the reorder buffer stays short.
+    let chunk = (inputs.len() / (threads * 64)).clamp(1, 32);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(usize, FileResult)>>(256);
     let mut summary = Summary::default();
     let mut batch = BatchState::default();
     let mut write_error: Option<std::io::Error> = None;
@@ -213,10 +217,14 @@ pub fn check_with(
                     if INTERRUPTED.load(Ordering::Relaxed) {
                         break;
                     }
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(input) = inputs.get(i) else { break };
-                    let result = check_isolated(ctx, &mut parser, input, checker);
-                    if tx.send((i, result)).is_err() {
+                    let first = next.fetch_add(chunk, Ordering::Relaxed);
+                    if first >= inputs.len() {
+                        break;
+                    }
+                    let done: Vec<(usize, FileResult)> = (first..(first + chunk).min(inputs.len()))
+                        .map(|i| (i, check_isolated(ctx, &mut parser, &inputs[i], checker)))
+                        .collect();
+                    if tx.send(done).is_err() {
                         break;
                     }
                 }
@@ -225,7 +233,7 @@ pub fn check_with(
         });
         let mut pending: BTreeMap<usize, FileResult> = BTreeMap::new();
         let mut expect = 0usize;
-        for (i, result) in rx.iter() {
+        for (i, result) in rx.iter().flatten() {
             pending.insert(i, result);
             while let Some(mut result) = pending.remove(&expect) {
                 let input = &inputs[expect];

@@ -72,8 +72,25 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge(meta.len()));
     }
-    let mut buf = Vec::with_capacity(meta.len() as usize + 1);
-    // read_to_end stops at the real end even when the file shrank or grew since fstat.
-    file.read_to_end(&mut buf).map_err(LoadError::Io)?;
+    // Sized from our own fstat: std's read_to_end would stat and seek again to size its buffer.
+    // One byte of room past the expected end lets the loop see EOF in the same pass; a file
+    // that grows or shrinks meanwhile is read to its real end.
+    let mut buf = vec![0u8; meta.len() as usize + 1];
+    let mut filled = 0;
+    loop {
+        if filled == buf.len() {
+            if filled as u64 > MAX_FILE_BYTES {
+                return Err(LoadError::TooLarge(filled as u64));
+            }
+            buf.resize(filled * 2, 0);
+        }
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(LoadError::Io(e)),
+        }
+    }
+    buf.truncate(filled);
     Ok(buf)
 }

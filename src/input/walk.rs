@@ -57,12 +57,41 @@ fn rel_string(p: &Path) -> String {
     p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// The order files are reported in: by path components, as a sorted depth-first walk visits
+/// them. Separators become NUL, which sorts before every other byte, so plain byte order of the
+/// key is component order ("a/b" before "a-b/c") — and one memcmp per comparison instead of
+/// re-parsing both paths each time.
+fn order_key(rel: &Path) -> Vec<u8> {
+    let mut key = Vec::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            key.push(0);
+        }
+        key.extend_from_slice(c.as_os_str().as_encoded_bytes());
+    }
+    key
+}
+
+/// A file's identity, to check a file reached twice only once.
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::canonicalize(path).ok().map(|p| (0, xxhash_rust::xxh3::xxh3_64(p.as_os_str().as_encoded_bytes())))
+    }
+}
+
 /// Walks `args` in the order given. A PATH that is a file is an input whatever its name (and
 /// one that cannot be read becomes a finding, not a lost file); under a directory, every file
-/// named `*.xml` is. Symbolic links are followed. The same file reached twice is kept once.
+/// named `*.xml` is, in path order. Symbolic links are followed. The same file reached twice
+/// (through a link, or two PATHs) is kept once.
 pub fn discover(args: &[PathBuf]) -> Discovery {
     let mut d = Discovery::default();
-    let mut seen = HashSet::new();
+    let mut linked = false;
     for arg in args {
         let arg_text = arg.to_string_lossy().into_owned();
         let meta = std::fs::metadata(arg);
@@ -72,49 +101,65 @@ pub fn discover(args: &[PathBuf]) -> Discovery {
                 continue;
             }
             let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into_owned());
-            push(&mut d, &mut seen, arg.clone(), arg_text, name);
+            d.inputs.push(Input { path: arg.clone(), display: arg_text, report_name: name });
             continue;
         }
-        let walker = walkdir::WalkDir::new(arg).follow_links(true).sort_by(|a, b| a.file_name().cmp(b.file_name()));
-        for entry in walker {
+        let mut found: Vec<(Vec<u8>, Input)> = Vec::new();
+        let push = |path: PathBuf, rel: &Path, found: &mut Vec<(Vec<u8>, Input)>| {
+            let rel_text = rel_string(rel);
+            let input = Input { path, display: join_display(&arg_text, &rel_text), report_name: rel_text };
+            found.push((order_key(rel), input));
+        };
+        for entry in walkdir::WalkDir::new(arg).follow_links(true) {
             match entry {
                 Ok(e) => {
                     if e.file_type().is_dir() || !is_xml_name(e.file_name()) {
                         continue;
                     }
-                    let rel = rel_string(e.path().strip_prefix(arg).unwrap_or(e.path()));
+                    linked |= e.path_is_symlink();
+                    let rel = e.path().strip_prefix(arg).unwrap_or(e.path()).to_path_buf();
                     if !e.file_type().is_file() {
-                        d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::NotRegular });
+                        d.skipped.push(Skipped {
+                            path: join_display(&arg_text, &rel_string(&rel)),
+                            reason: SkipReason::NotRegular,
+                        });
                         continue;
                     }
-                    push(&mut d, &mut seen, e.path().to_path_buf(), join_display(&arg_text, &rel), rel);
+                    push(e.into_path(), &rel, &mut found);
                 }
                 Err(err) => {
                     let Some(path) = err.path().map(Path::to_path_buf) else { continue };
-                    let rel = rel_string(path.strip_prefix(arg).unwrap_or(&path));
-                    let shown = join_display(&arg_text, &rel);
+                    let rel = path.strip_prefix(arg).unwrap_or(&path).to_path_buf();
                     if err.loop_ancestor().is_some() {
-                        d.skipped.push(Skipped { path: shown, reason: SkipReason::LinkLoop });
+                        d.skipped.push(Skipped {
+                            path: join_display(&arg_text, &rel_string(&rel)),
+                            reason: SkipReason::LinkLoop,
+                        });
                     } else if path.file_name().is_some_and(is_xml_name) {
                         // A dangling link or an unreadable entry named *.xml: it is an input
                         // the user expects checked, so it gets its row (and an F001).
-                        push(&mut d, &mut seen, path, shown, rel);
+                        linked = true;
+                        push(path, &rel, &mut found);
                     } else {
-                        d.skipped.push(Skipped { path: shown, reason: SkipReason::Unlistable });
+                        d.skipped.push(Skipped {
+                            path: join_display(&arg_text, &rel_string(&rel)),
+                            reason: SkipReason::Unlistable,
+                        });
                     }
                 }
             }
         }
+        found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        d.inputs.extend(found.into_iter().map(|(_, input)| input));
+    }
+    d.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    // Without links and with one PATH, no file can be reached twice: skip the stat per file.
+    if linked || args.len() > 1 {
+        let mut seen = HashSet::new();
+        d.inputs.retain(|i| identity(&i.path).is_none_or(|id| seen.insert(id)));
     }
     disambiguate_report_names(&mut d.inputs);
     d
-}
-
-fn push(d: &mut Discovery, seen: &mut HashSet<PathBuf>, path: PathBuf, display: String, report_name: String) {
-    let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-    if seen.insert(key) {
-        d.inputs.push(Input { path, display, report_name });
-    }
 }
 
 /// Two inputs may map to the same report name (`a/x.xml` and `b/x.xml` given directly, or

@@ -178,6 +178,9 @@ pub struct Parser<'t> {
     ns: Vec<(usize, String, String)>,
     /// Per node: whether the current record has already seen it.
     seen: Vec<bool>,
+    /// The default namespace in scope is ours: the answer for almost every element, kept
+    /// up to date as bindings come and go so that elements need not look it up.
+    default_ours: bool,
 }
 
 fn is_xml_ws(b: u8) -> bool {
@@ -186,7 +189,14 @@ fn is_xml_ws(b: u8) -> bool {
 
 impl<'t> Parser<'t> {
     pub fn new(tables: &'t Tables) -> Parser<'t> {
-        Parser { tables, record: Record::default(), stack: Vec::new(), ns: Vec::new(), seen: Vec::new() }
+        Parser {
+            tables,
+            record: Record::default(),
+            stack: Vec::new(),
+            ns: Vec::new(),
+            seen: Vec::new(),
+            default_ours: false,
+        }
     }
 
     /// Parses a whole document, calling `on_record` for every complete form.
@@ -202,6 +212,7 @@ impl<'t> Parser<'t> {
         };
         self.stack.clear();
         self.ns.clear();
+        self.default_ours = false;
         let mut reader = Reader::from_str(text);
         let mut root_closed = false;
         loop {
@@ -334,20 +345,26 @@ impl<'t> Parser<'t> {
                 let uri = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
                 self.ns.push((depth, prefix.to_owned(), uri.into_owned()));
             }
+            self.refresh_default();
         }
         let name = e.name();
         let prefix = name.prefix().map_or("", |p| p.into_inner());
         Ok(self.resolve_prefix(prefix))
     }
 
+    fn refresh_default(&mut self) {
+        self.default_ours = self.resolve_prefix("").as_deref() == Some(NAMESPACE);
+    }
+
     fn resolve_prefix(&self, prefix: &str) -> Option<String> {
         self.ns.iter().rev().find(|(_, p, _)| p == prefix).map(|(_, _, uri)| uri.clone()).filter(|u| !u.is_empty())
     }
 
-    fn in_namespace(&mut self, e: &BytesStart<'_>, pos: usize) -> Result<bool, XmlError> {
-        // Fast path: no attributes and no prefix means the namespace is inherited.
-        if e.len() == e.name().as_ref().len() && e.name().prefix().is_none() {
-            return Ok(self.ns.iter().rev().find(|(_, p, _)| p.is_empty()).is_some_and(|(_, _, u)| u == NAMESPACE));
+    /// Whether `e` (whose name has `prefix`) is in our namespace, taking its own declarations
+    /// into account.
+    fn in_namespace(&mut self, e: &BytesStart<'_>, prefix: &str, pos: usize) -> Result<bool, XmlError> {
+        if e.len() == e.name().as_ref().len() && prefix.is_empty() {
+            return Ok(self.default_ours);
         }
         Ok(self.namespace_of(e, pos)?.as_deref() == Some(NAMESPACE))
     }
@@ -386,11 +403,16 @@ impl<'t> Parser<'t> {
 
     fn start(&mut self, e: &BytesStart<'_>, pos: usize, info: &mut DocInfo) -> Result<(), XmlError> {
         let parent = self.stack.last().map(|f| f.0);
-        let local = e.local_name();
-        let local: &str = local.as_ref();
+        let name = e.name();
+        let raw: &str = name.as_ref();
+        // One scan for the prefix; quick-xml's local_name()/prefix() would each search again.
+        let (prefix, local) = match memchr::memchr(b':', raw.as_bytes()) {
+            Some(i) => (&raw[..i], &raw[i + 1..]),
+            None => ("", raw),
+        };
         match parent {
             None => {
-                let in_ns = self.in_namespace(e, pos)?;
+                let in_ns = self.in_namespace(e, prefix, pos)?;
                 info.root_offset = pos;
                 if in_ns && local == BATCH_ROOT {
                     info.root = Root::Batch;
@@ -402,15 +424,14 @@ impl<'t> Parser<'t> {
                     info.root = Root::Form(kind);
                     return self.start_record(kind, e, pos, info);
                 }
-                let prefix = e.name().prefix().map(|p| p.into_inner().to_owned()).unwrap_or_default();
-                let namespace = self.resolve_prefix(&prefix);
+                let namespace = self.resolve_prefix(prefix);
                 info.root =
                     Root::Other { name: String::from_utf8_lossy(e.name().as_ref().as_bytes()).into_owned(), namespace };
                 self.stack.push((Frame::Skip, pos));
                 Ok(())
             }
             Some(Frame::Batch) => {
-                let in_ns = self.in_namespace(e, pos)?;
+                let in_ns = self.in_namespace(e, prefix, pos)?;
                 match self.tables.kind_by_root(local.as_bytes()).filter(|_| in_ns) {
                     Some(kind) => self.start_record(kind, e, pos, info),
                     None => {
@@ -424,16 +445,22 @@ impl<'t> Parser<'t> {
                 self.stack.push((Frame::Skip, pos));
                 Ok(())
             }
-            Some(Frame::FormRoot) => self.start_child(0, e, pos),
-            Some(Frame::Known { node, .. }) => self.start_child(node, e, pos),
+            Some(Frame::FormRoot) => self.start_child(0, e, prefix, local, pos),
+            Some(Frame::Known { node, .. }) => self.start_child(node, e, prefix, local, pos),
         }
     }
 
-    fn start_child(&mut self, parent: NodeId, e: &BytesStart<'_>, pos: usize) -> Result<(), XmlError> {
-        let local = e.local_name();
-        let in_ns = self.in_namespace(e, pos)?;
+    fn start_child(
+        &mut self,
+        parent: NodeId,
+        e: &BytesStart<'_>,
+        prefix: &str,
+        local: &str,
+        pos: usize,
+    ) -> Result<(), XmlError> {
+        let in_ns = self.in_namespace(e, prefix, pos)?;
         let layout = &self.tables.kind(self.record.kind).layout;
-        let found = if in_ns { layout.child(parent, local.as_ref().as_bytes()) } else { None };
+        let found = if in_ns { layout.child(parent, local.as_bytes()) } else { None };
         let Some(node) = found else {
             let name = String::from_utf8_lossy(e.name().as_ref().as_bytes()).into_owned();
             let name = self.record.push_str(&name);
@@ -466,8 +493,11 @@ impl<'t> Parser<'t> {
     fn end(&mut self, on_record: &mut impl FnMut(&Record)) -> bool {
         let depth = self.stack.len();
         let frame = self.stack.pop().map(|f| f.0);
-        while self.ns.last().is_some_and(|(d, _, _)| *d + 1 >= depth) {
-            self.ns.pop();
+        if self.ns.last().is_some_and(|(d, _, _)| *d + 1 >= depth) {
+            while self.ns.last().is_some_and(|(d, _, _)| *d + 1 >= depth) {
+                self.ns.pop();
+            }
+            self.refresh_default();
         }
         match frame {
             Some(Frame::Known { elem, collect: true, .. }) => {
