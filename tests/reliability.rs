@@ -54,3 +54,84 @@ fn a_panic_while_checking_one_file_is_a_finding_and_the_run_goes_on() {
     let a = summary.iter().find(|r| r["file"].ends_with("/a.xml")).unwrap();
     assert_eq!((a["records"].as_str(), a["errors"].as_str()), ("1", "0"));
 }
+
+/// Streaming (for files too large to hold) and reading whole must agree on everything.
+fn compare_stream_and_whole(name: &str, bytes: &[u8], h: &Harness) {
+    let ctx = rinken::check::Ctx {
+        tables: &h.tables,
+        lang: h.lang,
+        as_of: h.as_of,
+        rules: &h.rules,
+        roster: h.roster.as_ref(),
+        institutions: None,
+    };
+    let mut parser = rinken::parse::Parser::new(&h.tables);
+    let whole = rinken::check::check_bytes(&ctx, &mut parser, name, bytes);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let file = std::fs::File::open(&path).unwrap();
+    let streamed = rinken::check::stream::check_stream(&ctx, &mut parser, name, file, bytes.len() as u64);
+    let show = |r: &rinken::check::FileResult| {
+        r.findings
+            .iter()
+            .map(|f| {
+                format!("{} {} {} {}:{} [{}] {}", f.record, f.rule.id, f.path, f.line, f.column, f.value, f.message)
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(show(&streamed), show(&whole), "{name}");
+    assert_eq!((streamed.kind, streamed.records), (whole.kind, whole.records), "{name}");
+    assert_eq!(streamed.content_hash, whole.content_hash, "{name}");
+    assert_eq!(streamed.batch_keys, whole.batch_keys, "{name}");
+}
+
+#[test]
+fn streaming_a_file_gives_the_same_findings_as_reading_it_whole() {
+    let h = Harness::new();
+    let mut checked = 0;
+    for e in walkdir::WalkDir::new(root().join("samples")).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "xml") {
+            let bytes = std::fs::read(e.path()).unwrap();
+            compare_stream_and_whole(e.file_name().to_str().unwrap(), &bytes, &h);
+            checked += 1;
+        }
+    }
+    assert!(checked > 60);
+    // Not UTF-8 only after the first form: found mid-stream, checked again as CP932.
+    let batch = format!(
+        "<?xml version=\"1.0\"?>\n<FormBatch xmlns=\"urn:rinken:nanbyo-shoman:1\">\n{}{}</FormBatch>\n",
+        R_VALID.split_once("?>\n").unwrap().1.replace(" xmlns=\"urn:rinken:nanbyo-shoman:1\"", ""),
+        edit(R_VALID, "中村", "髙村")
+            .split_once("?>\n")
+            .unwrap()
+            .1
+            .replace(" xmlns=\"urn:rinken:nanbyo-shoman:1\"", "")
+    );
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&batch);
+    compare_stream_and_whole("B131331572820250612000001.xml", &sjis, &h);
+    let mut broken = sjis.to_vec();
+    broken.extend_from_slice(b"\xff\xff");
+    compare_stream_and_whole("B131331572820250612000002.xml", &broken, &h);
+    compare_stream_and_whole("B131331572820250612000003.xml", b"  \n\t ", &h);
+}
+
+#[test]
+fn streaming_agrees_on_declared_encodings_and_utf16() {
+    let h = Harness::new();
+    let euc = edit(R_VALID, "encoding=\"UTF-8\"", "encoding=\"EUC-JP\"");
+    let (bytes, _, _) = encoding_rs::EUC_JP.encode(&euc);
+    compare_stream_and_whole(R_NAME, &bytes, &h);
+    compare_stream_and_whole(R_NAME, euc.as_bytes(), &h);
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in R_VALID.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    compare_stream_and_whole(R_NAME, &utf16, &h);
+    let declared = edit(R_VALID, "encoding=\"UTF-8\"", "encoding=\"Shift_JIS\"");
+    let (mut sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&declared).clone();
+    compare_stream_and_whole(R_NAME, &sjis, &h);
+    sjis.to_mut().extend_from_slice(b"\x82");
+    compare_stream_and_whole(R_NAME, &sjis, &h);
+}

@@ -145,7 +145,7 @@ fn is_shoman(view: &View<'_>) -> bool {
     view.kind.program == "shoman"
 }
 
-pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     order(sink, view);
     future(sink, view);
     versions(sink, view);
@@ -154,7 +154,7 @@ pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
     }
 }
 
-fn order(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+fn order(sink: &mut Sink<'_>, view: &View<'_>) {
     use Field::*;
     let lang = sink.lang();
     let mut flagged: Vec<Field> = Vec::new();
@@ -176,7 +176,7 @@ fn order(sink: &mut Sink<'_, '_>, view: &View<'_>) {
     }
 }
 
-fn future(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+fn future(sink: &mut Sink<'_>, view: &View<'_>) {
     use Field::*;
     let lang = sink.lang();
     let as_of = sink.ctx.as_of;
@@ -194,7 +194,7 @@ fn future(sink: &mut Sink<'_, '_>, view: &View<'_>) {
     }
 }
 
-fn versions(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+fn versions(sink: &mut Sink<'_>, view: &View<'_>) {
     let Some(written) = view.date(Field::WrittenDate) else { return };
     let lang = sink.lang();
     let v = &view.kind.versions[view.version];
@@ -224,7 +224,7 @@ fn versions(sink: &mut Sink<'_, '_>, view: &View<'_>) {
     }
 }
 
-fn ages(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+fn ages(sink: &mut Sink<'_>, view: &View<'_>) {
     let (Some(birth), Some(written), Some(app)) =
         (view.date(Field::BirthDate), view.date(Field::WrittenDate), view.get(Field::AppType))
     else {

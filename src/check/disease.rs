@@ -76,7 +76,7 @@ fn later_addition<'p>(program: &'p Program, from: usize, norm: &str) -> Option<(
     program.revisions[from + 1..].iter().find_map(|rev| rev.by_name(norm).find(|e| e.added).map(|e| (rev.start, e)))
 }
 
-pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     let Some(written) = view.date(Field::WrittenDate) else { return };
     let Some(no) = view.number(Field::DiseaseNo) else { return };
     let group = match view.node_of(Field::DiseaseGroup) {

@@ -71,7 +71,7 @@ pub static P005: Rule = Rule {
     good: "<DoctorName>伊藤由紀</DoctorName>",
 };
 
-pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     let Some(roster) = sink.ctx.roster else { return };
     let Some(no) = view.get(Field::DoctorNo) else { return };
     let lang = sink.lang();

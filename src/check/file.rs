@@ -181,14 +181,14 @@ pub static F012: Rule = Rule {
     good: "<Rinkohyo … formVersion=\"2403\">",
 };
 
-pub fn unreadable(sink: &mut Sink<'_, '_>, e: &LoadError) {
+pub fn unreadable(sink: &mut Sink<'_>, e: &LoadError) {
     let lang = sink.lang();
     let reason = e.describe(lang);
     let msg = tr!(lang, "ファイルを読み取れません: {reason}", "the file cannot be read: {reason}");
     sink.emit(&F001, 0, "", None, "", msg);
 }
 
-pub fn empty(sink: &mut Sink<'_, '_>, len: usize) {
+pub fn empty(sink: &mut Sink<'_>, len: usize) {
     let lang = sink.lang();
     let msg = if len == 0 {
         tr!(lang, "ファイルが空です (0 バイト)。出力し直してください", "the file is empty (0 bytes); export it again")
@@ -203,8 +203,7 @@ pub fn empty(sink: &mut Sink<'_, '_>, len: usize) {
 }
 
 /// Detects the encoding; `None` when the content cannot be read at all (F004).
-pub fn decode<'b>(sink: &mut Sink<'_, '_>, bytes: &'b [u8]) -> Option<Decoded<'b>> {
-    let lang = sink.lang();
+pub fn decode<'b>(sink: &mut Sink<'_>, bytes: &'b [u8]) -> Option<Decoded<'b>> {
     let raw_pos = |offset: usize| -> (u32, u32) {
         let before = &bytes[..offset.min(bytes.len())];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -214,55 +213,99 @@ pub fn decode<'b>(sink: &mut Sink<'_, '_>, bytes: &'b [u8]) -> Option<Decoded<'b
     };
     match decode::decode(bytes) {
         Err(refusal) => {
-            let (pos, msg) = match refusal {
-                Refusal::Utf16 => ((1, 1), tr!(lang, "UTF-16 のファイルです。UTF-8 で出力してください", "the file is UTF-16; export it as UTF-8")),
-                Refusal::Declared(name) => ((1, 1), tr!(
-                    lang,
-                    "encoding=\"{name}\" と宣言され、UTF-8 としても読めません。UTF-8 で出力し encoding=\"UTF-8\" としてください",
-                    "declared encoding=\"{name}\" and not UTF-8 either; export as UTF-8 with encoding=\"UTF-8\""
-                )),
-                Refusal::Undecodable { offset } => (raw_pos(offset), tr!(
-                    lang,
-                    "UTF-8 としても CP932 (Shift_JIS) としても読めないバイトがあります (先頭から {offset} バイト目)。UTF-8 で出力してください",
-                    "bytes that are neither UTF-8 nor CP932 (Shift_JIS) at byte {offset}; export as UTF-8"
-                )),
-                Refusal::BadCp932 { offset } => (raw_pos(offset), tr!(
-                    lang,
-                    "Shift_JIS と宣言されていますが、CP932 として読めないバイトがあります (先頭から {offset} バイト目)。UTF-8 で出力してください",
-                    "declared Shift_JIS but not valid CP932 at byte {offset}; export as UTF-8"
-                )),
-            };
-            sink.emit_at(&F004, 0, "", pos, "", msg);
+            match refusal {
+                Refusal::Utf16 => utf16(sink),
+                Refusal::Declared(name) => declared_not_utf8(sink, &name),
+                Refusal::Undecodable { offset } => undecodable(sink, offset, raw_pos(offset)),
+                Refusal::BadCp932 { offset } => bad_cp932(sink, offset, raw_pos(offset)),
+            }
             None
         }
         Ok(d) => {
             if d.bom {
-                let msg = tr!(
-                    lang,
-                    "UTF-8 の BOM があります。BOM なしで出力してください",
-                    "UTF-8 byte-order mark; export without a BOM"
-                );
-                sink.emit_at(&F005, 0, "", (1, 1), "", msg);
+                bom(sink);
             }
             if let Detected::Cp932 { declared } = d.encoding {
-                let msg = if declared {
-                    tr!(lang, "Shift_JIS (CP932) で出力されています。UTF-8 で出力し encoding=\"UTF-8\" としてください (内容は復号して検査しました)", "the file is Shift_JIS (CP932); export as UTF-8 with encoding=\"UTF-8\" (the content was decoded and checked)")
-                } else {
-                    tr!(lang, "UTF-8 ではなく CP932 (Shift_JIS) のバイト列です。UTF-8 で出力してください (内容は復号して検査しました)", "the bytes are CP932 (Shift_JIS), not UTF-8; export as UTF-8 (the content was decoded and checked)")
-                };
-                sink.emit_at(&F003, 0, "", (1, 1), "", msg);
+                cp932(sink, declared);
             }
             if let Some(name) = &d.declared_other {
-                let msg = tr!(
-                    lang,
-                    "encoding=\"{name}\" と宣言されていますが、提出ファイルは UTF-8 です。宣言を encoding=\"UTF-8\" にしてください (内容は UTF-8 として検査しました)",
-                    "declared encoding=\"{name}\", but submissions are UTF-8; declare encoding=\"UTF-8\" (the content was checked as UTF-8)"
-                );
-                sink.emit_at(&F004, 0, "", (1, 1), name, msg);
+                declared_other(sink, name);
             }
             Some(d)
         }
     }
+}
+
+pub fn utf16(sink: &mut Sink<'_>) {
+    let lang = sink.lang();
+    let msg = tr!(lang, "UTF-16 のファイルです。UTF-8 で出力してください", "the file is UTF-16; export it as UTF-8");
+    sink.emit_at(&F004, 0, "", (1, 1), "", msg);
+}
+
+/// F004: declared as another encoding, and the bytes are not UTF-8 either.
+pub fn declared_not_utf8(sink: &mut Sink<'_>, name: &str) {
+    let lang = sink.lang();
+    let msg = tr!(
+        lang,
+        "encoding=\"{name}\" と宣言され、UTF-8 としても読めません。UTF-8 で出力し encoding=\"UTF-8\" としてください",
+        "declared encoding=\"{name}\" and not UTF-8 either; export as UTF-8 with encoding=\"UTF-8\""
+    );
+    sink.emit_at(&F004, 0, "", (1, 1), "", msg);
+}
+
+/// F004: bytes that are neither UTF-8 nor CP932, the first at `offset` (line, column `pos`).
+pub fn undecodable(sink: &mut Sink<'_>, offset: usize, pos: (u32, u32)) {
+    let lang = sink.lang();
+    let msg = tr!(
+        lang,
+        "UTF-8 としても CP932 (Shift_JIS) としても読めないバイトがあります (先頭から {offset} バイト目)。UTF-8 で出力してください",
+        "bytes that are neither UTF-8 nor CP932 (Shift_JIS) at byte {offset}; export as UTF-8"
+    );
+    sink.emit_at(&F004, 0, "", pos, "", msg);
+}
+
+/// F004: declared Shift_JIS, but not CP932 from `offset` on.
+pub fn bad_cp932(sink: &mut Sink<'_>, offset: usize, pos: (u32, u32)) {
+    let lang = sink.lang();
+    let msg = tr!(
+        lang,
+        "Shift_JIS と宣言されていますが、CP932 として読めないバイトがあります (先頭から {offset} バイト目)。UTF-8 で出力してください",
+        "declared Shift_JIS but not valid CP932 at byte {offset}; export as UTF-8"
+    );
+    sink.emit_at(&F004, 0, "", pos, "", msg);
+}
+
+pub fn bom(sink: &mut Sink<'_>) {
+    let lang = sink.lang();
+    let msg =
+        tr!(lang, "UTF-8 の BOM があります。BOM なしで出力してください", "UTF-8 byte-order mark; export without a BOM");
+    sink.emit_at(&F005, 0, "", (1, 1), "", msg);
+}
+
+/// F003: the text is CP932, declared as such or found to be.
+pub fn cp932(sink: &mut Sink<'_>, declared: bool) {
+    let lang = sink.lang();
+    let msg = if declared {
+        tr!(lang, "Shift_JIS (CP932) で出力されています。UTF-8 で出力し encoding=\"UTF-8\" としてください (内容は復号して検査しました)", "the file is Shift_JIS (CP932); export as UTF-8 with encoding=\"UTF-8\" (the content was decoded and checked)")
+    } else {
+        tr!(
+            lang,
+            "UTF-8 ではなく CP932 (Shift_JIS) のバイト列です。UTF-8 で出力してください (内容は復号して検査しました)",
+            "the bytes are CP932 (Shift_JIS), not UTF-8; export as UTF-8 (the content was decoded and checked)"
+        )
+    };
+    sink.emit_at(&F003, 0, "", (1, 1), "", msg);
+}
+
+/// F004 for a declaration of another encoding over text that reads as UTF-8.
+pub fn declared_other(sink: &mut Sink<'_>, name: &str) {
+    let lang = sink.lang();
+    let msg = tr!(
+        lang,
+        "encoding=\"{name}\" と宣言されていますが、提出ファイルは UTF-8 です。宣言を encoding=\"UTF-8\" にしてください (内容は UTF-8 として検査しました)",
+        "declared encoding=\"{name}\", but submissions are UTF-8; declare encoding=\"UTF-8\" (the content was checked as UTF-8)"
+    );
+    sink.emit_at(&F004, 0, "", (1, 1), name, msg);
 }
 
 /// The parts of a well-formed file name.
@@ -286,7 +329,7 @@ pub fn parse_name(name: &str) -> Option<FileName<'_>> {
     Some(FileName { letter, institution: &name[1..11] })
 }
 
-pub fn check_name(sink: &mut Sink<'_, '_>, name: &str) {
+pub fn check_name(sink: &mut Sink<'_>, name: &str) {
     if parse_name(name).is_some_and(|n| n.letter == 'B' || sink.ctx.tables.kinds.iter().any(|k| k.letter == n.letter)) {
         return;
     }
@@ -314,23 +357,20 @@ pub fn kind_of(tables: &Tables, root: &Root) -> FileKind {
 }
 
 /// File-level findings known once the parse is over: F006–F008, F010 (kind letter), F011.
-pub fn after_parse(sink: &mut Sink<'_, '_>, info: &DocInfo, name: &str, text: &str) {
+pub fn after_parse(sink: &mut Sink<'_>, info: &DocInfo, name: &str) {
     let lang = sink.lang();
-    if let Some(at) = info.doctype {
+    if let Some((pos, shown)) = &info.doctype {
         let msg = tr!(
             lang,
             "DOCTYPE 宣言があります。実体宣言・DTD は禁止のため、展開せずにこのファイルの検査を中止しました。DOCTYPE を出力しないでください",
             "a DOCTYPE declaration: DTDs and entity declarations are forbidden, so the file was not expanded and not checked further; do not emit a DOCTYPE"
         );
-        let shown: String = text[at..].chars().take_while(|&c| c != '\n' && c != '\r').take(60).collect();
-        sink.emit(&F007, 0, "", Some(at), &shown, msg);
+        sink.emit_at(&F007, 0, "", *pos, shown, msg);
         return;
     }
     if let Some(err) = &info.error {
         let msg = err.problem.describe(lang);
-        let shown: String =
-            text.get(err.offset..).unwrap_or("").chars().take_while(|&c| c != '\n' && c != '\r').take(40).collect();
-        sink.emit(&F006, 0, "", Some(err.offset), &shown, msg);
+        sink.emit_at(&F006, 0, "", err.pos, &err.snippet, msg);
     }
     if let Root::Other { name: root, namespace } = &info.root {
         let roots: Vec<&str> = sink.ctx.tables.kinds.iter().map(|k| k.root.as_str()).chain([BATCH_ROOT]).collect();
@@ -351,7 +391,7 @@ pub fn after_parse(sink: &mut Sink<'_, '_>, info: &DocInfo, name: &str, text: &s
                 "root element <{root}> is not a submission form; expected one of {roots} (namespace {NAMESPACE})"
             )
         };
-        sink.emit(&F008, 0, "", Some(info.root_offset), root, msg);
+        sink.emit_at(&F008, 0, "", info.root_pos, root, msg);
         return;
     }
     if let Some(count) = &info.batch_count {
@@ -362,7 +402,7 @@ pub fn after_parse(sink: &mut Sink<'_, '_>, info: &DocInfo, name: &str, text: &s
                 "FormBatch の count=\"{count}\" ですが、様式は {forms} 件です。count=\"{forms}\" が正しい値です (出力漏れ・重複がないかも確認してください)",
                 "FormBatch count=\"{count}\" but it holds {forms} forms; count=\"{forms}\" would be right (also check that no form was lost or repeated)"
             );
-            sink.emit(&F011, 0, BATCH_ROOT, Some(info.root_offset), count, msg);
+            sink.emit_at(&F011, 0, BATCH_ROOT, info.root_pos, count, msg);
         }
     }
     for (child, at) in &info.stray {
@@ -371,13 +411,13 @@ pub fn after_parse(sink: &mut Sink<'_, '_>, info: &DocInfo, name: &str, text: &s
             "FormBatch の中の <{child}> は様式ではありません。FormBatch に入れられるのは Rinkohyo と Ikensho だけです",
             "<{child}> inside FormBatch is not a form; a FormBatch holds only Rinkohyo and Ikensho"
         );
-        sink.emit(&super::layout::L003, 0, &format!("{BATCH_ROOT}/{child}"), Some(*at), child, msg);
+        sink.emit_at(&super::layout::L003, 0, &format!("{BATCH_ROOT}/{child}"), *at, child, msg);
     }
     check_kind_letter(sink, info, name);
 }
 
 /// F010 for one record: the code in the file name against Author/InstitutionCode.
-pub fn check_code(sink: &mut Sink<'_, '_>, view: &crate::check::view::View<'_>) {
+pub fn check_code(sink: &mut Sink<'_>, view: &crate::check::view::View<'_>) {
     use crate::tables::Field;
     let (Some(named), Some(code)) = (sink.file_code.as_deref(), view.get(Field::InstitutionCode)) else { return };
     if named == code {
@@ -393,7 +433,7 @@ pub fn check_code(sink: &mut Sink<'_, '_>, view: &crate::check::view::View<'_>) 
     sink.emit(&F010, view.record(), view.path(Field::InstitutionCode), view.offset(Field::InstitutionCode), code, msg);
 }
 
-fn check_kind_letter(sink: &mut Sink<'_, '_>, info: &DocInfo, name: &str) {
+fn check_kind_letter(sink: &mut Sink<'_>, info: &DocInfo, name: &str) {
     let tables = sink.ctx.tables;
     // An unknown letter is F009's finding; F010 compares only a letter that means a kind.
     let Some(parsed) =
@@ -415,7 +455,7 @@ fn check_kind_letter(sink: &mut Sink<'_, '_>, info: &DocInfo, name: &str) {
             "ファイル名の種別 {letter} と内容 <{what}> が合いません。ファイル名は {fixed} が正しい形です",
             "the file name's kind letter {letter} does not match the content <{what}>; the name should be {fixed}"
         );
-        sink.emit(&F010, 0, "", Some(info.root_offset), name, msg);
+        sink.emit_at(&F010, 0, "", info.root_pos, name, msg);
     }
 }
 

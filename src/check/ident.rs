@@ -144,13 +144,13 @@ pub fn institution_problem(code: &str) -> Option<InstitutionProblem> {
     }
 }
 
-pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     institution(sink, view);
     recipient(sink, view);
     payer(sink, view);
 }
 
-fn institution(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+fn institution(sink: &mut Sink<'_>, view: &View<'_>) {
     let Some(code) = view.get(Field::InstitutionCode) else { return };
     let lang = sink.lang();
     let (path, at, record) = (view.path(Field::InstitutionCode), view.offset(Field::InstitutionCode), view.record());
@@ -195,7 +195,7 @@ fn institution(sink: &mut Sink<'_, '_>, view: &View<'_>) {
     }
 }
 
-fn recipient(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+fn recipient(sink: &mut Sink<'_>, view: &View<'_>) {
     let Some(no) = view.get(Field::RecipientNo) else { return };
     let b = no.as_bytes();
     if b.len() < 2 || !b.iter().all(u8::is_ascii_digit) {
@@ -210,7 +210,7 @@ fn recipient(sink: &mut Sink<'_, '_>, view: &View<'_>) {
     }
 }
 
-fn payer(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+fn payer(sink: &mut Sink<'_>, view: &View<'_>) {
     let Some(no) = view.get(Field::PayerNo) else { return };
     let b = no.as_bytes();
     if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {

@@ -13,12 +13,13 @@ pub mod file;
 pub mod ident;
 pub mod layout;
 pub mod meta;
+pub mod stream;
 pub mod view;
 
 use crate::finding::{quote_value, Finding, Rule, Severity};
 use crate::input::Input;
 use crate::lang::Lang;
-use crate::parse::locate::Locator;
+use crate::parse::locate::Locate;
 use crate::parse::{Parser, Record};
 use crate::refdata::{Institutions, Roster};
 use crate::rules::RuleConfig;
@@ -84,31 +85,38 @@ impl FileResult {
     }
 }
 
-/// Collects the findings of one file, resolving offsets to lines and applying the run's rule
-/// selection and severities.
-pub struct Sink<'c, 'l> {
+/// Collects the findings of one file, applying the run's rule selection and severities.
+/// Findings about an element carry its byte offset until [`Sink::resolve`] turns offsets into
+/// lines and columns with the locator of the current form.
+pub struct Sink<'c> {
     pub ctx: &'c Ctx<'c>,
-    loc: Option<&'l Locator<'l>>,
     pub findings: Vec<Finding>,
+    /// (index in `findings`, byte offset) of findings not yet located.
+    pending: Vec<(usize, usize)>,
     /// The 医療機関コード in the file name, when the name follows the pattern (F010).
     pub file_code: Option<String>,
 }
 
-impl<'c, 'l> Sink<'c, 'l> {
-    pub fn new(ctx: &'c Ctx<'c>) -> Sink<'c, 'l> {
-        Sink { ctx, loc: None, findings: Vec::new(), file_code: None }
+impl<'c> Sink<'c> {
+    pub fn new(ctx: &'c Ctx<'c>) -> Sink<'c> {
+        Sink { ctx, findings: Vec::new(), pending: Vec::new(), file_code: None }
     }
 
     pub fn lang(&self) -> Lang {
         self.ctx.lang
     }
 
-    pub fn set_locator(&mut self, loc: &'l Locator<'l>) {
-        self.loc = Some(loc);
+    /// Forgets the offsets of findings that were dropped.
+    pub fn clear_pending(&mut self) {
+        self.pending.clear();
     }
 
-    pub fn locate(&self, offset: usize) -> (u32, u32) {
-        self.loc.map_or((0, 0), |l| l.locate(offset))
+    /// Gives every finding made since the last call its line and column.
+    pub fn resolve(&mut self, loc: &dyn Locate) {
+        for (i, offset) in self.pending.drain(..) {
+            let f = &mut self.findings[i];
+            (f.line, f.column) = loc.locate(offset);
+        }
     }
 
     /// Records a finding. `offset` is a byte offset in the file's text, when there is one.
@@ -121,18 +129,13 @@ impl<'c, 'l> Sink<'c, 'l> {
         value: &str,
         message: String,
     ) {
-        let Some(severity) = self.ctx.rules.severity(rule) else { return };
-        let (line, column) = offset.map_or((0, 0), |o| self.locate(o));
-        self.findings.push(Finding {
-            record,
-            rule,
-            severity,
-            path: path.to_owned(),
-            line,
-            column,
-            value: quote_value(value),
-            message,
-        });
+        if self.ctx.rules.severity(rule).is_none() {
+            return;
+        }
+        if let Some(o) = offset {
+            self.pending.push((self.findings.len(), o));
+        }
+        self.emit_at(rule, record, path, (0, 0), value, message);
     }
 
     /// Records a finding whose line and column are already known.
@@ -160,8 +163,14 @@ impl<'c, 'l> Sink<'c, 'l> {
 }
 
 /// Checks one record: layout first, then, on the values it found valid, the domain rules.
-pub fn check_record(sink: &mut Sink<'_, '_>, rec: &Record, keys: &mut Vec<BatchKey>) {
-    let Some(view) = layout::check(sink, rec) else { return };
+/// `loc` locates offsets of this record.
+pub fn check_record(sink: &mut Sink<'_>, rec: &Record, loc: &dyn Locate, keys: &mut Vec<BatchKey>) {
+    check_record_rules(sink, rec, loc, keys);
+    sink.resolve(loc);
+}
+
+fn check_record_rules(sink: &mut Sink<'_>, rec: &Record, loc: &dyn Locate, keys: &mut Vec<BatchKey>) {
+    let Some(view) = layout::check(sink, rec, loc) else { return };
     file::check_code(sink, &view);
     layout::items::check(sink, &view);
     disease::check(sink, &view);
@@ -169,12 +178,12 @@ pub fn check_record(sink: &mut Sink<'_, '_>, rec: &Record, keys: &mut Vec<BatchK
     ident::check(sink, &view);
     doctor::check(sink, &view);
     if let Some(key) = batch::record_key(&view) {
-        let (line, column) = sink.locate(rec.offset);
+        let (line, column) = loc.locate(rec.offset);
         keys.push(BatchKey { hash: key, record: rec.number, line, column });
     }
 }
 
-fn empty_result() -> FileResult {
+pub(crate) fn empty_result() -> FileResult {
     FileResult {
         kind: FileKind::Unknown,
         records: 0,
@@ -201,15 +210,19 @@ pub fn internal_error(ctx: &Ctx<'_>, what: &str) -> FileResult {
 
 /// Checks one input file: reads it once, then [`check_bytes`]. A failure to read is a finding.
 pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> FileResult {
+    use crate::input::load;
     let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    match crate::input::load::read_file(&input.path) {
-        Ok(bytes) => check_bytes(ctx, parser, &name, &bytes),
-        Err(e) => {
-            let mut sink = Sink::new(ctx);
-            file::unreadable(&mut sink, &e);
-            FileResult { findings: sink.findings, ..empty_result() }
+    let loaded = load::open_regular(&input.path).and_then(|(file, len)| {
+        if len > stream::STREAM_ABOVE {
+            return Ok(stream::check_stream(ctx, parser, &name, file, len));
         }
-    }
+        load::read_all(file, len).map(|bytes| check_bytes(ctx, parser, &name, &bytes))
+    });
+    loaded.unwrap_or_else(|e| {
+        let mut sink = Sink::new(ctx);
+        file::unreadable(&mut sink, &e);
+        FileResult { findings: sink.findings, ..empty_result() }
+    })
 }
 
 /// Checks the bytes of one file named `name` (its file name, for F009/F010): every stage,
@@ -229,12 +242,9 @@ pub fn check_bytes(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, bytes: &[
         result.findings = sink.findings;
         return result;
     };
-    let text: &str = &decoded.text;
-    let loc = Locator::new(text.as_bytes());
-    sink.set_locator(&loc);
     let mut keys = Vec::new();
-    let info = parser.parse(text, |rec| check_record(&mut sink, rec, &mut keys));
-    file::after_parse(&mut sink, &info, name, text);
+    let info = parser.parse(&decoded.text, |rec, loc| check_record(&mut sink, rec, loc, &mut keys));
+    file::after_parse(&mut sink, &info, name);
     result.kind = file::kind_of(ctx.tables, &info.root);
     result.records = info.forms;
     result.batch_keys = keys;

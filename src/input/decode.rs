@@ -62,7 +62,8 @@ pub fn declared_encoding(bytes: &[u8]) -> Option<&str> {
     Some(&value[..value.find(quote)?])
 }
 
-fn is_sjis(name: &str) -> bool {
+/// A name of the Shift_JIS family (as it appears in `encoding="…"`).
+pub fn is_sjis(name: &str) -> bool {
     SJIS_NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 

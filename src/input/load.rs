@@ -62,20 +62,31 @@ fn open(path: &Path) -> io::Result<File> {
     opts.open(path)
 }
 
-/// Reads the whole file.
-pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
-    let mut file = open(path).map_err(LoadError::Io)?;
+/// Opens a regular file for reading and gives its size.
+pub fn open_regular(path: &Path) -> Result<(File, u64), LoadError> {
+    let file = open(path).map_err(LoadError::Io)?;
     let meta = file.metadata().map_err(LoadError::Io)?;
     if !meta.is_file() {
         return Err(LoadError::NotRegular);
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge(meta.len()));
+    Ok((file, meta.len()))
+}
+
+/// Reads the whole file.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let (file, len) = open_regular(path)?;
+    read_all(file, len)
+}
+
+/// Reads the rest of an opened file of (about) `len` bytes.
+pub fn read_all(mut file: File, len: u64) -> Result<Vec<u8>, LoadError> {
+    if len > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge(len));
     }
     // Sized from our own fstat: std's read_to_end would stat and seek again to size its buffer.
     // One byte of room past the expected end lets the loop see EOF in the same pass; a file
     // that grows or shrinks meanwhile is read to its real end.
-    let mut buf = vec![0u8; meta.len() as usize + 1];
+    let mut buf = vec![0u8; len as usize + 1];
     let mut filled = 0;
     loop {
         if filled == buf.len() {

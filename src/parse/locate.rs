@@ -9,10 +9,24 @@
 
 use std::cell::{Cell, OnceCell};
 
+/// What a finding needs from the text it is about.
+pub trait Locate {
+    /// (line, column) of a byte offset; (0, 0) when the offset is no longer known.
+    fn locate(&self, offset: usize) -> (u32, u32);
+    /// The text from `offset` to the end of its line (at most 60 characters), to quote.
+    fn snippet(&self, offset: usize) -> String;
+}
+
+/// Locates offsets in a piece of text that starts at byte `base` of the file, on line
+/// `base_line`, column `base_col`: the whole file (base 0, line 1, column 1), or the part a
+/// stream still holds.
 pub struct Locator<'a> {
     text: &'a [u8],
+    base: usize,
+    base_line: u32,
+    base_col: u32,
     line_starts: OnceCell<Vec<usize>>,
-    /// (offset, line, line start, column) of the last answer.
+    /// (offset, line, line start, column) of the last answer, relative to `text`.
     cursor: Cell<(usize, u32, usize, u32)>,
 }
 
@@ -23,11 +37,15 @@ fn chars_in(bytes: &[u8]) -> u32 {
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a [u8]) -> Locator<'a> {
-        Locator { text, line_starts: OnceCell::new(), cursor: Cell::new((0, 1, 0, 1)) }
+        Locator::with_base(text, 0, 1, 1)
     }
 
-    /// (line, column) of `offset`; columns count characters, as an editor shows them.
-    pub fn locate(&self, offset: usize) -> (u32, u32) {
+    pub fn with_base(text: &'a [u8], base: usize, base_line: u32, base_col: u32) -> Locator<'a> {
+        Locator { text, base, base_line, base_col, line_starts: OnceCell::new(), cursor: Cell::new((0, 1, 0, 1)) }
+    }
+
+    /// (line, column) within `text`; columns count characters, as an editor shows them.
+    fn locate_relative(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
         let (at, line, start, col) = self.cursor.get();
         let answer = if offset >= at {
@@ -55,6 +73,24 @@ impl<'a> Locator<'a> {
     }
 }
 
+impl Locate for Locator<'_> {
+    fn locate(&self, offset: usize) -> (u32, u32) {
+        let Some(rel) = offset.checked_sub(self.base) else { return (0, 0) };
+        match self.locate_relative(rel) {
+            (1, col) => (self.base_line, self.base_col + col - 1),
+            (line, col) => (self.base_line + line - 1, col),
+        }
+    }
+
+    fn snippet(&self, offset: usize) -> String {
+        let Some(rest) = offset.checked_sub(self.base).and_then(|rel| self.text.get(rel..)) else {
+            return String::new();
+        };
+        let line = &rest[..memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len())];
+        String::from_utf8_lossy(&line[..line.len().min(240)]).chars().take(60).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +105,17 @@ mod tests {
         assert_eq!(l.locate(9), (2, 3)); // after 山田 (6 bytes)
         assert_eq!(l.locate(text.len()), (4, 2));
         assert_eq!(l.locate(10_000), (4, 2));
+    }
+
+    #[test]
+    fn a_base_shifts_positions_and_earlier_offsets_are_unknown() {
+        let l = Locator::with_base("ab\ncd".as_bytes(), 100, 7, 5);
+        assert_eq!(l.locate(100), (7, 5));
+        assert_eq!(l.locate(101), (7, 6));
+        assert_eq!(l.locate(104), (8, 2));
+        assert_eq!(l.locate(99), (0, 0));
+        assert_eq!(l.snippet(101), "b");
+        assert_eq!(l.snippet(50), "");
     }
 
     #[test]

@@ -13,9 +13,11 @@ use crate::lang::Lang;
 use crate::tables::layout::NodeId;
 use crate::tables::{KindId, Tables};
 use crate::tr;
+use locate::{Locate, Locator};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 pub use record::{Elem, ItemElem, Record, Unknown};
+use std::io::Read;
 
 /// The namespace of every element of the format.
 pub const NAMESPACE: &str = "urn:rinken:nanbyo-shoman:1";
@@ -54,6 +56,8 @@ pub enum XmlProblem {
     },
     /// A malformed attribute (no `=`, no quotes, twice the same name).
     BadAttribute(String),
+    /// Bytes that are not UTF-8 (only a stream can meet them: text in memory is decoded first).
+    NotUtf8,
     Unclosed(String),
     UndefinedEntity(String),
     MultipleRoots,
@@ -82,6 +86,7 @@ impl XmlProblem {
                 lang.pick(what.0, what.1)
             ),
             XmlProblem::BadAttribute(m) => tr!(lang, "属性の書き方が正しくありません: {m}", "malformed attribute: {m}"),
+            XmlProblem::NotUtf8 => lang.pick("UTF-8 として読めないバイトがあります", "bytes that are not UTF-8").into(),
             XmlProblem::Unclosed(n) => tr!(
                 lang,
                 "要素 <{n}> が閉じられないままファイルが終わっています (途中で切れたファイル?)。</{n}> が必要です",
@@ -123,35 +128,162 @@ impl XmlProblem {
             Q::Syntax(S::UnclosedSingleQuotedAttributeValue) => cut(("属性値", "an attribute value"), "'"),
             Q::Syntax(S::UnclosedDoubleQuotedAttributeValue) => cut(("属性値", "an attribute value"), "\""),
             Q::InvalidAttr(a) => XmlProblem::BadAttribute(a.to_string()),
+            Q::Encoding(_) => XmlProblem::NotUtf8,
             other => XmlProblem::Syntax(other.to_string()),
         }
     }
 }
 
 fn attr_error(offset: usize, e: impl std::fmt::Display) -> XmlError {
-    XmlError { offset, problem: XmlProblem::BadAttribute(e.to_string()) }
+    XmlError::at(offset, XmlProblem::BadAttribute(e.to_string()))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XmlError {
     pub offset: usize,
     pub problem: XmlProblem,
+    /// Line and column, and the text there, resolved when the error was found.
+    pub pos: (u32, u32),
+    pub snippet: String,
+}
+
+impl XmlError {
+    fn at(offset: usize, problem: XmlProblem) -> XmlError {
+        XmlError { offset, problem, pos: (0, 0), snippet: String::new() }
+    }
 }
 
 /// What the parse learnt about the file as a whole.
 #[derive(Debug)]
 pub struct DocInfo {
     pub root: Root,
-    pub root_offset: usize,
+    /// Line and column of the root element.
+    pub root_pos: (u32, u32),
     /// `count` attribute of a FormBatch, as written, with the root's offset.
     pub batch_count: Option<String>,
     /// Forms completely read.
     pub forms: u32,
     pub error: Option<XmlError>,
-    /// Offset of a DOCTYPE (F007): the parse stops there, nothing is expanded.
-    pub doctype: Option<usize>,
-    /// Children of a FormBatch that are not forms: (name, offset).
-    pub stray: Vec<(String, usize)>,
+    /// Where a DOCTYPE is (F007), and its text: the parse stops there, nothing is expanded.
+    pub doctype: Option<((u32, u32), String)>,
+    /// Children of a FormBatch that are not forms: (name, line and column).
+    pub stray: Vec<(String, (u32, u32))>,
+}
+
+/// Where the parser's events come from: a whole text in memory, or a stream that keeps only
+/// the current form's bytes. Positions are byte offsets from the start of the text.
+pub trait Source {
+    /// The next event, and the offset where it starts.
+    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>);
+    fn error_position(&self) -> usize;
+    /// Offset just past what was read.
+    fn end(&self) -> usize;
+    /// A form starts at `at`: nothing before it will be located again.
+    fn form_starts(&mut self, at: usize);
+    /// Lends a locator for offsets from the current form on.
+    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate));
+}
+
+/// A whole document in memory.
+pub struct TextSource<'a> {
+    reader: Reader<&'a [u8]>,
+    loc: Locator<'a>,
+}
+
+impl<'a> TextSource<'a> {
+    pub fn new(text: &'a str) -> TextSource<'a> {
+        TextSource { reader: Reader::from_str(text), loc: Locator::new(text.as_bytes()) }
+    }
+}
+
+impl Source for TextSource<'_> {
+    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>) {
+        let pos = self.reader.buffer_position() as usize;
+        (pos, self.reader.read_event())
+    }
+    fn error_position(&self) -> usize {
+        self.reader.error_position() as usize
+    }
+    fn end(&self) -> usize {
+        self.reader.buffer_position() as usize
+    }
+    fn form_starts(&mut self, _: usize) {}
+    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate)) {
+        f(&self.loc)
+    }
+}
+
+/// A document read as a stream (UTF-8, already decoded if it was not).
+pub struct StreamSource<R> {
+    reader: Reader<crate::input::stream::Tracked<R>>,
+    buf: Vec<u8>,
+}
+
+impl<R: Read> StreamSource<R> {
+    pub fn new(inner: R) -> StreamSource<R> {
+        StreamSource { reader: Reader::from_reader(crate::input::stream::Tracked::new(inner)), buf: Vec::new() }
+    }
+
+    /// A stream whose hash also covers `prefix`, bytes of the file read before `inner`.
+    pub fn with_hashed(inner: R, prefix: &[u8]) -> StreamSource<R> {
+        let mut s = StreamSource::new(inner);
+        s.reader.get_mut().hash_only(prefix);
+        s
+    }
+
+    pub fn tracked(&self) -> &crate::input::stream::Tracked<R> {
+        self.reader.get_ref()
+    }
+
+    /// Reads whatever the parse left unread, so that the hash covers the whole stream.
+    pub fn finish(&mut self) -> std::io::Result<u128> {
+        std::io::copy(self.reader.get_mut(), &mut std::io::sink())?;
+        Ok(self.reader.get_ref().digest())
+    }
+}
+
+impl<R: Read> Source for StreamSource<R> {
+    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>) {
+        self.buf.clear();
+        let pos = self.reader.buffer_position() as usize;
+        (pos, self.reader.read_event_into(&mut self.buf))
+    }
+    fn error_position(&self) -> usize {
+        self.reader.error_position() as usize
+    }
+    fn end(&self) -> usize {
+        self.reader.buffer_position() as usize
+    }
+    fn form_starts(&mut self, at: usize) {
+        self.reader.get_mut().retain_from(at);
+    }
+    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate)) {
+        let (bytes, start, line, col) = self.reader.get_ref().window();
+        f(&Locator::with_base(bytes, start, line, col))
+    }
+}
+
+/// What an event asks the loop to do once the event itself is gone.
+enum Step {
+    Continue,
+    /// An element opened that needs a position or a mark (root, form, stray batch child);
+    /// `close`: it was empty and is closed too.
+    Opened {
+        what: Opened,
+        close: bool,
+    },
+    Close,
+    Stop,
+}
+
+/// What kind of element a start tag opened.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opened {
+    Plain,
+    Root,
+    Form,
+    RootForm,
+    Stray,
 }
 
 #[derive(Clone, Copy)]
@@ -199,11 +331,17 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// Parses a whole document, calling `on_record` for every complete form.
-    pub fn parse(&mut self, text: &str, mut on_record: impl FnMut(&Record)) -> DocInfo {
+    /// Parses a whole document in memory, calling `on_record` for every complete form.
+    pub fn parse(&mut self, text: &str, on_record: impl FnMut(&Record, &dyn Locate)) -> DocInfo {
+        self.run(&mut TextSource::new(text), on_record)
+    }
+
+    /// Parses from any source, calling `on_record` for every complete form with a locator
+    /// for its offsets.
+    pub fn run<S: Source>(&mut self, src: &mut S, mut on_record: impl FnMut(&Record, &dyn Locate)) -> DocInfo {
         let mut info = DocInfo {
             root: Root::None,
-            root_offset: 0,
+            root_pos: (0, 0),
             batch_count: None,
             forms: 0,
             error: None,
@@ -213,81 +351,109 @@ impl<'t> Parser<'t> {
         self.stack.clear();
         self.ns.clear();
         self.default_ours = false;
-        let mut reader = Reader::from_str(text);
         let mut root_closed = false;
+        let locate = |src: &S, offset: usize| {
+            let mut at = ((0, 0), String::new());
+            src.with_locator(&mut |l| at = (l.locate(offset), l.snippet(offset)));
+            at
+        };
         loop {
-            let pos = reader.buffer_position() as usize;
-            let event = match reader.read_event() {
-                Ok(e) => e,
-                Err(e) => {
-                    info.error = Some(XmlError {
-                        offset: reader.error_position() as usize,
-                        problem: XmlProblem::from_quick(&e),
-                    });
-                    break;
-                }
-            };
-            let result = match event {
-                Event::Start(ref e) | Event::Empty(ref e) => {
-                    let empty = matches!(event, Event::Empty(_));
-                    if root_closed {
-                        Err(XmlError { offset: pos, problem: XmlProblem::MultipleRoots })
-                    } else {
-                        let r = self.start(e, pos, &mut info);
-                        if r.is_ok() && empty {
-                            root_closed = self.end(&mut on_record);
-                        }
-                        r
-                    }
-                }
-                Event::End(_) => {
-                    root_closed = self.end(&mut on_record);
-                    Ok(())
-                }
-                Event::Text(t) => {
-                    if self.stack.is_empty() {
-                        if t.bytes().all(is_xml_ws) {
-                            Ok(())
+            let (pos, event) = src.next_event();
+            let step = match event {
+                Err(e) => Err(XmlError::at(src.error_position(), XmlProblem::from_quick(&e))),
+                Ok(event) => match event {
+                    Event::Start(ref e) | Event::Empty(ref e) => {
+                        if root_closed {
+                            Err(XmlError::at(pos, XmlProblem::MultipleRoots))
                         } else {
-                            let skip = t.bytes().take_while(|&b| is_xml_ws(b)).count();
-                            Err(XmlError { offset: pos + skip, problem: XmlProblem::TextOutsideRoot })
+                            let close = matches!(event, Event::Empty(_));
+                            self.start(e, pos, &mut info).map(|what| match (what, close) {
+                                (Opened::Plain, false) => Step::Continue,
+                                (Opened::Plain, true) => Step::Close,
+                                (what, close) => Step::Opened { what, close },
+                            })
                         }
-                    } else {
-                        if self.collecting() {
-                            let content = t.xml10_content();
-                            self.record.text.push_str(&content);
+                    }
+                    Event::End(_) => Ok(Step::Close),
+                    Event::Text(t) => {
+                        if self.stack.is_empty() {
+                            match t.bytes().position(|b| !is_xml_ws(b)) {
+                                None => Ok(Step::Continue),
+                                Some(skip) => Err(XmlError::at(pos + skip, XmlProblem::TextOutsideRoot)),
+                            }
+                        } else {
+                            if self.collecting() {
+                                let content = t.xml10_content();
+                                self.record.text.push_str(&content);
+                            }
+                            Ok(Step::Continue)
                         }
-                        Ok(())
                     }
-                }
-                Event::CData(c) => {
-                    if self.stack.is_empty() {
-                        Err(XmlError { offset: pos, problem: XmlProblem::TextOutsideRoot })
-                    } else {
-                        if self.collecting() {
-                            self.record.text.push_str(&c);
+                    Event::CData(c) => {
+                        if self.stack.is_empty() {
+                            Err(XmlError::at(pos, XmlProblem::TextOutsideRoot))
+                        } else {
+                            if self.collecting() {
+                                self.record.text.push_str(&c);
+                            }
+                            Ok(Step::Continue)
                         }
-                        Ok(())
                     }
-                }
-                Event::GeneralRef(r) => self.general_ref(&r, pos),
-                Event::DocType(_) => {
-                    info.doctype = Some(pos);
-                    break;
-                }
-                Event::Eof => {
-                    if let Some(open) = self.open_element_name(text) {
-                        info.error = Some(XmlError { offset: text.len(), problem: XmlProblem::Unclosed(open) });
-                    } else if info.root == Root::None {
-                        info.error = Some(XmlError { offset: text.len(), problem: XmlProblem::NoRoot });
+                    Event::GeneralRef(r) => self.general_ref(&r, pos).map(|_| Step::Continue),
+                    Event::DocType(_) => {
+                        // Located below, once the event no longer holds the source.
+                        info.doctype = Some(((0, 0), String::new()));
+                        Ok(Step::Stop)
                     }
-                    break;
-                }
-                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Ok(()),
+                    Event::Eof => {
+                        let end = src.end();
+                        if let Some(open) = self.open_element_name(src) {
+                            Err(XmlError::at(end, XmlProblem::Unclosed(open)))
+                        } else if info.root == Root::None {
+                            Err(XmlError::at(end, XmlProblem::NoRoot))
+                        } else {
+                            Ok(Step::Stop)
+                        }
+                    }
+                    Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Ok(Step::Continue),
+                },
             };
-            if let Err(e) = result {
-                info.error = Some(e);
-                break;
+            // The event is gone: the source may be used again.
+            let step = match step {
+                Ok(Step::Opened { what, close }) => {
+                    if matches!(what, Opened::Form | Opened::RootForm) {
+                        src.form_starts(pos);
+                    }
+                    if matches!(what, Opened::Root | Opened::RootForm) {
+                        info.root_pos = locate(src, pos).0;
+                    }
+                    if what == Opened::Stray {
+                        info.stray.last_mut().expect("just pushed").1 = locate(src, pos).0;
+                    }
+                    Ok(if close { Step::Close } else { Step::Continue })
+                }
+                other => other,
+            };
+            match step {
+                Ok(Step::Continue) | Ok(Step::Opened { .. }) => {}
+                Ok(Step::Close) => {
+                    let (closed_form, now_empty) = self.end();
+                    if closed_form {
+                        src.with_locator(&mut |l| on_record(&self.record, l));
+                    }
+                    root_closed = now_empty;
+                }
+                Ok(Step::Stop) => {
+                    if info.doctype.is_some() {
+                        info.doctype = Some(locate(src, pos));
+                    }
+                    break;
+                }
+                Err(mut e) => {
+                    (e.pos, e.snippet) = locate(src, e.offset);
+                    info.error = Some(e);
+                    break;
+                }
             }
         }
         info
@@ -297,13 +463,30 @@ impl<'t> Parser<'t> {
         matches!(self.stack.last(), Some((Frame::Known { collect: true, .. }, _)))
     }
 
-    /// The name of the innermost open element, re-read from the text at its start tag, so
-    /// that the hot path keeps no names.
-    fn open_element_name(&self, text: &str) -> Option<String> {
-        let &(_, at) = self.stack.last()?;
-        let name: String =
-            text[at + 1..].chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').take(100).collect();
-        Some(name)
+    /// The name of the innermost open element, for "unclosed" messages: from the layout for
+    /// known elements, else re-read at its start tag, so the hot path keeps no names.
+    fn open_element_name<S: Source>(&self, src: &S) -> Option<String> {
+        let &(frame, at) = self.stack.last()?;
+        let kind = self.tables.kind(self.record.kind);
+        Some(match frame {
+            Frame::Batch => BATCH_ROOT.to_owned(),
+            Frame::FormRoot => kind.root.clone(),
+            Frame::Known { node, .. } => kind.layout.node(node).name.to_string(),
+            Frame::Skip => {
+                let mut text = String::new();
+                src.with_locator(&mut |l| text = l.snippet(at));
+                let name: String = text
+                    .trim_start_matches('<')
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+                    .collect();
+                if name.is_empty() {
+                    "?".to_owned()
+                } else {
+                    name
+                }
+            }
+        })
     }
 
     fn general_ref(&mut self, r: &quick_xml::events::BytesRef<'_>, pos: usize) -> Result<(), XmlError> {
@@ -315,12 +498,12 @@ impl<'t> Parser<'t> {
                 "gt" => '>',
                 "quot" => '"',
                 "apos" => '\'',
-                other => return Err(XmlError { offset: pos, problem: XmlProblem::UndefinedEntity(other.to_owned()) }),
+                other => return Err(XmlError::at(pos, XmlProblem::UndefinedEntity(other.to_owned()))),
             },
-            Err(e) => return Err(XmlError { offset: pos, problem: XmlProblem::Syntax(e.to_string()) }),
+            Err(e) => return Err(XmlError::at(pos, XmlProblem::Syntax(e.to_string()))),
         };
         if self.stack.is_empty() {
-            return Err(XmlError { offset: pos, problem: XmlProblem::TextOutsideRoot });
+            return Err(XmlError::at(pos, XmlProblem::TextOutsideRoot));
         }
         if self.collecting() {
             self.record.text.push(ch);
@@ -363,8 +546,13 @@ impl<'t> Parser<'t> {
     /// Whether `e` (whose name has `prefix`) is in our namespace, taking its own declarations
     /// into account.
     fn in_namespace(&mut self, e: &BytesStart<'_>, prefix: &str, pos: usize) -> Result<bool, XmlError> {
-        if e.len() == e.name().as_ref().len() && prefix.is_empty() {
+        // Attributes matter here only if they declare namespaces, which almost none do.
+        let declares = e.len() > e.name().as_ref().len() && memchr::memmem::find(e.as_bytes(), b"xmlns").is_some();
+        if !declares && prefix.is_empty() {
             return Ok(self.default_ours);
+        }
+        if !declares {
+            return Ok(self.resolve_prefix(prefix).as_deref() == Some(NAMESPACE));
         }
         Ok(self.namespace_of(e, pos)?.as_deref() == Some(NAMESPACE))
     }
@@ -386,7 +574,7 @@ impl<'t> Parser<'t> {
         e: &BytesStart<'_>,
         pos: usize,
         info: &mut DocInfo,
-    ) -> Result<(), XmlError> {
+    ) -> Result<Opened, XmlError> {
         info.forms += 1;
         self.record.reset(info.forms, kind, pos);
         if let Some(v) = Self::attr(e, "formVersion", pos)? {
@@ -398,10 +586,10 @@ impl<'t> Parser<'t> {
         self.seen.clear();
         self.seen.resize(nodes, false);
         self.stack.push((Frame::FormRoot, pos));
-        Ok(())
+        Ok(Opened::Form)
     }
 
-    fn start(&mut self, e: &BytesStart<'_>, pos: usize, info: &mut DocInfo) -> Result<(), XmlError> {
+    fn start(&mut self, e: &BytesStart<'_>, pos: usize, info: &mut DocInfo) -> Result<Opened, XmlError> {
         let parent = self.stack.last().map(|f| f.0);
         let name = e.name();
         let raw: &str = name.as_ref();
@@ -413,40 +601,38 @@ impl<'t> Parser<'t> {
         match parent {
             None => {
                 let in_ns = self.in_namespace(e, prefix, pos)?;
-                info.root_offset = pos;
                 if in_ns && local == BATCH_ROOT {
                     info.root = Root::Batch;
                     info.batch_count = Self::attr(e, "count", pos)?;
                     self.stack.push((Frame::Batch, pos));
-                    return Ok(());
+                    return Ok(Opened::Root);
                 }
                 if let Some(kind) = self.tables.kind_by_root(local.as_bytes()).filter(|_| in_ns) {
                     info.root = Root::Form(kind);
-                    return self.start_record(kind, e, pos, info);
+                    return self.start_record(kind, e, pos, info).map(|_| Opened::RootForm);
                 }
                 let namespace = self.resolve_prefix(prefix);
-                info.root =
-                    Root::Other { name: String::from_utf8_lossy(e.name().as_ref().as_bytes()).into_owned(), namespace };
+                info.root = Root::Other { name: raw.to_owned(), namespace };
                 self.stack.push((Frame::Skip, pos));
-                Ok(())
+                Ok(Opened::Root)
             }
             Some(Frame::Batch) => {
                 let in_ns = self.in_namespace(e, prefix, pos)?;
                 match self.tables.kind_by_root(local.as_bytes()).filter(|_| in_ns) {
                     Some(kind) => self.start_record(kind, e, pos, info),
                     None => {
-                        info.stray.push((String::from_utf8_lossy(e.name().as_ref().as_bytes()).into_owned(), pos));
+                        info.stray.push((raw.to_owned(), (0, 0)));
                         self.stack.push((Frame::Skip, pos));
-                        Ok(())
+                        Ok(Opened::Stray)
                     }
                 }
             }
             Some(Frame::Skip) => {
                 self.stack.push((Frame::Skip, pos));
-                Ok(())
+                Ok(Opened::Plain)
             }
-            Some(Frame::FormRoot) => self.start_child(0, e, prefix, local, pos),
-            Some(Frame::Known { node, .. }) => self.start_child(node, e, prefix, local, pos),
+            Some(Frame::FormRoot) => self.start_child(0, e, prefix, local, pos).map(|_| Opened::Plain),
+            Some(Frame::Known { node, .. }) => self.start_child(node, e, prefix, local, pos).map(|_| Opened::Plain),
         }
     }
 
@@ -471,8 +657,17 @@ impl<'t> Parser<'t> {
         let is_leaf = layout.node(node).children.is_empty();
         let repeated = std::mem::replace(&mut self.seen[node as usize], true);
         if Some(node) == layout.item_node {
-            let code = Self::attr(e, "code", pos)?.map(|s| self.record.push_str(s.trim()));
-            let value = Self::attr(e, "value", pos)?.map(|s| self.record.push_str(s.trim()));
+            let (mut code, mut value) = (None, None);
+            for attr in e.attributes() {
+                let attr = attr.map_err(|err| attr_error(pos, err))?;
+                let slot = match <_ as AsRef<str>>::as_ref(&attr.key) {
+                    "code" => &mut code,
+                    "value" => &mut value,
+                    _ => continue,
+                };
+                let v = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
+                *slot = Some(self.record.push_str(v.trim()));
+            }
             self.record.items.push(ItemElem { code, value, offset: pos });
             self.stack.push((Frame::Skip, pos));
             return Ok(());
@@ -489,8 +684,9 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
-    /// Closes the innermost element; returns true when that was the document's root.
-    fn end(&mut self, on_record: &mut impl FnMut(&Record)) -> bool {
+    /// Closes the innermost element; returns whether that completed a form, and whether it was
+    /// the document's root.
+    fn end(&mut self) -> (bool, bool) {
         let depth = self.stack.len();
         let frame = self.stack.pop().map(|f| f.0);
         if self.ns.last().is_some_and(|(d, _, _)| *d + 1 >= depth) {
@@ -508,10 +704,10 @@ impl<'t> Parser<'t> {
                 let end = self.record.text.len() - trail;
                 e.value = (e.value.0 + lead as u32, end as u32);
             }
-            Some(Frame::FormRoot) => on_record(&self.record),
+            Some(Frame::FormRoot) => return (true, self.stack.is_empty()),
             _ => {}
         }
-        self.stack.is_empty()
+        (false, self.stack.is_empty())
     }
 }
 

@@ -15,7 +15,7 @@ fn reads_one_form_with_values_and_unknowns() {
         "<?xml version=\"1.0\"?>\n<Ikensho xmlns=\"{NS}\" formVersion=\"2310\">\n <Header><WrittenDate> 2025-06-10 </WrittenDate><Foo><Bar/></Foo></Header>\n <Patient><FamilyName>山&amp;田&#x41;</FamilyName></Patient>\n</Ikensho>"
     );
     let mut seen = Vec::new();
-    let info = p.parse(&xml, |r| {
+    let info = p.parse(&xml, |r, _| {
         let values: Vec<(String, String)> = r
             .elems
             .iter()
@@ -39,7 +39,7 @@ fn batches_yield_one_record_per_form() {
     let mut p = Parser::new(&t);
     let xml = format!("<FormBatch xmlns=\"{NS}\" count=\"2\"><Rinkohyo formVersion=\"2403\"/><Other/><Ikensho formVersion=\"2310\"><Header/></Ikensho></FormBatch>");
     let mut kinds = Vec::new();
-    let info = p.parse(&xml, |r| kinds.push((r.number, t.kind(r.kind).id.clone())));
+    let info = p.parse(&xml, |r, _| kinds.push((r.number, t.kind(r.kind).id.clone())));
     assert_eq!(info.root, Root::Batch);
     assert_eq!(info.batch_count.as_deref(), Some("2"));
     assert_eq!(kinds, [(1, "rinkohyo".to_owned()), (2, "ikensho".to_owned())]);
@@ -59,7 +59,7 @@ fn reports_well_formedness_errors() {
         ("<!-- only a comment -->".to_owned(), "noroot"),
     ];
     for (xml, what) in cases {
-        let info = p.parse(&xml, |_| {});
+        let info = p.parse(&xml, |_, _| {});
         let err = info.error.unwrap_or_else(|| panic!("{what}: no error"));
         let ok = match what {
             "syntax" => err.problem == XmlProblem::Mismatched { expected: "Header".into(), found: "Rinkohyo".into() },
@@ -80,8 +80,10 @@ fn stops_at_a_doctype_without_expanding() {
     let xml =
         format!("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaa\">]><Rinkohyo xmlns=\"{NS}\">&a;</Rinkohyo>");
     let mut records = 0;
-    let info = p.parse(&xml, |_| records += 1);
-    assert_eq!(info.doctype, Some(21));
+    let info = p.parse(&xml, |_, _| records += 1);
+    let (pos, text) = info.doctype.expect("doctype found");
+    assert_eq!(pos, (1, 22));
+    assert!(text.starts_with("<!DOCTYPE r"), "{text}");
     assert_eq!(records, 0);
 }
 
@@ -89,8 +91,8 @@ fn stops_at_a_doctype_without_expanding() {
 fn wrong_namespace_or_root_is_reported_as_other() {
     let t = tables();
     let mut p = Parser::new(&t);
-    let info = p.parse("<Rinkohyo formVersion=\"2403\"/>", |_| {});
+    let info = p.parse("<Rinkohyo formVersion=\"2403\"/>", |_, _| {});
     assert_eq!(info.root, Root::Other { name: "Rinkohyo".into(), namespace: None });
-    let info = p.parse(&format!("<x:Rinkohyo xmlns:x=\"{NS}\"><x:Header/></x:Rinkohyo>"), |_| {});
+    let info = p.parse(&format!("<x:Rinkohyo xmlns:x=\"{NS}\"><x:Header/></x:Rinkohyo>"), |_, _| {});
     assert!(matches!(info.root, Root::Form(_)), "prefixed names resolve: {:?}", info.root);
 }

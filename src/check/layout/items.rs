@@ -18,7 +18,7 @@ pub fn disease_key(view: &View<'_>) -> Option<String> {
     }
 }
 
-pub fn check(sink: &mut Sink<'_, '_>, view: &View<'_>) {
+pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     let layout = &view.kind.layout;
     let Some(item_node) = layout.item_node else { return };
     if layout.row_for(view.version, item_node).is_none() {

@@ -14,6 +14,7 @@ pub use rules::*;
 use super::view::{State, View, NONE};
 use super::Sink;
 use crate::check::file::F012;
+use crate::parse::locate::Locate;
 use crate::parse::Record;
 use crate::tables::layout::{Layout, NodeId};
 use crate::tables::types::Type;
@@ -22,7 +23,7 @@ use values::TypeCtx;
 
 /// Checks the layout of one record. Returns the view the domain rules work on, or `None` when
 /// the record cannot be checked further (unknown form version).
-pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c, '_>, rec: &'r Record) -> Option<View<'r>> {
+pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate) -> Option<View<'r>> {
     let tables = sink.ctx.tables;
     let kind = tables.kind(rec.kind);
     let layout = &kind.layout;
@@ -44,7 +45,7 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c, '_>, rec: &'r Record) -> Option<Vie
             view.first[e.node as usize] = i as u32;
         }
     }
-    let blocked = structure(sink, &view, layout);
+    let blocked = structure(sink, &view, layout, loc);
     let mut deferred = Vec::new();
     for (i, e) in rec.elems.iter().enumerate() {
         if e.repeated || blocked[e.node as usize] {
@@ -67,7 +68,7 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c, '_>, rec: &'r Record) -> Option<Vie
 
 /// Elements the version does not have (L012) and repetitions (L004). Returns, per node,
 /// whether it was reported so that its contents are skipped.
-fn structure(sink: &mut Sink<'_, '_>, view: &View<'_>, layout: &Layout) -> Vec<bool> {
+fn structure(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, loc: &dyn Locate) -> Vec<bool> {
     let lang = sink.lang();
     let rec = view.rec;
     let mut blocked = vec![false; layout.nodes.len()];
@@ -99,7 +100,7 @@ fn structure(sink: &mut Sink<'_, '_>, view: &View<'_>, layout: &Layout) -> Vec<b
             Some(row) if e.repeated && !row.repeat => {
                 let label = lang.pick(&row.name_ja, &row.label_en);
                 let name = &node.name;
-                let first = view.elem(e.node).map(|f| sink.locate(f.offset).0).unwrap_or(0);
+                let first = view.elem(e.node).map(|f| loc.locate(f.offset).0).unwrap_or(0);
                 let msg = tr!(
                     lang,
                     "{label} <{name}> が 2 回以上あります ({first} 行目が最初)。1 つだけにしてください",
@@ -113,7 +114,7 @@ fn structure(sink: &mut Sink<'_, '_>, view: &View<'_>, layout: &Layout) -> Vec<b
     blocked
 }
 
-fn check_value(sink: &mut Sink<'_, '_>, view: &mut View<'_>, i: usize) {
+fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize) {
     let rec = view.rec;
     let e = &rec.elems[i];
     let row = view.kind.layout.row_for(view.version, e.node).expect("checked elements have rows");
@@ -143,7 +144,7 @@ fn check_value(sink: &mut Sink<'_, '_>, view: &mut View<'_>, i: usize) {
 }
 
 /// Required (L001, L002) and absent (L012) conditions.
-fn presence(sink: &mut Sink<'_, '_>, view: &View<'_>, layout: &Layout, blocked: &[bool]) {
+fn presence(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, blocked: &[bool]) {
     let lang = sink.lang();
     let rec = view.rec;
     for node in 1..layout.nodes.len() as NodeId {
@@ -212,7 +213,7 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
         .map(|(_, c)| c)
 }
 
-fn unknown_elements(sink: &mut Sink<'_, '_>, view: &View<'_>, layout: &Layout, blocked: &[bool]) {
+fn unknown_elements(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, blocked: &[bool]) {
     let lang = sink.lang();
     let rec = view.rec;
     let in_version = |id: NodeId| layout.row_for(view.version, id).is_some();
