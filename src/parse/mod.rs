@@ -352,7 +352,13 @@ impl<'t> Parser<'t> {
         self.ns.clear();
         self.default_ours = false;
         let mut root_closed = false;
-        let locate = |src: &S, offset: usize| {
+        let position = |src: &S, offset: usize| {
+            let mut at = (0, 0);
+            src.with_locator(&mut |l| at = l.locate(offset));
+            at
+        };
+        // Position and quoted text, for the few places that quote the source.
+        let quote = |src: &S, offset: usize| {
             let mut at = ((0, 0), String::new());
             src.with_locator(&mut |l| at = (l.locate(offset), l.snippet(offset)));
             at
@@ -425,10 +431,10 @@ impl<'t> Parser<'t> {
                         src.form_starts(pos);
                     }
                     if matches!(what, Opened::Root | Opened::RootForm) {
-                        info.root_pos = locate(src, pos).0;
+                        info.root_pos = position(src, pos);
                     }
                     if what == Opened::Stray {
-                        info.stray.last_mut().expect("just pushed").1 = locate(src, pos).0;
+                        info.stray.last_mut().expect("just pushed").1 = position(src, pos);
                     }
                     Ok(if close { Step::Close } else { Step::Continue })
                 }
@@ -445,12 +451,12 @@ impl<'t> Parser<'t> {
                 }
                 Ok(Step::Stop) => {
                     if info.doctype.is_some() {
-                        info.doctype = Some(locate(src, pos));
+                        info.doctype = Some(quote(src, pos));
                     }
                     break;
                 }
                 Err(mut e) => {
-                    (e.pos, e.snippet) = locate(src, e.offset);
+                    (e.pos, e.snippet) = quote(src, e.offset);
                     info.error = Some(e);
                     break;
                 }
