@@ -5,20 +5,8 @@ use common::*;
 use rinken::run::{check_with, CheckOptions};
 
 fn options(paths: Vec<std::path::PathBuf>, out: std::path::PathBuf) -> CheckOptions {
-    CheckOptions {
-        paths,
-        out,
-        as_of: rinken::text::date::Date::parse_iso("2026-11-21").unwrap(),
-        tables: None,
-        doctors: None,
-        institutions: None,
-        threads: Some(2),
-        lang: rinken::lang::Lang::Ja,
-        rules: Default::default(),
-        csv_encoding: Default::default(),
-        quiet: true,
-        progress: false,
-    }
+    let as_of = rinken::text::date::Date::parse_iso("2026-11-21").unwrap();
+    CheckOptions { threads: Some(2), quiet: true, progress: false, ..CheckOptions::new(paths, out, as_of) }
 }
 
 #[test]

@@ -21,12 +21,14 @@ fn f001_unreadable_file() {
         rules: &h.rules,
         roster: None,
         institutions: None,
+        redact: false,
     };
     let mut parser = rinken::parse::Parser::new(&h.tables);
     let input = rinken::input::Input {
         path: "/nonexistent/R131331572820250612000001.xml".into(),
         display: "x".into(),
         report_name: "x".into(),
+        rel: "x".into(),
     };
     let r = rinken::check::check_file(&ctx, &mut parser, &input);
     let ids: Vec<_> = r.findings.iter().map(|f| f.rule.id).collect();

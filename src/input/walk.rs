@@ -11,9 +11,11 @@ pub struct Input {
     pub path: PathBuf,
     /// The `file` column: the PATH as given plus the part below it.
     pub display: String,
-    /// Where its report goes under `files/` (without the `.csv`): the part below the PATH
-    /// argument, or the file name for a file given directly.
+    /// Where its report goes under `files/` (without the `.csv`): [`Input::rel`], made unique.
     pub report_name: String,
+    /// The part below the PATH argument, or the file name for a file given directly: what
+    /// stays the same however the PATH is spelt (baselines, per-path ignores).
+    pub rel: String,
 }
 
 /// Something under a PATH that is not an input, with the reason (listed in the run summary).
@@ -113,7 +115,7 @@ pub fn discover(args: &[PathBuf]) -> Discovery {
 fn push(d: &mut Discovery, seen: &mut HashSet<PathBuf>, path: PathBuf, display: String, report_name: String) {
     let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
     if seen.insert(key) {
-        d.inputs.push(Input { path, display, report_name });
+        d.inputs.push(Input { path, display, rel: report_name.clone(), report_name });
     }
 }
 
