@@ -116,8 +116,9 @@ fn print_rules(args: &RulesArgs) {
     let lang = args.lang;
     match args.format {
         RulesFormat::Table => {
+            let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(4);
             for r in rules::ALL {
-                println!("{}  {}  {}", r.id, r.severity, r.summary.get(lang));
+                println!("{:<width$}  {}  {}", r.id, r.severity, r.summary.get(lang));
             }
         }
         RulesFormat::Json => {
@@ -126,6 +127,7 @@ fn print_rules(args: &RulesArgs) {
                 .map(|r| {
                     serde_json::json!({
                         "id": r.id,
+                        "family": &r.id[..1],
                         "severity": r.severity.letter(),
                         "summary": r.summary.get(lang),
                         "why": r.why.get(lang),
