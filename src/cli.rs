@@ -21,9 +21,14 @@ const AFTER_HELP: &str = "例 / examples:
   rinken check samples/                      フォルダを検査し rinken-report/ に書く
   rinken check --out report --as-of 2025-06-30 提出/
   find . -name '*.xml' | rinken check -      標準入力からパスを読む
+  rinken check --format sarif 提出/ > r.sarif  標準出力の形式 (text json jsonl sarif junit github)
+  rinken check --baseline base.json 提出/    ベースラインにない指摘だけ
   rinken rule C003                            規則の説明 / explain a rule
 
-終了コード / exit status: 0 エラーなし, 1 エラーあり, 2 実行できない (引数・表・出力先)";
+設定 / configuration: rinken.toml (カレントから上へ探す / found upward; --config FILE)
+
+終了コード / exit status: 0 エラーなし, 1 エラーあり (--fail-on warning なら警告も),
+2 実行できない (引数・表・設定・ベースライン・出力先); --exit-zero は 2 以外を 0 に";
 
 #[derive(Parser, Debug)]
 #[command(name = "rinken", version, about = ABOUT, after_help = AFTER_HELP)]
