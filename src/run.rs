@@ -348,8 +348,11 @@ pub fn check_with(
                     warnings,
                     findings: &result.findings,
                 };
-                for o in observers.iter_mut() {
-                    o.file(&report);
+                // Output between two redraws of the progress bar, not through it.
+                let mut show = || observers.iter_mut().for_each(|o| o.file(&report));
+                match &bar {
+                    Some(bar) => bar.suspend(show),
+                    None => show(),
                 }
                 if let Some(bar) = &bar {
                     bar.inc(1);

@@ -59,6 +59,16 @@ impl Out {
         }
     }
 
+    /// Pushes what is buffered out now (a line format on a terminal shows each file as it is
+    /// reported); an error is kept for [`Out::flush`].
+    pub fn push(&mut self) {
+        if self.error.is_none() {
+            if let Err(e) = self.w.flush() {
+                self.error = Some(e);
+            }
+        }
+    }
+
     pub fn flush(&mut self) -> io::Result<()> {
         let flushed = match self.error.take() {
             Some(e) => Err(e),

@@ -83,6 +83,7 @@ impl Observer for Text {
             );
         }
         self.out.write(s.as_bytes());
+        self.out.push();
     }
 
     fn finish(&mut self, _totals: &Totals, _skipped: &[Skipped]) {}
