@@ -1,15 +1,17 @@
 //! The command line (CLI.md): `check`, `rules`, `rule`, `tables export`.
 
+mod check;
+
+pub use check::CheckArgs;
+
 use crate::finding::Severity;
 use crate::lang::Lang;
-use crate::report::csv::CsvEncoding;
-use crate::rules::{self, RuleConfig};
-use crate::run::{self, CheckOptions, RunError};
+use crate::report::formats::{self, text::colour_wanted, Out, Settings};
+use crate::rules;
+use crate::run::{self, RunError};
 use crate::tables::TableFiles;
-use crate::text::date::Date;
 use crate::tr;
 use clap::{Args, Parser, Subcommand};
-use std::io::Read;
 use std::path::PathBuf;
 
 const ABOUT: &str = "難病・小慢DB に提出する XML (臨床調査個人票・医療意見書) を検査します。
@@ -19,9 +21,14 @@ const AFTER_HELP: &str = "例 / examples:
   rinken check samples/                      フォルダを検査し rinken-report/ に書く
   rinken check --out report --as-of 2025-06-30 提出/
   find . -name '*.xml' | rinken check -      標準入力からパスを読む
+  rinken check --format sarif 提出/ > r.sarif  標準出力の形式 (text json jsonl sarif junit github)
+  rinken check --baseline base.json 提出/    ベースラインにない指摘だけ
   rinken rule C003                            規則の説明 / explain a rule
 
-終了コード / exit status: 0 エラーなし, 1 エラーあり, 2 実行できない (引数・表・出力先)";
+設定 / configuration: rinken.toml (カレントから上へ探す / found upward; --config FILE)
+
+終了コード / exit status: 0 エラーなし, 1 エラーあり (--fail-on warning なら警告も),
+2 実行できない (引数・表・設定・ベースライン・出力先); --exit-zero は 2 以外を 0 に";
 
 #[derive(Parser, Debug)]
 #[command(name = "rinken", version, about = ABOUT, after_help = AFTER_HELP)]
@@ -34,7 +41,7 @@ pub struct Cli {
 pub enum Command {
     /// ファイル・フォルダを検査してレポートを書く (check files and folders, write reports)
     #[command(after_help = AFTER_HELP)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// 規則の一覧 (list the rules)
     Rules(RulesArgs),
     /// 規則の説明と例 (explain one rule, with a bad and a fixed example)
@@ -78,85 +85,10 @@ pub enum RulesFormat {
     Markdown,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse_iso(s).ok_or_else(|| format!("`{s}` is not a YYYY-MM-DD date (日付は YYYY-MM-DD)"))
-}
-
-#[derive(Args, Debug)]
-pub struct CheckArgs {
-    /// 検査するファイルまたはフォルダ。フォルダは再帰的にたどり *.xml をすべて検査する。
-    /// `-` だけのときは標準入力から改行区切りのパスを読む
-    /// (files or folders; folders are walked for every *.xml; `-` alone reads paths from stdin)
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// レポートフォルダ (report folder; created if missing)
-    #[arg(long, value_name = "DIR", default_value = "rinken-report")]
-    pub out: PathBuf,
-    /// 今日とみなす日付 (the date treated as today) [default: today]
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub as_of: Option<Date>,
-    /// 埋め込みの表の代わりに DIR の表を使う (tables from DIR, laid over the embedded ones)
-    #[arg(long, value_name = "DIR")]
-    pub tables: Option<PathBuf>,
-    /// 指定医名簿 CSV (designated-doctor roster; enables the P rules)
-    #[arg(long, value_name = "FILE")]
-    pub doctors: Option<PathBuf>,
-    /// 医療機関コード一覧 CSV/TSV (institution list; enables I004)
-    #[arg(long, value_name = "FILE")]
-    pub institutions: Option<PathBuf>,
-    /// 並列数 (worker threads) [default: all cores]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// メッセージの言語 (message language)
-    #[arg(long, value_enum, default_value_t)]
-    pub lang: Lang,
-    /// CSV の文字コード (CSV encoding)
-    #[arg(long, value_enum, default_value_t)]
-    pub csv_encoding: CsvEncoding,
-    /// 標準エラーに何も表示しない (print nothing on stderr)
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// 進捗バーを表示しない (no progress bar)
-    #[arg(long)]
-    pub no_progress: bool,
-}
-
-impl CheckArgs {
-    fn into_options(self) -> Result<CheckOptions, RunError> {
-        let lang = self.lang;
-        let paths = if self.paths.len() == 1 && self.paths[0].as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| RunError(tr!(lang, "標準入力を読めません: {e}", "cannot read standard input: {e}")))?;
-            crate::input::walk::paths_from_lines(&text)
-        } else {
-            self.paths
-        };
-        Ok(CheckOptions {
-            paths,
-            out: self.out,
-            as_of: self.as_of.unwrap_or_else(Date::today_local),
-            tables: self.tables,
-            doctors: self.doctors,
-            institutions: self.institutions,
-            threads: self.threads.map(usize::from),
-            lang,
-            rules: RuleConfig::default(),
-            csv_encoding: self.csv_encoding,
-            quiet: self.quiet,
-            progress: !self.no_progress,
-        })
-    }
-}
-
 /// Runs the command line; returns the process exit status.
 pub fn main_with(cli: Cli) -> u8 {
     let result = match cli.command {
-        Command::Check(args) => {
-            let lang = args.lang;
-            args.into_options().and_then(|opts| run::check(&opts, &mut []).map(|o| o.exit)).map_err(|e| (lang, e))
-        }
+        Command::Check(args) => run_check(*args),
         Command::Rules(args) => {
             print_rules(&args);
             Ok(0)
@@ -175,12 +107,23 @@ pub fn main_with(cli: Cli) -> u8 {
     }
 }
 
+fn run_check(args: CheckArgs) -> Result<u8, (Lang, RunError)> {
+    use std::io::IsTerminal;
+    let early = args.early_lang();
+    let opts = args.into_options().map_err(|e| (early, e))?;
+    let colour = colour_wanted(std::io::stdout().is_terminal(), std::env::var_os("NO_COLOR").as_deref());
+    let settings = Settings { lang: opts.lang, fail_on: opts.fail_on, colour };
+    let mut observer = formats::observer(opts.format, Out::stdout(), settings);
+    run::check(&opts, &mut [observer.as_mut()]).map(|o| o.exit).map_err(|e| (opts.lang, e))
+}
+
 fn print_rules(args: &RulesArgs) {
     let lang = args.lang;
     match args.format {
         RulesFormat::Table => {
+            let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(4);
             for r in rules::ALL {
-                println!("{}  {}  {}", r.id, r.severity, r.summary.get(lang));
+                println!("{:<width$}  {}  {}", r.id, r.severity, r.summary.get(lang));
             }
         }
         RulesFormat::Json => {
@@ -189,6 +132,7 @@ fn print_rules(args: &RulesArgs) {
                 .map(|r| {
                     serde_json::json!({
                         "id": r.id,
+                        "family": &r.id[..1],
                         "severity": r.severity.letter(),
                         "summary": r.summary.get(lang),
                         "why": r.why.get(lang),

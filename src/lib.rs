@@ -5,8 +5,10 @@
 //! rules; [`report`] writes CSV reports, the summary and other formats. [`finding::Finding`]
 //! is the one currency between check and report; [`rules::ALL`] is the catalogue.
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod finding;
 pub mod input;
 pub mod lang;
@@ -15,5 +17,6 @@ pub mod refdata;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod selection;
 pub mod tables;
 pub mod text;

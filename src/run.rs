@@ -6,17 +6,20 @@
 //! reports byte-identical whatever the thread count, and what lets the batch rules name "the
 //! first" occurrence without a second pass.
 
+use crate::baseline::{Baseline, Recorder};
 use crate::check::batch::BatchState;
-use crate::check::{check_file, Ctx, FileResult};
-use crate::finding::Severity;
+use crate::check::{check_file, Ctx, FileKind, FileResult};
+use crate::finding::{Finding, Severity};
 use crate::input::{discover, Input, Skipped};
 use crate::lang::Lang;
 use crate::parse::Parser;
 use crate::refdata::{Institutions, Roster};
 use crate::report::csv::{file_report, CsvEncoding};
+use crate::report::cut;
 use crate::report::staging::Staging;
 use crate::report::summary::{self, Summary, Totals};
 use crate::rules::RuleConfig;
+use crate::selection::PathIgnores;
 use crate::tables::Tables;
 use crate::text::date::Date;
 use crate::tr;
@@ -39,12 +42,65 @@ pub struct CheckOptions {
     pub institutions: Option<PathBuf>,
     pub threads: Option<usize>,
     pub lang: Lang,
+    /// What stdout shows (the CLI builds the observer; the run itself does not look).
+    pub format: crate::report::formats::Format,
     pub rules: RuleConfig,
+    /// Rules switched off for some paths (`[per-path-ignores]`).
+    pub path_ignores: PathIgnores,
     pub csv_encoding: CsvEncoding,
     /// No human summary on stderr.
     pub quiet: bool,
     /// Show a progress bar when stderr is a terminal.
     pub progress: bool,
+    /// Exit 0 whatever the findings (2 still means the run failed).
+    pub exit_zero: bool,
+    pub fail_on: FailOn,
+    /// Per file: findings kept in the reports (the rest are counted, and summed up by M001).
+    pub max_findings: Option<usize>,
+    /// Patient values replaced by a marker in every output.
+    pub redact: bool,
+    /// Report only the findings this baseline does not hold.
+    pub baseline: Option<PathBuf>,
+    /// Record this run's findings as a baseline.
+    pub write_baseline: Option<PathBuf>,
+}
+
+impl CheckOptions {
+    /// The defaults of the command line for these paths, report folder and date; callers
+    /// (tests, embedders) change what they need with struct update syntax.
+    pub fn new(paths: Vec<PathBuf>, out: PathBuf, as_of: Date) -> CheckOptions {
+        CheckOptions {
+            paths,
+            out,
+            as_of,
+            tables: None,
+            doctors: None,
+            institutions: None,
+            threads: None,
+            lang: Lang::default(),
+            format: Default::default(),
+            rules: RuleConfig::default(),
+            path_ignores: PathIgnores::default(),
+            csv_encoding: CsvEncoding::default(),
+            quiet: false,
+            progress: true,
+            exit_zero: false,
+            fail_on: FailOn::default(),
+            max_findings: None,
+            redact: false,
+            baseline: None,
+            write_baseline: None,
+        }
+    }
+}
+
+/// The lowest severity that makes the exit status 1 (`--fail-on`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
 }
 
 /// A failure of the run itself (exit status 2), with one clear message.
@@ -57,16 +113,41 @@ impl std::fmt::Display for RunError {
     }
 }
 
-/// Receives every file's result, in path order, as the run goes.
+/// One file as every output sees it: after per-path ignores and the baseline, and cut at
+/// `--max-findings`. The counts are taken before the cut; they are summary.csv's.
+pub struct FileReport<'a> {
+    pub input: &'a Input,
+    pub kind: FileKind,
+    pub records: u32,
+    pub errors: usize,
+    pub warnings: usize,
+    pub findings: &'a [Finding],
+}
+
+#[cfg(test)]
+impl<'a> FileReport<'a> {
+    pub fn new(input: &'a Input, findings: &'a [Finding], errors: usize, warnings: usize) -> FileReport<'a> {
+        FileReport { input, kind: FileKind::Rinkohyo, records: 1, errors, warnings, findings }
+    }
+}
+
+/// Receives every file's report, in path order, as the run goes (the stdout formats).
 pub trait Observer {
-    fn file(&mut self, input: &Input, result: &FileResult);
+    fn file(&mut self, file: &FileReport<'_>);
+    /// Called once a run is complete and its reports are in place.
     fn finish(&mut self, totals: &Totals, skipped: &[Skipped]);
+    /// Called last; an error here is the run's own (exit 2).
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Debug)]
 pub struct Outcome {
     pub totals: Totals,
-    /// 0 no error finding, 1 at least one.
+    /// Findings the baseline absorbed.
+    pub absorbed: u64,
+    /// 0, or 1 when a finding reaches `--fail-on` (and not `--exit-zero`).
     pub exit: u8,
 }
 
@@ -75,6 +156,7 @@ pub struct Loaded {
     pub tables: Tables,
     pub roster: Option<Roster>,
     pub institutions: Option<Institutions>,
+    pub baseline: Option<Baseline>,
 }
 
 pub fn load(opts: &CheckOptions) -> Result<Loaded, RunError> {
@@ -91,7 +173,9 @@ pub fn load(opts: &CheckOptions) -> Result<Loaded, RunError> {
         opts.institutions.as_deref().map(Institutions::load).transpose().map_err(|e| {
             RunError(tr!(lang, "医療機関一覧を読めません: {e}", "cannot read the institution list: {e}"))
         })?;
-    Ok(Loaded { tables, roster, institutions })
+    let baseline =
+        opts.baseline.as_deref().map(|p| Baseline::load(p, opts.redact, lang)).transpose().map_err(RunError)?;
+    Ok(Loaded { tables, roster, institutions, baseline })
 }
 
 fn install_interrupt_handler() {
@@ -172,7 +256,7 @@ pub fn check_with(
 ) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let lang = opts.lang;
-    let loaded = load(opts)?;
+    let mut loaded = load(opts)?;
     let discovery = discover(&opts.paths);
     let inputs = &discovery.inputs;
     let mut staging = Staging::create(&opts.out).map_err(|e| {
@@ -188,6 +272,7 @@ pub fn check_with(
         rules: &opts.rules,
         roster: loaded.roster.as_ref(),
         institutions: loaded.institutions.as_ref(),
+        redact: opts.redact,
     };
     let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -205,6 +290,9 @@ pub fn check_with(
     let mut summary = Summary::default();
     let mut batch = BatchState::default();
     let mut write_error: Option<std::io::Error> = None;
+    let mut baseline = loaded.baseline.take();
+    let mut recorder = opts.write_baseline.as_ref().map(|_| Recorder::default());
+    let mut absorbed = 0u64;
 
     std::thread::scope(|scope| {
         let ctx = &ctx;
@@ -239,8 +327,19 @@ pub fn check_with(
                 let input = &inputs[expect];
                 let name_of = |k: u32| inputs[k as usize].display.clone();
                 batch.observe(expect as u32, &mut result, &opts.rules, lang, &name_of);
-                result.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.path.cmp(&b.path)));
+                let ignored = opts.path_ignores.ignored(&input.display, &input.rel);
+                result.findings.retain(|f| !ignored.contains(&f.rule.id));
+                cut::sort(&mut result.findings);
+                if let Some(r) = &mut recorder {
+                    r.record(&input.rel, &result.findings);
+                }
+                if let Some(b) = &mut baseline {
+                    absorbed += b.absorb(&input.rel, &mut result.findings) as u64;
+                }
                 let (errors, warnings) = (result.count(Severity::E), result.count(Severity::W));
+                if let Some(max) = opts.max_findings {
+                    cut::cut(&mut result.findings, max, &opts.rules, lang);
+                }
                 if !result.findings.is_empty() && write_error.is_none() {
                     let bytes = file_report(&input.display, &result.findings, opts.csv_encoding);
                     if let Err(e) = staging.write_file_report(&input.report_name, &bytes) {
@@ -249,8 +348,19 @@ pub fn check_with(
                     }
                 }
                 summary.add(&input.display, result.kind, result.records, result.bytes, errors, warnings);
-                for o in observers.iter_mut() {
-                    o.file(input, &result);
+                let report = FileReport {
+                    input,
+                    kind: result.kind,
+                    records: result.records,
+                    errors,
+                    warnings,
+                    findings: &result.findings,
+                };
+                // Output between two redraws of the progress bar, not through it.
+                let mut show = || observers.iter_mut().for_each(|o| o.file(&report));
+                match &bar {
+                    Some(bar) => bar.suspend(show),
+                    None => show(),
                 }
                 if let Some(bar) = &bar {
                     bar.inc(1);
@@ -282,12 +392,44 @@ pub fn check_with(
         .write_top("summary.csv", &summary_bytes)
         .and_then(|_| staging.commit(&["summary.csv"]))
         .map_err(|e| RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}")))?;
+    if let (Some(r), Some(path)) = (&recorder, &opts.write_baseline) {
+        r.write(path, opts.redact).map_err(|e| {
+            let shown = path.display();
+            RunError(tr!(lang, "ベースライン {shown} を書けません: {e}", "cannot write the baseline {shown}: {e}"))
+        })?;
+    }
     for o in observers.iter_mut() {
         o.finish(&totals, &discovery.skipped);
+    }
+    for o in observers.iter_mut() {
+        o.flush()
+            .map_err(|e| RunError(tr!(lang, "標準出力に書けません: {e}", "cannot write to standard output: {e}")))?;
     }
     if !opts.quiet {
         let report = opts.out.join("summary.csv").display().to_string();
         eprint!("{}", summary::human(&totals, started.elapsed(), lang, &report, &discovery.skipped));
+        if let Some(path) = &opts.baseline {
+            let shown = path.display();
+            eprintln!(
+                "{}",
+                tr!(
+                    lang,
+                    "        ベースライン {shown} にある既知の指摘 {absorbed} 件は報告していません",
+                    "        {absorbed} known findings in the baseline {shown} were not reported"
+                )
+            );
+        }
+        if let Some(path) = &opts.write_baseline {
+            let shown = path.display();
+            eprintln!(
+                "{}",
+                tr!(lang, "        ベースラインを {shown} に書きました", "        baseline written to {shown}")
+            );
+        }
     }
-    Ok(Outcome { totals, exit: u8::from(totals.errors > 0) })
+    let failing = match opts.fail_on {
+        FailOn::Error => totals.errors > 0,
+        FailOn::Warning => totals.errors + totals.warnings > 0,
+    };
+    Ok(Outcome { totals, absorbed, exit: u8::from(failing && !opts.exit_zero) })
 }

@@ -5,20 +5,8 @@ use common::*;
 use rinken::run::{check_with, CheckOptions};
 
 fn options(paths: Vec<std::path::PathBuf>, out: std::path::PathBuf) -> CheckOptions {
-    CheckOptions {
-        paths,
-        out,
-        as_of: rinken::text::date::Date::parse_iso("2026-11-21").unwrap(),
-        tables: None,
-        doctors: None,
-        institutions: None,
-        threads: Some(2),
-        lang: rinken::lang::Lang::Ja,
-        rules: Default::default(),
-        csv_encoding: Default::default(),
-        quiet: true,
-        progress: false,
-    }
+    let as_of = rinken::text::date::Date::parse_iso("2026-11-21").unwrap();
+    CheckOptions { threads: Some(2), quiet: true, progress: false, ..CheckOptions::new(paths, out, as_of) }
 }
 
 #[test]
@@ -57,14 +45,7 @@ fn a_panic_while_checking_one_file_is_a_finding_and_the_run_goes_on() {
 
 /// Streaming (for files too large to hold) and reading whole must agree on everything.
 fn compare_stream_and_whole(name: &str, bytes: &[u8], h: &Harness) {
-    let ctx = rinken::check::Ctx {
-        tables: &h.tables,
-        lang: h.lang,
-        as_of: h.as_of,
-        rules: &h.rules,
-        roster: h.roster.as_ref(),
-        institutions: None,
-    };
+    let ctx = h.ctx();
     let mut parser = rinken::parse::Parser::new(&h.tables);
     let whole = rinken::check::check_bytes(&ctx, &mut parser, name, bytes);
     let dir = tempfile::tempdir().unwrap();

@@ -14,19 +14,13 @@ fn the_valid_templates_are_silent() {
 #[test]
 fn f001_unreadable_file() {
     let h = Harness::new();
-    let ctx = rinken::check::Ctx {
-        tables: &h.tables,
-        lang: h.lang,
-        as_of: h.as_of,
-        rules: &h.rules,
-        roster: None,
-        institutions: None,
-    };
+    let ctx = h.ctx();
     let mut parser = rinken::parse::Parser::new(&h.tables);
     let input = rinken::input::Input {
         path: "/nonexistent/R131331572820250612000001.xml".into(),
         display: "x".into(),
         report_name: "x".into(),
+        rel: "x".into(),
     };
     let r = rinken::check::check_file(&ctx, &mut parser, &input);
     let ids: Vec<_> = r.findings.iter().map(|f| f.rule.id).collect();

@@ -13,6 +13,7 @@ pub mod file;
 pub mod ident;
 pub mod layout;
 pub mod meta;
+pub mod redact;
 pub mod stream;
 pub mod view;
 
@@ -35,6 +36,8 @@ pub struct Ctx<'a> {
     pub rules: &'a RuleConfig,
     pub roster: Option<&'a Roster>,
     pub institutions: Option<&'a Institutions>,
+    /// `--redact`: patient values are scrubbed from every finding (see [`redact`]).
+    pub redact: bool,
 }
 
 /// What a file turned out to be, for `summary.csv`.
@@ -163,10 +166,15 @@ impl<'c> Sink<'c> {
 }
 
 /// Checks one record: layout first, then, on the values it found valid, the domain rules.
-/// `loc` locates offsets of this record.
+/// `loc` locates offsets of this record. With `--redact`, the record's findings lose its
+/// patient values before anything sees them.
 pub fn check_record(sink: &mut Sink<'_>, rec: &Record, loc: &dyn Locate, keys: &mut Vec<BatchKey>) {
+    let first = sink.findings.len();
     check_record_rules(sink, rec, loc, keys);
     sink.resolve(loc);
+    if sink.ctx.redact && sink.findings.len() > first {
+        redact::PatientValues::of(sink.ctx.tables, rec).apply(&mut sink.findings[first..]);
+    }
 }
 
 fn check_record_rules(sink: &mut Sink<'_>, rec: &Record, loc: &dyn Locate, keys: &mut Vec<BatchKey>) {
@@ -199,6 +207,8 @@ pub fn internal_error(ctx: &Ctx<'_>, what: &str) -> FileResult {
     let mut sink = Sink::new(ctx);
     let lang = ctx.lang;
     let version = env!("CARGO_PKG_VERSION");
+    // A panic message may quote anything the check was looking at.
+    let what = if ctx.redact { redact::MARKER } else { what };
     let msg = crate::tr!(
         lang,
         "rinken {version} の内部エラーでこのファイルを検査できませんでした ({what})。他のファイルの検査は続けました。このファイルを添えて報告してください",
@@ -245,6 +255,9 @@ pub fn check_bytes(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, bytes: &[
     let mut keys = Vec::new();
     let info = parser.parse(&decoded.text, |rec, loc| check_record(&mut sink, rec, loc, &mut keys));
     file::after_parse(&mut sink, &info, name);
+    if ctx.redact {
+        redact::raw_excerpt(&mut sink.findings);
+    }
     result.kind = file::kind_of(ctx.tables, &info.root);
     result.records = info.forms;
     result.batch_keys = keys;

@@ -140,6 +140,9 @@ pub fn check_stream(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, file: Fi
                     return Ok(());
                 }
                 file::after_parse(&mut sink, &info, name);
+                if ctx.redact {
+                    super::redact::raw_excerpt(&mut sink.findings);
+                }
                 result.kind = file::kind_of(ctx.tables, &info.root);
                 result.records = info.forms;
                 result.batch_keys = keys;
@@ -177,6 +180,9 @@ pub fn check_stream(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, file: Fi
         let mut src = StreamSource::new(decoded);
         let info = parser.run(&mut src, |rec, loc| check_record(&mut sink, rec, loc, &mut keys));
         file::after_parse(&mut sink, &info, name);
+        if ctx.redact {
+            super::redact::raw_excerpt(&mut sink.findings);
+        }
         result.kind = file::kind_of(ctx.tables, &info.root);
         result.records = info.forms;
         result.batch_keys = keys;

@@ -11,9 +11,11 @@ pub struct Input {
     pub path: PathBuf,
     /// The `file` column: the PATH as given plus the part below it.
     pub display: String,
-    /// Where its report goes under `files/` (without the `.csv`): the part below the PATH
-    /// argument, or the file name for a file given directly.
+    /// Where its report goes under `files/` (without the `.csv`): [`Input::rel`], made unique.
     pub report_name: String,
+    /// The part below the PATH argument, or the file name for a file given directly: what
+    /// stays the same however the PATH is spelt (baselines, per-path ignores).
+    pub rel: String,
 }
 
 /// Something under a PATH that is not an input, with the reason (listed in the run summary).
@@ -101,13 +103,18 @@ pub fn discover(args: &[PathBuf]) -> Discovery {
                 continue;
             }
             let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into_owned());
-            d.inputs.push(Input { path: arg.clone(), display: arg_text, report_name: name });
+            d.inputs.push(Input { path: arg.clone(), display: arg_text, rel: name.clone(), report_name: name });
             continue;
         }
         let mut found: Vec<(Vec<u8>, Input)> = Vec::new();
         let push = |path: PathBuf, rel: &Path, found: &mut Vec<(Vec<u8>, Input)>| {
             let rel_text = rel_string(rel);
-            let input = Input { path, display: join_display(&arg_text, &rel_text), report_name: rel_text };
+            let input = Input {
+                path,
+                display: join_display(&arg_text, &rel_text),
+                rel: rel_text.clone(),
+                report_name: rel_text,
+            };
             found.push((order_key(rel), input));
         };
         for entry in walkdir::WalkDir::new(arg).follow_links(true) {

@@ -36,6 +36,7 @@ pub struct Harness {
     pub institutions: Option<Institutions>,
     pub as_of: Date,
     pub lang: Lang,
+    pub redact: bool,
 }
 
 impl Harness {
@@ -48,18 +49,25 @@ impl Harness {
             institutions: None,
             as_of: Date::parse_iso("2026-11-21").unwrap(),
             lang: Lang::Ja,
+            redact: false,
         }
     }
 
-    pub fn findings(&self, name: &str, bytes: &[u8]) -> Vec<Finding> {
-        let ctx = Ctx {
+    /// The check context these settings describe.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
             tables: &self.tables,
             lang: self.lang,
             as_of: self.as_of,
             rules: &self.rules,
             roster: self.roster.as_ref(),
             institutions: self.institutions.as_ref(),
-        };
+            redact: self.redact,
+        }
+    }
+
+    pub fn findings(&self, name: &str, bytes: &[u8]) -> Vec<Finding> {
+        let ctx = self.ctx();
         let mut parser = Parser::new(&self.tables);
         check_bytes(&ctx, &mut parser, name, bytes).findings
     }
@@ -157,4 +165,43 @@ pub fn ikensho(written: &str, diagnosed: &str, born: &str) -> String {
     let x = set(&x, "DiagnosisDate", diagnosed);
     let x = set(&x, "OnsetYearMonth", &diagnosed[..7]);
     set(&x, "BirthDate", born)
+}
+
+/// `rinken check samples` as the manifest runs it (no configuration file), into a fresh report
+/// folder `report` under the returned directory, with `extra` arguments.
+pub fn check_samples(extra: &[&str]) -> (Run, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    let mut args = vec![
+        "check",
+        "samples",
+        "--as-of",
+        "2026-11-21",
+        "--doctors",
+        "samples/doctors.csv",
+        "--no-progress",
+        "--no-config",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    (rinken(&args, &root()), tmp)
+}
+
+/// (file, record, rule, severity, line) of every CSV finding under `out`, sorted.
+pub fn csv_keys(out: &Path) -> Vec<(String, u64, String, String, u64)> {
+    let mut v: Vec<_> = all_findings(out)
+        .into_iter()
+        .map(|r| {
+            (
+                r["file"].clone(),
+                r["record"].parse().unwrap(),
+                r["rule"].clone(),
+                r["severity"].clone(),
+                r["line"].parse().unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
 }

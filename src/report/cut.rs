@@ -1,0 +1,66 @@
+//! `--max-findings N`: a file's report keeps its first N findings and one M001 saying what was
+//! left out. The counts in summary.csv and the exit status are taken before the cut, so a cut
+//! never hides an error.
+
+use crate::check::meta::M001;
+use crate::finding::{Finding, Severity};
+use crate::lang::Lang;
+use crate::rules::RuleConfig;
+use crate::tr;
+
+/// Report order: record, line, column, rule, then element path.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.path.cmp(&b.path)));
+}
+
+/// Keeps the first `max` findings (already in report order) and adds M001 when any were cut.
+pub fn cut(findings: &mut Vec<Finding>, max: usize, rules: &RuleConfig, lang: Lang) {
+    if findings.len() <= max {
+        return;
+    }
+    let rest = findings.split_off(max);
+    let e = rest.iter().filter(|f| f.severity == Severity::E).count();
+    let w = rest.len() - e;
+    let Some(severity) = rules.severity(&M001) else { return };
+    let message = tr!(
+        lang,
+        "指摘が多いため最初の {max} 件だけを示しました。残りのエラー {e} 件・警告 {w} 件は省略しています (summary.csv の件数には含まれます)。すべて見るには --max-findings を外してください",
+        "only the first {max} findings are shown; {e} more E and {w} more W findings were left out (summary.csv counts them); remove --max-findings to see them all"
+    );
+    findings.push(Finding {
+        record: 0,
+        rule: &M001,
+        severity,
+        path: String::new(),
+        line: 0,
+        column: 0,
+        value: rest.len().to_string(),
+        message,
+    });
+    sort(findings);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::find;
+
+    fn finding(record: u32, rule: &str, severity: Severity) -> Finding {
+        let rule = find(rule).unwrap();
+        let (path, value, message) = (String::new(), String::new(), String::new());
+        Finding { record, rule, severity, path, line: record, column: 1, value, message }
+    }
+
+    #[test]
+    fn keeps_the_first_and_says_how_many_of_each_were_cut() {
+        let mut v: Vec<Finding> =
+            (1..=5).map(|i| finding(i, "L003", if i % 2 == 0 { Severity::W } else { Severity::E })).collect();
+        cut(&mut v, 2, &RuleConfig::default(), Lang::En);
+        let ids: Vec<(&str, u32)> = v.iter().map(|f| (f.rule.id, f.record)).collect();
+        assert_eq!(ids, [("M001", 0), ("L003", 1), ("L003", 2)]);
+        assert!(v[0].message.contains("2 more E and 1 more W"), "{}", v[0].message);
+        let mut short = vec![finding(1, "L003", Severity::E)];
+        cut(&mut short, 1, &RuleConfig::default(), Lang::En);
+        assert_eq!(short.len(), 1, "nothing cut, no M001");
+    }
+}

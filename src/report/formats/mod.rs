@@ -1,0 +1,218 @@
+//! What `rinken check` prints on stdout (`--format`). The CSV reports are written whatever the
+//! format, and every format carries the same findings as they do: each is an [`Observer`] fed
+//! the report stage's files in path order.
+//!
+//! Line formats (text, jsonl, github) print as files are reported; document formats (json,
+//! sarif, junit) print once the run is complete, so a failed run never leaves half a document.
+
+pub mod github;
+pub mod json;
+pub mod jsonl;
+pub mod junit;
+pub mod sarif;
+pub mod text;
+
+use crate::finding::Finding;
+use crate::lang::Lang;
+use crate::run::{FailOn, Observer};
+use std::io::{self, Write};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Readable, grouped by file (colour on a terminal).
+    #[default]
+    Text,
+    /// One JSON document: files, findings and summary.
+    Json,
+    /// One JSON object per finding, a line each.
+    Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML: one testcase per file.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+/// Standard output for an observer: remembers the first write error instead of losing it, and
+/// treats a closed pipe (`rinken check … | head`) as the reader having seen enough.
+pub struct Out {
+    w: Box<dyn Write>,
+    error: Option<io::Error>,
+}
+
+impl Out {
+    pub fn new(w: Box<dyn Write>) -> Out {
+        Out { w, error: None }
+    }
+
+    pub fn stdout() -> Out {
+        Out::new(Box::new(io::BufWriter::new(io::stdout())))
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        if self.error.is_none() {
+            if let Err(e) = self.w.write_all(bytes) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Pushes what is buffered out now (a line format on a terminal shows each file as it is
+    /// reported); an error is kept for [`Out::flush`].
+    pub fn push(&mut self) {
+        if self.error.is_none() {
+            if let Err(e) = self.w.flush() {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        let flushed = match self.error.take() {
+            Some(e) => Err(e),
+            None => self.w.flush(),
+        };
+        match flushed {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
+}
+
+/// What a format needs besides the findings.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub lang: Lang,
+    pub fail_on: FailOn,
+    /// Text only: ANSI colours.
+    pub colour: bool,
+}
+
+pub fn observer(format: Format, out: Out, s: Settings) -> Box<dyn Observer> {
+    match format {
+        Format::Text => Box::new(text::Text::new(out, s)),
+        Format::Json => Box::new(json::Json::new(out)),
+        Format::Jsonl => Box::new(jsonl::Jsonl::new(out)),
+        Format::Sarif => Box::new(sarif::Sarif::new(out, s.lang)),
+        Format::Junit => Box::new(junit::Junit::new(out, s)),
+        Format::Github => Box::new(github::Github::new(out)),
+    }
+}
+
+/// A finding as the JSON formats write it: the columns of the CSV reports, same names.
+#[derive(serde::Serialize)]
+pub struct FindingJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<&'a str>,
+    pub record: u32,
+    pub rule: &'static str,
+    pub severity: &'static str,
+    pub path: &'a str,
+    pub line: u32,
+    pub column: u32,
+    pub value: &'a str,
+    pub message: &'a str,
+}
+
+impl<'a> FindingJson<'a> {
+    pub fn of(file: Option<&'a str>, f: &'a Finding) -> FindingJson<'a> {
+        FindingJson {
+            file,
+            record: f.record,
+            rule: f.rule.id,
+            severity: f.severity.letter(),
+            path: &f.path,
+            line: f.line,
+            column: f.column,
+            value: &f.value,
+            message: &f.message,
+        }
+    }
+}
+
+/// `{"name": "rinken", "version": …}`, as the JSON formats name the tool.
+pub fn tool_json() -> serde_json::Value {
+    serde_json::json!({"name": "rinken", "version": env!("CARGO_PKG_VERSION")})
+}
+
+/// Helpers for the formats' unit tests: an `Out` whose bytes can be read back, and one file's
+/// findings.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Out;
+    use crate::finding::{Finding, Severity};
+    use crate::input::Input;
+    use crate::rules::find;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    struct Shared(Rc<RefCell<Vec<u8>>>);
+
+    impl std::io::Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    pub fn capture() -> (Out, Rc<RefCell<Vec<u8>>>) {
+        let buf = Rc::new(RefCell::new(Vec::new()));
+        (Out::new(Box::new(Shared(buf.clone()))), buf)
+    }
+
+    /// `in/a.xml` with a file-level error, an error with a position and a warning.
+    pub fn sample() -> (Input, Vec<Finding>) {
+        let input = Input {
+            path: "in/a.xml".into(),
+            display: "in/a.xml".into(),
+            report_name: "a.xml".into(),
+            rel: "a.xml".into(),
+        };
+        let mk = |record, rule: &str, severity, line, path: &str, message: &str| Finding {
+            record,
+            rule: find(rule).unwrap(),
+            severity,
+            path: path.into(),
+            line,
+            column: 5,
+            value: "v,1".into(),
+            message: message.into(),
+        };
+        let findings = vec![
+            mk(0, "F009", Severity::E, 0, "", "bad name"),
+            mk(1, "L007", Severity::E, 117, "Patient/Sex", "bad sex"),
+            mk(1, "D007", Severity::W, 9, "", "old"),
+        ];
+        (input, findings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Broken;
+    impl Write for Broken {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_is_not_an_error_but_others_are() {
+        let mut out = Out::new(Box::new(Broken));
+        out.write(b"x");
+        assert!(out.flush().is_ok());
+        let mut full = Out::new(Box::new(io::Cursor::new([0u8; 1])));
+        full.write(b"xyz");
+        assert!(full.flush().is_err());
+    }
+}
