@@ -7,17 +7,19 @@
 //! Each finished form is handed to a callback and forgotten.
 
 pub mod locate;
+mod problem;
 pub mod record;
+mod source;
 
-use crate::lang::Lang;
 use crate::tables::layout::NodeId;
 use crate::tables::{KindId, Tables};
-use crate::tr;
-use locate::{Locate, Locator};
+use locate::Locate;
+use problem::attr_error;
+pub use problem::{XmlError, XmlProblem};
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use quick_xml::XmlVersion;
 pub use record::{Elem, ItemElem, Record, Unknown};
-use std::io::Read;
+pub use source::{Source, StreamSource, TextSource};
 
 /// The namespace of every element of the format.
 pub const NAMESPACE: &str = "urn:rinken:nanbyo-shoman:1";
@@ -37,122 +39,6 @@ pub enum Root {
     },
 }
 
-/// Why a file is not well-formed XML (F006).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum XmlProblem {
-    /// As quick-xml words it (for problems without a translation below).
-    Syntax(String),
-    /// `</found>` closes an element opened as `<expected>`.
-    Mismatched {
-        expected: String,
-        found: String,
-    },
-    /// An end tag with no element open.
-    UnmatchedEnd(String),
-    /// Markup cut off by the end of the file: what was open, and what would close it.
-    Cut {
-        what: (&'static str, &'static str),
-        closer: &'static str,
-    },
-    /// A malformed attribute (no `=`, no quotes, twice the same name).
-    BadAttribute(String),
-    /// Bytes that are not UTF-8 (only a stream can meet them: text in memory is decoded first).
-    NotUtf8,
-    Unclosed(String),
-    UndefinedEntity(String),
-    MultipleRoots,
-    TextOutsideRoot,
-    NoRoot,
-}
-
-impl XmlProblem {
-    pub fn describe(&self, lang: Lang) -> String {
-        match self {
-            XmlProblem::Syntax(m) => tr!(lang, "XML の構文が正しくありません: {m}", "XML syntax error: {m}"),
-            XmlProblem::Mismatched { expected, found } => tr!(
-                lang,
-                "終了タグ </{found}> がありますが、ここで閉じるべき要素は <{expected}> です。</{expected}> を書いてください (閉じ忘れか綴りの誤り)",
-                "end tag </{found}> where <{expected}> must be closed; write </{expected}> (a missing or misspelt end tag)"
-            ),
-            XmlProblem::UnmatchedEnd(n) => tr!(
-                lang,
-                "開始タグのない終了タグ </{n}> があります",
-                "end tag </{n}> without a start tag"
-            ),
-            XmlProblem::Cut { what, closer } => tr!(
-                lang,
-                "{}が閉じないままファイルが終わっています ({closer} がありません。途中で切れたファイル?)",
-                "the file ends inside {} ({closer} is missing; a truncated file?)",
-                lang.pick(what.0, what.1)
-            ),
-            XmlProblem::BadAttribute(m) => tr!(lang, "属性の書き方が正しくありません: {m}", "malformed attribute: {m}"),
-            XmlProblem::NotUtf8 => lang.pick("UTF-8 として読めないバイトがあります", "bytes that are not UTF-8").into(),
-            XmlProblem::Unclosed(n) => tr!(
-                lang,
-                "要素 <{n}> が閉じられないままファイルが終わっています (途中で切れたファイル?)。</{n}> が必要です",
-                "the file ends while <{n}> is still open (a truncated file?); </{n}> is missing"
-            ),
-            XmlProblem::UndefinedEntity(e) => tr!(
-                lang,
-                "未定義の実体参照 &{e}; です。使えるのは &amp; &lt; &gt; &quot; &apos; と文字参照だけです",
-                "undefined entity &{e};; only &amp; &lt; &gt; &quot; &apos; and character references are allowed"
-            ),
-            XmlProblem::MultipleRoots => lang
-                .pick(
-                    "ルート要素の後に別の要素があります。1 ファイルのルート要素は 1 つです (複数の様式は FormBatch にまとめます)",
-                    "another element follows the root element; a file has one root (put several forms in a FormBatch)",
-                )
-                .into(),
-            XmlProblem::TextOutsideRoot => {
-                lang.pick("ルート要素の外に文字があります", "text outside the root element").into()
-            }
-            XmlProblem::NoRoot => lang.pick("ルート要素がありません", "no root element").into(),
-        }
-    }
-}
-
-impl XmlProblem {
-    fn from_quick(e: &quick_xml::Error) -> XmlProblem {
-        use quick_xml::errors::{IllFormedError as I, SyntaxError as S};
-        use quick_xml::Error as Q;
-        let cut = |what, closer| XmlProblem::Cut { what, closer };
-        match e {
-            Q::IllFormed(I::MismatchedEndTag { expected, found }) => {
-                XmlProblem::Mismatched { expected: expected.clone(), found: found.clone() }
-            }
-            Q::IllFormed(I::UnmatchedEndTag(n)) => XmlProblem::UnmatchedEnd(n.clone()),
-            Q::Syntax(S::UnclosedTag) => cut(("タグ", "a tag"), ">"),
-            Q::Syntax(S::UnclosedComment) => cut(("コメント", "a comment"), "-->"),
-            Q::Syntax(S::UnclosedCData) => cut(("CDATA", "CDATA"), "]]>"),
-            Q::Syntax(S::UnclosedPI | S::UnclosedXmlDecl) => cut(("処理命令", "a processing instruction"), "?>"),
-            Q::Syntax(S::UnclosedSingleQuotedAttributeValue) => cut(("属性値", "an attribute value"), "'"),
-            Q::Syntax(S::UnclosedDoubleQuotedAttributeValue) => cut(("属性値", "an attribute value"), "\""),
-            Q::InvalidAttr(a) => XmlProblem::BadAttribute(a.to_string()),
-            Q::Encoding(_) => XmlProblem::NotUtf8,
-            other => XmlProblem::Syntax(other.to_string()),
-        }
-    }
-}
-
-fn attr_error(offset: usize, e: impl std::fmt::Display) -> XmlError {
-    XmlError::at(offset, XmlProblem::BadAttribute(e.to_string()))
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct XmlError {
-    pub offset: usize,
-    pub problem: XmlProblem,
-    /// Line and column, and the text there, resolved when the error was found.
-    pub pos: (u32, u32),
-    pub snippet: String,
-}
-
-impl XmlError {
-    fn at(offset: usize, problem: XmlProblem) -> XmlError {
-        XmlError { offset, problem, pos: (0, 0), snippet: String::new() }
-    }
-}
-
 /// What the parse learnt about the file as a whole.
 #[derive(Debug)]
 pub struct DocInfo {
@@ -168,99 +54,6 @@ pub struct DocInfo {
     pub doctype: Option<((u32, u32), String)>,
     /// Children of a FormBatch that are not forms: (name, line and column).
     pub stray: Vec<(String, (u32, u32))>,
-}
-
-/// Where the parser's events come from: a whole text in memory, or a stream that keeps only
-/// the current form's bytes. Positions are byte offsets from the start of the text.
-pub trait Source {
-    /// The next event, and the offset where it starts.
-    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>);
-    fn error_position(&self) -> usize;
-    /// Offset just past what was read.
-    fn end(&self) -> usize;
-    /// A form starts at `at`: nothing before it will be located again.
-    fn form_starts(&mut self, at: usize);
-    /// Lends a locator for offsets from the current form on.
-    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate));
-}
-
-/// A whole document in memory.
-pub struct TextSource<'a> {
-    reader: Reader<&'a [u8]>,
-    loc: Locator<'a>,
-}
-
-impl<'a> TextSource<'a> {
-    pub fn new(text: &'a str) -> TextSource<'a> {
-        TextSource { reader: Reader::from_str(text), loc: Locator::new(text.as_bytes()) }
-    }
-}
-
-impl Source for TextSource<'_> {
-    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>) {
-        let pos = self.reader.buffer_position() as usize;
-        (pos, self.reader.read_event())
-    }
-    fn error_position(&self) -> usize {
-        self.reader.error_position() as usize
-    }
-    fn end(&self) -> usize {
-        self.reader.buffer_position() as usize
-    }
-    fn form_starts(&mut self, _: usize) {}
-    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate)) {
-        f(&self.loc)
-    }
-}
-
-/// A document read as a stream (UTF-8, already decoded if it was not).
-pub struct StreamSource<R> {
-    reader: Reader<crate::input::stream::Tracked<R>>,
-    buf: Vec<u8>,
-}
-
-impl<R: Read> StreamSource<R> {
-    pub fn new(inner: R) -> StreamSource<R> {
-        StreamSource { reader: Reader::from_reader(crate::input::stream::Tracked::new(inner)), buf: Vec::new() }
-    }
-
-    /// A stream whose hash also covers `prefix`, bytes of the file read before `inner`.
-    pub fn with_hashed(inner: R, prefix: &[u8]) -> StreamSource<R> {
-        let mut s = StreamSource::new(inner);
-        s.reader.get_mut().hash_only(prefix);
-        s
-    }
-
-    pub fn tracked(&self) -> &crate::input::stream::Tracked<R> {
-        self.reader.get_ref()
-    }
-
-    /// Reads whatever the parse left unread, so that the hash covers the whole stream.
-    pub fn finish(&mut self) -> std::io::Result<u128> {
-        std::io::copy(self.reader.get_mut(), &mut std::io::sink())?;
-        Ok(self.reader.get_ref().digest())
-    }
-}
-
-impl<R: Read> Source for StreamSource<R> {
-    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>) {
-        self.buf.clear();
-        let pos = self.reader.buffer_position() as usize;
-        (pos, self.reader.read_event_into(&mut self.buf))
-    }
-    fn error_position(&self) -> usize {
-        self.reader.error_position() as usize
-    }
-    fn end(&self) -> usize {
-        self.reader.buffer_position() as usize
-    }
-    fn form_starts(&mut self, at: usize) {
-        self.reader.get_mut().retain_from(at);
-    }
-    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate)) {
-        let (bytes, start, line, col) = self.reader.get_ref().window();
-        f(&Locator::with_base(bytes, start, line, col))
-    }
 }
 
 /// What an event asks the loop to do once the event itself is gone.

@@ -1,0 +1,120 @@
+//! Why a document is not well-formed XML (F006), in words a vendor can act on.
+
+use crate::lang::Lang;
+use crate::tr;
+
+/// Why a file is not well-formed XML (F006).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum XmlProblem {
+    /// As quick-xml words it (for problems without a translation below).
+    Syntax(String),
+    /// `</found>` closes an element opened as `<expected>`.
+    Mismatched {
+        expected: String,
+        found: String,
+    },
+    /// An end tag with no element open.
+    UnmatchedEnd(String),
+    /// Markup cut off by the end of the file: what was open, and what would close it.
+    Cut {
+        what: (&'static str, &'static str),
+        closer: &'static str,
+    },
+    /// A malformed attribute (no `=`, no quotes, twice the same name).
+    BadAttribute(String),
+    /// Bytes that are not UTF-8 (only a stream can meet them: text in memory is decoded first).
+    NotUtf8,
+    Unclosed(String),
+    UndefinedEntity(String),
+    MultipleRoots,
+    TextOutsideRoot,
+    NoRoot,
+}
+
+impl XmlProblem {
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            XmlProblem::Syntax(m) => tr!(lang, "XML の構文が正しくありません: {m}", "XML syntax error: {m}"),
+            XmlProblem::Mismatched { expected, found } => tr!(
+                lang,
+                "終了タグ </{found}> がありますが、ここで閉じるべき要素は <{expected}> です。</{expected}> を書いてください (閉じ忘れか綴りの誤り)",
+                "end tag </{found}> where <{expected}> must be closed; write </{expected}> (a missing or misspelt end tag)"
+            ),
+            XmlProblem::UnmatchedEnd(n) => tr!(
+                lang,
+                "開始タグのない終了タグ </{n}> があります",
+                "end tag </{n}> without a start tag"
+            ),
+            XmlProblem::Cut { what, closer } => tr!(
+                lang,
+                "{}が閉じないままファイルが終わっています ({closer} がありません。途中で切れたファイル?)",
+                "the file ends inside {} ({closer} is missing; a truncated file?)",
+                lang.pick(what.0, what.1)
+            ),
+            XmlProblem::BadAttribute(m) => tr!(lang, "属性の書き方が正しくありません: {m}", "malformed attribute: {m}"),
+            XmlProblem::NotUtf8 => lang.pick("UTF-8 として読めないバイトがあります", "bytes that are not UTF-8").into(),
+            XmlProblem::Unclosed(n) => tr!(
+                lang,
+                "要素 <{n}> が閉じられないままファイルが終わっています (途中で切れたファイル?)。</{n}> が必要です",
+                "the file ends while <{n}> is still open (a truncated file?); </{n}> is missing"
+            ),
+            XmlProblem::UndefinedEntity(e) => tr!(
+                lang,
+                "未定義の実体参照 &{e}; です。使えるのは &amp; &lt; &gt; &quot; &apos; と文字参照だけです",
+                "undefined entity &{e};; only &amp; &lt; &gt; &quot; &apos; and character references are allowed"
+            ),
+            XmlProblem::MultipleRoots => lang
+                .pick(
+                    "ルート要素の後に別の要素があります。1 ファイルのルート要素は 1 つです (複数の様式は FormBatch にまとめます)",
+                    "another element follows the root element; a file has one root (put several forms in a FormBatch)",
+                )
+                .into(),
+            XmlProblem::TextOutsideRoot => {
+                lang.pick("ルート要素の外に文字があります", "text outside the root element").into()
+            }
+            XmlProblem::NoRoot => lang.pick("ルート要素がありません", "no root element").into(),
+        }
+    }
+}
+
+impl XmlProblem {
+    pub(super) fn from_quick(e: &quick_xml::Error) -> XmlProblem {
+        use quick_xml::errors::{IllFormedError as I, SyntaxError as S};
+        use quick_xml::Error as Q;
+        let cut = |what, closer| XmlProblem::Cut { what, closer };
+        match e {
+            Q::IllFormed(I::MismatchedEndTag { expected, found }) => {
+                XmlProblem::Mismatched { expected: expected.clone(), found: found.clone() }
+            }
+            Q::IllFormed(I::UnmatchedEndTag(n)) => XmlProblem::UnmatchedEnd(n.clone()),
+            Q::Syntax(S::UnclosedTag) => cut(("タグ", "a tag"), ">"),
+            Q::Syntax(S::UnclosedComment) => cut(("コメント", "a comment"), "-->"),
+            Q::Syntax(S::UnclosedCData) => cut(("CDATA", "CDATA"), "]]>"),
+            Q::Syntax(S::UnclosedPI | S::UnclosedXmlDecl) => cut(("処理命令", "a processing instruction"), "?>"),
+            Q::Syntax(S::UnclosedSingleQuotedAttributeValue) => cut(("属性値", "an attribute value"), "'"),
+            Q::Syntax(S::UnclosedDoubleQuotedAttributeValue) => cut(("属性値", "an attribute value"), "\""),
+            Q::InvalidAttr(a) => XmlProblem::BadAttribute(a.to_string()),
+            Q::Encoding(_) => XmlProblem::NotUtf8,
+            other => XmlProblem::Syntax(other.to_string()),
+        }
+    }
+}
+
+pub(super) fn attr_error(offset: usize, e: impl std::fmt::Display) -> XmlError {
+    XmlError::at(offset, XmlProblem::BadAttribute(e.to_string()))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlError {
+    pub offset: usize,
+    pub problem: XmlProblem,
+    /// Line and column, and the text there, resolved when the error was found.
+    pub pos: (u32, u32),
+    pub snippet: String,
+}
+
+impl XmlError {
+    pub(super) fn at(offset: usize, problem: XmlProblem) -> XmlError {
+        XmlError { offset, problem, pos: (0, 0), snippet: String::new() }
+    }
+}

@@ -1,0 +1,100 @@
+//! Where the parser's events come from.
+
+use super::locate::{Locate, Locator};
+use crate::input::stream::Tracked;
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use std::io::Read;
+
+/// Where the parser's events come from: a whole text in memory, or a stream that keeps only
+/// the current form's bytes. Positions are byte offsets from the start of the text.
+pub trait Source {
+    /// The next event, and the offset where it starts.
+    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>);
+    fn error_position(&self) -> usize;
+    /// Offset just past what was read.
+    fn end(&self) -> usize;
+    /// A form starts at `at`: nothing before it will be located again.
+    fn form_starts(&mut self, at: usize);
+    /// Lends a locator for offsets from the current form on.
+    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate));
+}
+
+/// A whole document in memory.
+pub struct TextSource<'a> {
+    reader: Reader<&'a [u8]>,
+    loc: Locator<'a>,
+}
+
+impl<'a> TextSource<'a> {
+    pub fn new(text: &'a str) -> TextSource<'a> {
+        TextSource { reader: Reader::from_str(text), loc: Locator::new(text.as_bytes()) }
+    }
+}
+
+impl Source for TextSource<'_> {
+    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>) {
+        let pos = self.reader.buffer_position() as usize;
+        (pos, self.reader.read_event())
+    }
+    fn error_position(&self) -> usize {
+        self.reader.error_position() as usize
+    }
+    fn end(&self) -> usize {
+        self.reader.buffer_position() as usize
+    }
+    fn form_starts(&mut self, _: usize) {}
+    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate)) {
+        f(&self.loc)
+    }
+}
+
+/// A document read as a stream (UTF-8, already decoded if it was not).
+pub struct StreamSource<R> {
+    reader: Reader<Tracked<R>>,
+    buf: Vec<u8>,
+}
+
+impl<R: Read> StreamSource<R> {
+    pub fn new(inner: R) -> StreamSource<R> {
+        StreamSource { reader: Reader::from_reader(Tracked::new(inner)), buf: Vec::new() }
+    }
+
+    /// A stream whose hash also covers `prefix`, bytes of the file read before `inner`.
+    pub fn with_hashed(inner: R, prefix: &[u8]) -> StreamSource<R> {
+        let mut s = StreamSource::new(inner);
+        s.reader.get_mut().hash_only(prefix);
+        s
+    }
+
+    pub fn tracked(&self) -> &Tracked<R> {
+        self.reader.get_ref()
+    }
+
+    /// Reads whatever the parse left unread, so that the hash covers the whole stream.
+    pub fn finish(&mut self) -> std::io::Result<u128> {
+        std::io::copy(self.reader.get_mut(), &mut std::io::sink())?;
+        Ok(self.reader.get_ref().digest())
+    }
+}
+
+impl<R: Read> Source for StreamSource<R> {
+    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>) {
+        self.buf.clear();
+        let pos = self.reader.buffer_position() as usize;
+        (pos, self.reader.read_event_into(&mut self.buf))
+    }
+    fn error_position(&self) -> usize {
+        self.reader.error_position() as usize
+    }
+    fn end(&self) -> usize {
+        self.reader.buffer_position() as usize
+    }
+    fn form_starts(&mut self, at: usize) {
+        self.reader.get_mut().retain_from(at);
+    }
+    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate)) {
+        let (bytes, start, line, col) = self.reader.get_ref().window();
+        f(&Locator::with_base(bytes, start, line, col))
+    }
+}
