@@ -239,10 +239,18 @@ fn install_panic_hook() {
 fn check_isolated<'t>(ctx: &Ctx<'t>, parser: &mut Parser<'t>, input: &Input, checker: &FileChecker) -> FileResult {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| checker(ctx, parser, input))) {
         Ok(result) => result,
-        Err(_) => {
+        Err(payload) => {
             // The parser may be mid-record; start the next file with a fresh one.
             *parser = Parser::new(ctx.tables);
-            let what = PANIC.with(|p| p.borrow_mut().take()).unwrap_or_default();
+            // A panic on a helper thread (the checker of a streamed file) arrives re-raised,
+            // its message in the payload rather than in this thread's record.
+            let what = PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| {
+                payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_default()
+            });
             crate::check::internal_error(ctx, &what)
         }
     }

@@ -109,11 +109,6 @@ impl<'c> Sink<'c> {
         self.ctx.lang
     }
 
-    /// Forgets the offsets of findings that were dropped.
-    pub fn clear_pending(&mut self) {
-        self.pending.clear();
-    }
-
     /// Gives every finding made since the last call its line and column.
     pub fn resolve(&mut self, loc: &dyn Locate) {
         for (i, offset) in self.pending.drain(..) {

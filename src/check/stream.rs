@@ -6,8 +6,11 @@
 //! checked again as CP932 if it is that (F003), refused otherwise (F004) — one extra pass,
 //! for a mistake that is rare in files this big.
 
-use super::{check_record, empty_result, file, Ctx, FileResult, Sink};
+use super::{check_record, empty_result, file, BatchKey, Ctx, FileResult, Sink};
+use crate::finding::Finding;
 use crate::input::decode::{declared_encoding, is_sjis};
+use crate::parse::locate::OwnedText;
+use crate::parse::{DocInfo, Record, Source};
 use crate::parse::{Parser, Root, StreamSource, XmlProblem};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -83,6 +86,74 @@ fn scan_raw(mut file: &File) -> io::Result<RawScan> {
     }
 }
 
+/// A form on its way to the checking thread, with the text its offsets refer to.
+#[derive(Default)]
+struct Job {
+    rec: Record,
+    text: OwnedText,
+}
+
+/// Forms handed over at a time: one wake-up of the other thread per batch, not per form.
+const BATCH: usize = 64;
+
+/// Parses on this thread while a second thread checks the forms, in order. A file this large
+/// is often the whole run (one prefecture batch), and then the second core would otherwise sit
+/// idle. Forms travel in batches of buffers that come back to be reused, so nothing is
+/// allocated per form.
+fn parse_and_check<S: Source>(
+    ctx: &Ctx<'_>,
+    parser: &mut Parser<'_>,
+    src: &mut S,
+    file_code: Option<String>,
+) -> (DocInfo, Vec<Finding>, Vec<BatchKey>) {
+    let (to_checker, batches) = std::sync::mpsc::sync_channel::<Vec<Job>>(4);
+    let (to_parser, spare) = std::sync::mpsc::channel::<Vec<Job>>();
+    std::thread::scope(|scope| {
+        let checker = std::thread::Builder::new()
+            .name("rinken-worker-check".into())
+            .spawn_scoped(scope, move || {
+                let mut sink = Sink::new(ctx);
+                sink.file_code = file_code;
+                let mut keys = Vec::new();
+                for batch in batches {
+                    for job in &batch {
+                        check_record(&mut sink, &job.rec, &job.text.locator(), &mut keys);
+                    }
+                    let _ = to_parser.send(batch);
+                }
+                (sink.findings, keys)
+            })
+            .expect("spawn the checking thread");
+        let mut filling: Vec<Job> = Vec::with_capacity(BATCH);
+        let mut used = 0;
+        let info = parser.run(src, |rec, loc| {
+            if used == filling.len() {
+                filling.push(Job::default());
+            }
+            let job = &mut filling[used];
+            job.rec.copy_from(rec);
+            job.text.copy_from(loc, rec.offset);
+            used += 1;
+            if used == BATCH {
+                let mut next = spare.try_recv().unwrap_or_default();
+                std::mem::swap(&mut next, &mut filling);
+                // Fails only if the checker panicked; its join below reports that.
+                let _ = to_checker.send(next);
+                used = 0;
+            }
+        });
+        filling.truncate(used);
+        if !filling.is_empty() {
+            let _ = to_checker.send(filling);
+        }
+        drop(to_checker);
+        match checker.join() {
+            Ok((findings, keys)) => (info, findings, keys),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Line and column of a raw byte offset, for the rare F004 about declared Shift_JIS.
 fn raw_position(mut file: &File, offset: usize) -> io::Result<(u32, u32)> {
     file.seek(SeekFrom::Start(0))?;
@@ -98,97 +169,7 @@ pub fn check_stream(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, file: Fi
     let mut sink = Sink::new(ctx);
     file::check_name(&mut sink, name);
     sink.file_code = file::parse_name(name).map(|n| n.institution.to_owned());
-    let outcome = (|| -> io::Result<()> {
-        let mut head = Vec::with_capacity(512);
-        (&file).take(512).read_to_end(&mut head)?;
-        if head.starts_with(&[0xFE, 0xFF])
-            || head.starts_with(&[0xFF, 0xFE])
-            || head.starts_with(&[0, b'<'])
-            || head.starts_with(&[b'<', 0])
-        {
-            file::utf16(&mut sink);
-            result.content_hash = Some(scan_raw(&file)?.hash);
-            return Ok(());
-        }
-        let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
-        if bom {
-            file::bom(&mut sink);
-        }
-        let body = &head[if bom { 3 } else { 0 }..];
-        let declared = declared_encoding(body).map(str::to_owned);
-        let sjis = declared.as_deref().is_some_and(is_sjis);
-        let before = sink.findings.len();
-        let mut keys = Vec::new();
-        if !sjis {
-            // The usual case: UTF-8, parsed as it streams in.
-            let rest = io::Cursor::new(body.to_vec()).chain(&file);
-            // The BOM is not text, but it is part of the file's bytes (B002).
-            let mut src = StreamSource::with_hashed(rest, &head[..if bom { 3 } else { 0 }]);
-            let info = parser.run(&mut src, |rec, loc| check_record(&mut sink, rec, loc, &mut keys));
-            let not_utf8 = info.error.as_ref().is_some_and(|e| e.problem == XmlProblem::NotUtf8);
-            if !not_utf8 {
-                result.content_hash = Some(src.finish()?);
-                if let Some(d) =
-                    declared.filter(|d| !d.eq_ignore_ascii_case("utf-8") && !d.eq_ignore_ascii_case("utf8"))
-                {
-                    file::declared_other(&mut sink, &d);
-                }
-                if info.root == Root::None && !src.tracked().non_ws {
-                    result.content_hash = None;
-                    sink.findings.truncate(before);
-                    file::empty(&mut sink, len as usize);
-                    return Ok(());
-                }
-                file::after_parse(&mut sink, &info, name);
-                if ctx.redact {
-                    super::redact::raw_excerpt(&mut sink.findings);
-                }
-                result.kind = file::kind_of(ctx.tables, &info.root);
-                result.records = info.forms;
-                result.batch_keys = keys;
-                return Ok(());
-            }
-            // Not UTF-8 after all: what was found so far is about misread text.
-            sink.findings.truncate(before);
-            sink.clear_pending();
-            keys.clear();
-            let scan = scan_raw(&file)?;
-            result.content_hash = Some(scan.hash);
-            if let Some(d) = declared.filter(|d| !d.eq_ignore_ascii_case("utf-8") && !d.eq_ignore_ascii_case("utf8")) {
-                file::declared_not_utf8(&mut sink, &d);
-                return Ok(());
-            }
-            if scan.bad_cp932.is_some() {
-                let (offset, line, col) = scan.bad_utf8.unwrap_or((0, 0, 0));
-                file::undecodable(&mut sink, offset, (line, col));
-                return Ok(());
-            }
-            file::cp932(&mut sink, false);
-        } else {
-            let scan = scan_raw(&file)?;
-            result.content_hash = Some(scan.hash);
-            if let Some(offset) = scan.bad_cp932 {
-                file::bad_cp932(&mut sink, offset, raw_position(&file, offset)?);
-                return Ok(());
-            }
-            file::cp932(&mut sink, true);
-        }
-        // CP932: validated above, decoded as it streams in.
-        (&file).seek(SeekFrom::Start(0))?;
-        let decoded =
-            encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::SHIFT_JIS)).build(&file);
-        let mut src = StreamSource::new(decoded);
-        let info = parser.run(&mut src, |rec, loc| check_record(&mut sink, rec, loc, &mut keys));
-        file::after_parse(&mut sink, &info, name);
-        if ctx.redact {
-            super::redact::raw_excerpt(&mut sink.findings);
-        }
-        result.kind = file::kind_of(ctx.tables, &info.root);
-        result.records = info.forms;
-        result.batch_keys = keys;
-        Ok(())
-    })();
-    if let Err(e) = outcome {
+    if let Err(e) = stages(ctx, parser, name, &file, &mut sink, &mut result) {
         // The file failed under the stream (truncated, removed, I/O error): say so; what was
         // found before stays.
         file::unreadable(&mut sink, &crate::input::load::LoadError::Io(e));
@@ -196,4 +177,109 @@ pub fn check_stream(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, file: Fi
     }
     result.findings = sink.findings;
     result
+}
+
+fn is_utf8_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case("utf-8") || name.eq_ignore_ascii_case("utf8")
+}
+
+fn stages(
+    ctx: &Ctx<'_>,
+    parser: &mut Parser<'_>,
+    name: &str,
+    file: &File,
+    sink: &mut Sink<'_>,
+    result: &mut FileResult,
+) -> io::Result<()> {
+    let mut head = Vec::with_capacity(512);
+    file.take(512).read_to_end(&mut head)?;
+    let utf16 = [[0xFE, 0xFF], [0xFF, 0xFE], [0, b'<'], [b'<', 0]];
+    if utf16.iter().any(|p| head.starts_with(p)) {
+        file::utf16(sink);
+        result.content_hash = Some(scan_raw(file)?.hash);
+        return Ok(());
+    }
+    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    if bom > 0 {
+        file::bom(sink);
+    }
+    let declared = declared_encoding(&head[bom..]).map(str::to_owned);
+    if declared.as_deref().is_some_and(is_sjis) {
+        let scan = scan_raw(file)?;
+        result.content_hash = Some(scan.hash);
+        if let Some(offset) = scan.bad_cp932 {
+            file::bad_cp932(sink, offset, raw_position(file, offset)?);
+            return Ok(());
+        }
+        file::cp932(sink, true);
+        return check_cp932(ctx, parser, name, file, sink, result);
+    }
+    // The usual case: UTF-8, parsed as it streams in. The BOM is not text, but it is part of
+    // the file's bytes (B002).
+    let rest = io::Cursor::new(head[bom..].to_vec()).chain(file);
+    let mut src = StreamSource::with_hashed(rest, &head[..bom]);
+    let (info, found, keys) = parse_and_check(ctx, parser, &mut src, sink.file_code.clone());
+    if info.error.as_ref().is_none_or(|e| e.problem != XmlProblem::NotUtf8) {
+        result.content_hash = Some(src.finish()?);
+        if let Some(d) = declared.filter(|d| !is_utf8_name(d)) {
+            file::declared_other(sink, &d);
+        }
+        if info.root == Root::None && !src.tracked().non_ws {
+            result.content_hash = None;
+            file::empty(sink, result.bytes as usize);
+            return Ok(());
+        }
+        conclude(ctx, name, sink, result, &info, found, keys);
+        return Ok(());
+    }
+    // Not UTF-8 after all: what was found is about misread text, and is dropped.
+    let scan = scan_raw(file)?;
+    result.content_hash = Some(scan.hash);
+    if let Some(d) = declared.filter(|d| !is_utf8_name(d)) {
+        file::declared_not_utf8(sink, &d);
+    } else if scan.bad_cp932.is_some() {
+        let (offset, line, col) = scan.bad_utf8.unwrap_or((0, 0, 0));
+        file::undecodable(sink, offset, (line, col));
+    } else {
+        file::cp932(sink, false);
+        check_cp932(ctx, parser, name, file, sink, result)?;
+    }
+    Ok(())
+}
+
+/// Parses the file again, decoded from CP932 (already validated) as it streams in.
+fn check_cp932(
+    ctx: &Ctx<'_>,
+    parser: &mut Parser<'_>,
+    name: &str,
+    mut file: &File,
+    sink: &mut Sink<'_>,
+    result: &mut FileResult,
+) -> io::Result<()> {
+    file.seek(SeekFrom::Start(0))?;
+    let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::SHIFT_JIS)).build(file);
+    let mut src = StreamSource::new(decoded);
+    let (info, found, keys) = parse_and_check(ctx, parser, &mut src, sink.file_code.clone());
+    conclude(ctx, name, sink, result, &info, found, keys);
+    Ok(())
+}
+
+/// What every complete parse ends with, as in `check_bytes`.
+fn conclude(
+    ctx: &Ctx<'_>,
+    name: &str,
+    sink: &mut Sink<'_>,
+    result: &mut FileResult,
+    info: &DocInfo,
+    found: Vec<Finding>,
+    keys: Vec<BatchKey>,
+) {
+    sink.findings.extend(found);
+    file::after_parse(sink, info, name);
+    if ctx.redact {
+        super::redact::raw_excerpt(&mut sink.findings);
+    }
+    result.kind = file::kind_of(ctx.tables, &info.root);
+    result.records = info.forms;
+    result.batch_keys = keys;
 }

@@ -73,6 +73,31 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// The text a [`Locator`] works on, copied out so that it can go to another thread.
+#[derive(Debug, Default, Clone)]
+pub struct OwnedText {
+    text: Vec<u8>,
+    base: usize,
+    base_line: u32,
+    base_col: u32,
+}
+
+impl OwnedText {
+    /// Copies `loc`'s text from `from` on (earlier offsets will read as unknown), reusing this
+    /// buffer's allocation.
+    pub fn copy_from(&mut self, loc: &Locator<'_>, from: usize) {
+        let skip = from.saturating_sub(loc.base).min(loc.text.len());
+        let (line, col) = if skip == 0 { (loc.base_line, loc.base_col) } else { loc.locate(loc.base + skip) };
+        self.text.clear();
+        self.text.extend_from_slice(&loc.text[skip..]);
+        (self.base, self.base_line, self.base_col) = (loc.base + skip, line, col);
+    }
+
+    pub fn locator(&self) -> Locator<'_> {
+        Locator::with_base(&self.text, self.base, self.base_line, self.base_col)
+    }
+}
+
 impl Locate for Locator<'_> {
     fn locate(&self, offset: usize) -> (u32, u32) {
         let Some(rel) = offset.checked_sub(self.base) else { return (0, 0) };
@@ -116,6 +141,19 @@ mod tests {
         assert_eq!(l.locate(99), (0, 0));
         assert_eq!(l.snippet(101), "b");
         assert_eq!(l.snippet(50), "");
+    }
+
+    #[test]
+    fn owned_copies_locate_like_the_original() {
+        let text = "a\nbc\n山田\nx";
+        let l = Locator::with_base(text.as_bytes(), 10, 3, 2);
+        let mut owned = OwnedText::default();
+        owned.copy_from(&l, 13);
+        let o = owned.locator();
+        for off in 13..10 + text.len() {
+            assert_eq!(o.locate(off), l.locate(off), "{off}");
+        }
+        assert_eq!(o.locate(12), (0, 0));
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod source;
 
 use crate::tables::layout::NodeId;
 use crate::tables::{KindId, Tables};
-use locate::Locate;
+use locate::{Locate, Locator};
 use problem::attr_error;
 pub use problem::{XmlError, XmlProblem};
 use quick_xml::events::{BytesStart, Event};
@@ -125,13 +125,13 @@ impl<'t> Parser<'t> {
     }
 
     /// Parses a whole document in memory, calling `on_record` for every complete form.
-    pub fn parse(&mut self, text: &str, on_record: impl FnMut(&Record, &dyn Locate)) -> DocInfo {
+    pub fn parse(&mut self, text: &str, on_record: impl FnMut(&Record, &Locator<'_>)) -> DocInfo {
         self.run(&mut TextSource::new(text), on_record)
     }
 
     /// Parses from any source, calling `on_record` for every complete form with a locator
     /// for its offsets.
-    pub fn run<S: Source>(&mut self, src: &mut S, mut on_record: impl FnMut(&Record, &dyn Locate)) -> DocInfo {
+    pub fn run<S: Source>(&mut self, src: &mut S, mut on_record: impl FnMut(&Record, &Locator<'_>)) -> DocInfo {
         let mut info = DocInfo {
             root: Root::None,
             root_pos: (0, 0),

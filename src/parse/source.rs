@@ -1,6 +1,6 @@
 //! Where the parser's events come from.
 
-use super::locate::{Locate, Locator};
+use super::locate::Locator;
 use crate::input::stream::Tracked;
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -17,7 +17,7 @@ pub trait Source {
     /// A form starts at `at`: nothing before it will be located again.
     fn form_starts(&mut self, at: usize);
     /// Lends a locator for offsets from the current form on.
-    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate));
+    fn with_locator(&self, f: &mut dyn FnMut(&Locator<'_>));
 }
 
 /// A whole document in memory.
@@ -44,7 +44,7 @@ impl Source for TextSource<'_> {
         self.reader.buffer_position() as usize
     }
     fn form_starts(&mut self, _: usize) {}
-    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate)) {
+    fn with_locator(&self, f: &mut dyn FnMut(&Locator<'_>)) {
         f(&self.loc)
     }
 }
@@ -93,7 +93,7 @@ impl<R: Read> Source for StreamSource<R> {
     fn form_starts(&mut self, at: usize) {
         self.reader.get_mut().retain_from(at);
     }
-    fn with_locator(&self, f: &mut dyn FnMut(&dyn Locate)) {
+    fn with_locator(&self, f: &mut dyn FnMut(&Locator<'_>)) {
         let (bytes, start, line, col) = self.reader.get_ref().window();
         f(&Locator::with_base(bytes, start, line, col))
     }
