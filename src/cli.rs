@@ -47,6 +47,8 @@ pub enum Command {
     /// 埋め込みのコード表を扱う (work with the embedded code tables)
     #[command(subcommand)]
     Tables(TablesCommand),
+    /// 試験用の様式を生成する (generate realistic test forms with planted defects)
+    Gen(crate::gen::GenArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -165,6 +167,7 @@ pub fn main_with(cli: Cli) -> u8 {
         Command::Tables(TablesCommand::Export { dir, force }) => {
             export_tables(&dir, force).map(|_| 0).map_err(|e| (Lang::Ja, e))
         }
+        Command::Gen(args) => crate::gen::run(args).map_err(|e| (Lang::Ja, e)),
     };
     match result {
         Ok(code) => code,

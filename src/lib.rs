@@ -8,6 +8,7 @@
 pub mod check;
 pub mod cli;
 pub mod finding;
+pub mod gen;
 pub mod input;
 pub mod lang;
 pub mod parse;
