@@ -18,3 +18,4 @@ pub mod rules;
 pub mod run;
 pub mod tables;
 pub mod text;
+pub mod xsd;
