@@ -173,3 +173,11 @@ fn gen_refuses_a_folder_that_is_not_empty_and_bad_arguments() {
     let run = rinken(&["gen", "--count", "1", "--out", "x", "--batch", "0"], &root());
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn docs_gen_md_lists_every_defect() {
+    let doc = std::fs::read_to_string(root().join("docs/gen.md")).unwrap();
+    for d in Defect::ALL {
+        assert!(doc.contains(&format!("| {} | {} |", d.rule(), d.what())), "docs/gen.md lacks {d:?}");
+    }
+}
