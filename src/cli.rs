@@ -54,6 +54,8 @@ pub enum Command {
     /// 埋め込みのコード表を扱う (work with the embedded code tables)
     #[command(subcommand)]
     Tables(TablesCommand),
+    /// 試験用の様式を生成する (generate realistic test forms with planted defects)
+    Gen(crate::gen::GenArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -65,6 +67,12 @@ pub enum TablesCommand {
         /// 既存のファイルを上書きする (overwrite existing files)
         #[arg(long)]
         force: bool,
+    },
+    /// 書式の XML Schema (XSD 1.0) を標準出力に書く (print the format's XML Schema)
+    Xsd {
+        /// 埋め込みの表に DIR の表を重ねる (tables from DIR, laid over the embedded ones)
+        #[arg(long, value_name = "DIR")]
+        tables: Option<PathBuf>,
     },
 }
 
@@ -97,6 +105,8 @@ pub fn main_with(cli: Cli) -> u8 {
         Command::Tables(TablesCommand::Export { dir, force }) => {
             export_tables(&dir, force).map(|_| 0).map_err(|e| (Lang::Ja, e))
         }
+        Command::Tables(TablesCommand::Xsd { tables }) => crate::xsd::run(tables.as_deref()).map_err(|e| (Lang::Ja, e)),
+        Command::Gen(args) => crate::gen::run(args).map_err(|e| (Lang::Ja, e)),
     };
     match result {
         Ok(code) => code,

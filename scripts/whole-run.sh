@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Whole-run measurement (docs/performance.md): rinken check against the parse floor and
+# xmllint --schema over the same generated corpus, warm cache, best of 3.
+#
+#   scripts/whole-run.sh [--count N] [--batch-forms N] [--runs N] [--skip-big] [--keep]
+#
+#   --count N        single-form files to generate (default 100000), 5 % with planted defects
+#   --batch-forms N  forms in the one large FormBatch file (default 700000, about 1 GB)
+#   --runs N         timed runs per command; the best is reported (default 3)
+#   --skip-big       leave out the large batch file
+#   --keep           keep the work directory (default: removed at the end)
+#
+# The work directory is $RINKEN_WORK_DIR if set, else a new directory under ${TMPDIR:-/tmp}.
+# Needs: cargo; optional: xmllint (libxml2-utils), /usr/bin/time (GNU time) for peak memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+count=100000
+batch_forms=700000
+runs=3
+big=1
+keep=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --count) count=$2; shift 2 ;;
+        --batch-forms) batch_forms=$2; shift 2 ;;
+        --runs) runs=$2; shift 2 ;;
+        --skip-big) big=0; shift ;;
+        --keep) keep=1; shift ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        *) echo "whole-run: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+
+as_of=2026-11-21
+work=${RINKEN_WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/rinken-whole-run.XXXXXX")}
+mkdir -p "$work"
+if [ "$keep" = 0 ] && [ -z "${RINKEN_WORK_DIR:-}" ]; then
+    trap 'rm -rf "$work"' EXIT
+fi
+
+echo "== build (release)"
+cargo build --release --quiet --bin rinken --example parse_floor
+rinken=$PWD/target/release/rinken
+floor=$PWD/target/release/examples/parse_floor
+schema=$PWD/schema/rinken.xsd
+
+gnu_time=""
+if /usr/bin/time -v true >/dev/null 2>&1; then gnu_time=/usr/bin/time; fi
+
+echo "== machine"
+echo "cpus: $(nproc)"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+echo "kernel: $(uname -r)"
+# Other work on the machine skews every figure: the load average says how much there was.
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "rinken: $("$rinken" --version)"
+
+# Seconds since the epoch, with nanoseconds.
+now() { date +%s.%N; }
+
+# best LABEL FILES RECORDS BYTES COMMAND...: runs COMMAND $runs times after one untimed warm-up
+# run (warm cache), prints the best time and the rates, and records peak RSS when GNU time
+# is there.
+results=()
+best() {
+    local label=$1 files=$2 records=$3 bytes=$4
+    shift 4
+    "$@" >/dev/null 2>&1 || true
+    local best_s="" s t0 t1 rss="-"
+    for _ in $(seq "$runs"); do
+        t0=$(now)
+        "$@" >/dev/null 2>&1 || true
+        t1=$(now)
+        s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+        if [ -z "$best_s" ] || awk -v x="$s" -v y="$best_s" 'BEGIN { exit !(x < y) }'; then best_s=$s; fi
+    done
+    # GNU time runs programs only, not shell functions (the xmllint pipeline).
+    if [ -n "$gnu_time" ] && [ "$(type -t "$1")" = file ]; then
+        # rinken exits 1 when it finds errors (the corpus has some): not a failure here.
+        rss=$("$gnu_time" -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' || true)
+    fi
+    local line
+    line=$(awk -v l="$label" -v s="$best_s" -v f="$files" -v r="$records" -v b="$bytes" -v m="$rss" 'BEGIN {
+        printf "%-34s %8.3f s %10.1f files/s %10.0f records/s %8.1f MB/s %8s MiB", l, s, f / s, r / s, b / 1e6 / s, m }')
+    echo "$line"
+    results+=("$label|$best_s|$files|$records|$bytes|$rss")
+}
+
+seconds_of() {
+    local want=$1 r
+    for r in "${results[@]}"; do
+        if [ "${r%%|*}" = "$want" ]; then echo "$r" | cut -d'|' -f2; return; fi
+    done
+    echo ""
+}
+
+# ratio A B: A's throughput over B's (B's seconds / A's seconds).
+ratio() {
+    local a b
+    a=$(seconds_of "$1"); b=$(seconds_of "$2")
+    if [ -z "$a" ] || [ -z "$b" ]; then echo "n/a"; return; fi
+    awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b / a }'
+}
+
+echo "== corpus: $count single-form files, 5 % defects"
+corpus=$work/corpus
+rm -rf "$corpus"
+"$rinken" gen --count "$count" --out "$corpus" --seed 1 --defect-rate 0.05
+files=$(find "$corpus" -name '*.xml' | wc -l)
+bytes=$(find "$corpus" -name '*.xml' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+echo "files: $files  bytes: $bytes"
+
+echo "== timings (best of $runs, warm cache)"
+best "rinken check --threads 1" "$files" "$files" "$bytes" \
+    "$rinken" check "$corpus" --out "$work/report1" --as-of "$as_of" --threads 1 --quiet --no-progress
+best "rinken check --threads 2" "$files" "$files" "$bytes" \
+    "$rinken" check "$corpus" --out "$work/report2" --as-of "$as_of" --threads 2 --quiet --no-progress
+best "parse floor --threads 1" "$files" "$files" "$bytes" "$floor" --threads 1 "$corpus"
+best "parse floor --threads 2" "$files" "$files" "$bytes" "$floor" --threads 2 "$corpus"
+if command -v xmllint >/dev/null 2>&1; then
+    lint() {
+        find "$corpus" -name '*.xml' -print0 | xargs -0 -n 2000 -P "$1" xmllint --noout --schema "$schema"
+    }
+    best "xmllint --schema (xargs -P 1)" "$files" "$files" "$bytes" lint 1
+    best "xmllint --schema (xargs -P 2)" "$files" "$files" "$bytes" lint 2
+else
+    echo "xmllint not installed (apt-get install libxml2-utils): skipped"
+fi
+
+if [ "$big" = 1 ]; then
+    echo "== one FormBatch file of $batch_forms forms"
+    bigdir=$work/big
+    rm -rf "$bigdir"
+    "$rinken" gen --count "$batch_forms" --batch "$batch_forms" --out "$bigdir" --seed 2 --defect-rate 0.05
+    bbytes=$(find "$bigdir" -name '*.xml' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+    echo "bytes: $bbytes"
+    best "rinken check (batch file)" 1 "$batch_forms" "$bbytes" \
+        "$rinken" check "$bigdir" --out "$work/report-big" --as-of "$as_of" --threads 2 --quiet --no-progress
+    best "parse floor (batch file)" 1 "$batch_forms" "$bbytes" "$floor" --threads 1 "$bigdir"
+    rm -rf "$bigdir"
+fi
+
+echo "== against the targets of issue 4"
+pct() { awk -v r="$1" 'BEGIN { if (r == "n/a") print "n/a"; else printf "%.0f %%", r * 100 }'; }
+echo "rinken 1 thread  vs floor 1 thread:   $(pct "$(ratio "rinken check --threads 1" "parse floor --threads 1")")  (target >= 70 %)"
+echo "rinken 2 threads vs floor 2 threads:  $(pct "$(ratio "rinken check --threads 2" "parse floor --threads 2")")  (target >= 70 %)"
+echo "rinken 2 threads vs xmllint -P 2:     $(ratio "rinken check --threads 2" "xmllint --schema (xargs -P 2)") x  (target >= 3 x)"
+echo "rinken 1 thread  vs xmllint -P 1:     $(ratio "rinken check --threads 1" "xmllint --schema (xargs -P 1)") x  (target >= 3 x)"
+echo "rinken 1 -> 2 threads:                $(ratio "rinken check --threads 2" "rinken check --threads 1") x  (target >= 1.7 x)"
+echo "floor 1 -> 2 threads:                 $(ratio "parse floor --threads 2" "parse floor --threads 1") x"
+if [ "$big" = 1 ]; then
+    echo "batch file, rinken vs floor MB/s:     $(pct "$(ratio "rinken check (batch file)" "parse floor (batch file)")")  (target >= 70 %)"
+fi
+echo "peak RSS (MiB) per command is the last column (target < 150 MiB)"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
