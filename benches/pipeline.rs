@@ -95,6 +95,7 @@ fn record(c: &mut Criterion) {
         rules: &rules,
         roster: None,
         institutions: None,
+        redact: false,
     };
     let mut g = c.benchmark_group("record");
     g.throughput(Throughput::ElementsAndBytes { elements: files.len() as u64, bytes });
@@ -107,7 +108,7 @@ fn record(c: &mut Criterion) {
             let mut records = 0u32;
             for f in &files {
                 let text = simdutf8::basic::from_utf8(&f.1).expect("generated clean UTF-8");
-                parser.parse(black_box(text), |_| records += 1);
+                parser.parse(black_box(text), |_, _| records += 1);
             }
             records
         })
