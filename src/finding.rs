@@ -78,9 +78,25 @@ impl Finding {
     }
 }
 
+/// Messages are cut to this many characters. They quote values, and a value can be a
+/// 100 MB text node; what a message has to say fits well within this.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
 /// Cuts `s` to [`MAX_VALUE_CHARS`] characters, marking the cut.
 pub fn quote_value(s: &str) -> String {
-    match s.char_indices().nth(MAX_VALUE_CHARS) {
+    cut_chars(s, MAX_VALUE_CHARS)
+}
+
+/// Cuts a message to [`MAX_MESSAGE_CHARS`] characters, marking the cut.
+pub fn cut_message(message: String) -> String {
+    if message.len() <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    cut_chars(&message, MAX_MESSAGE_CHARS)
+}
+
+fn cut_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
         None => s.to_owned(),
         Some((cut, _)) => {
             let mut out = String::with_capacity(cut + 4);
@@ -94,6 +110,13 @@ pub fn quote_value(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_cut_too() {
+        assert_eq!(cut_message("短い".into()), "短い");
+        let long = cut_message("あ".repeat(5000));
+        assert_eq!(long.chars().count(), MAX_MESSAGE_CHARS + 1);
+    }
 
     #[test]
     fn quote_value_cuts_long_values_on_char_boundaries() {

@@ -337,6 +337,8 @@ pub fn check_with(
                 batch.observe(expect as u32, &mut result, &opts.rules, lang, &name_of);
                 let ignored = opts.path_ignores.ignored(&input.display, &input.rel);
                 result.findings.retain(|f| !ignored.contains(&f.rule.id));
+                result.overflow.by_rule.retain(|(rule, _, _)| !ignored.contains(&rule.id));
+                let (more_errors, more_warnings) = result.overflow.counts();
                 cut::sort(&mut result.findings);
                 if let Some(r) = &mut recorder {
                     r.record(&input.rel, &result.findings);
@@ -344,7 +346,9 @@ pub fn check_with(
                 if let Some(b) = &mut baseline {
                     absorbed += b.absorb(&input.rel, &mut result.findings) as u64;
                 }
-                let (errors, warnings) = (result.count(Severity::E), result.count(Severity::W));
+                let errors = result.count(Severity::E) + more_errors as usize;
+                let warnings = result.count(Severity::W) + more_warnings as usize;
+                cut::not_kept(&mut result.findings, more_errors, more_warnings, &opts.rules, lang);
                 if let Some(max) = opts.max_findings {
                     cut::cut(&mut result.findings, max, &opts.rules, lang);
                 }

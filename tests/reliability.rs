@@ -116,3 +116,37 @@ fn streaming_agrees_on_declared_encodings_and_utf16() {
     sjis.to_mut().extend_from_slice(b"\x82");
     compare_stream_and_whole(R_NAME, &sjis, &h);
 }
+
+#[test]
+fn findings_kept_per_file_are_bounded_but_all_are_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let unknown = "<x/>".repeat(50_000);
+    let xml = edit(R_VALID, "<Sex>2</Sex>", &format!("<Sex>2</Sex>{unknown}"));
+    std::fs::write(tmp.path().join(R_NAME), xml).unwrap();
+    let out = tmp.path().join("out");
+    let run = rinken(
+        &["check", R_NAME, "--as-of", "2026-11-21", "-q", "--format", "json", "--out", out.to_str().unwrap()],
+        tmp.path(),
+    );
+    assert_eq!(run.code, 0, "warnings only: {}", run.stderr);
+    let summary = read_csv(&out.join("summary.csv"));
+    assert_eq!(summary[0]["warnings"], "50000", "every finding is counted");
+    let rows = read_csv(&out.join("files").join(format!("{R_NAME}.csv")));
+    assert_eq!(rows.len(), rinken::check::MAX_KEPT_FINDINGS + 1, "kept findings plus one M001");
+    let m001 = rows.iter().find(|r| r["rule"] == "M001").expect("an M001 says what was not kept");
+    assert_eq!(m001["value"], (50_000 - rinken::check::MAX_KEPT_FINDINGS).to_string());
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["summary"]["warnings"], 50_000);
+}
+
+#[test]
+fn messages_quote_at_most_a_bounded_part_of_a_huge_value() {
+    let h = Harness::new();
+    let huge = "ｱ".repeat(200_000);
+    let xml =
+        edit(R_VALID, "<FamilyNameKana>ナカムラ</FamilyNameKana>", &format!("<FamilyNameKana>{huge}</FamilyNameKana>"));
+    let f = h.only(R_NAME, &xml);
+    assert_eq!(f.rule.id, "L010");
+    assert!(f.message.chars().count() <= rinken::finding::MAX_MESSAGE_CHARS + 1, "{}", f.message.len());
+    assert!(f.value.chars().count() <= rinken::finding::MAX_VALUE_CHARS + 1);
+}

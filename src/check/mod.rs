@@ -17,7 +17,7 @@ pub mod redact;
 pub mod stream;
 pub mod view;
 
-use crate::finding::{quote_value, Finding, Rule, Severity};
+use crate::finding::{cut_message, quote_value, Finding, Rule, Severity};
 use crate::input::Input;
 use crate::lang::Lang;
 use crate::parse::locate::Locate;
@@ -80,11 +80,49 @@ pub struct FileResult {
     /// Hash of the file's bytes (B002), when it could be read and was not empty.
     pub content_hash: Option<u128>,
     pub batch_keys: Vec<BatchKey>,
+    /// Findings beyond [`MAX_KEPT_FINDINGS`]: counted, not kept.
+    pub overflow: Overflow,
 }
 
 impl FileResult {
     pub fn count(&self, sev: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == sev).count()
+    }
+}
+
+/// A file keeps at most this many findings. A form with millions of unknown elements must not
+/// take millions of findings' worth of memory; beyond this, findings are counted by rule (so
+/// counts, status and exit code stay right) and an M001 says how many were not kept.
+pub const MAX_KEPT_FINDINGS: usize = 20_000;
+
+/// Findings counted but not kept, by rule and severity.
+#[derive(Debug, Default, Clone)]
+pub struct Overflow {
+    pub by_rule: Vec<(&'static Rule, Severity, u64)>,
+}
+
+impl Overflow {
+    fn add(&mut self, rule: &'static Rule, severity: Severity) {
+        self.add_n(rule, severity, 1);
+    }
+
+    fn add_n(&mut self, rule: &'static Rule, severity: Severity, n: u64) {
+        match self.by_rule.iter_mut().find(|(r, s, _)| r.id == rule.id && *s == severity) {
+            Some(entry) => entry.2 += n,
+            None => self.by_rule.push((rule, severity, n)),
+        }
+    }
+
+    pub fn merge(&mut self, other: Overflow) {
+        for (rule, severity, n) in other.by_rule {
+            self.add_n(rule, severity, n);
+        }
+    }
+
+    /// (errors, warnings) not kept.
+    pub fn counts(&self) -> (u64, u64) {
+        let sum = |sev| self.by_rule.iter().filter(|(_, s, _)| *s == sev).map(|(_, _, n)| n).sum();
+        (sum(Severity::E), sum(Severity::W))
     }
 }
 
@@ -96,13 +134,15 @@ pub struct Sink<'c> {
     pub findings: Vec<Finding>,
     /// (index in `findings`, byte offset) of findings not yet located.
     pending: Vec<(usize, usize)>,
+    /// Findings beyond [`MAX_KEPT_FINDINGS`].
+    pub overflow: Overflow,
     /// The 医療機関コード in the file name, when the name follows the pattern (F010).
     pub file_code: Option<String>,
 }
 
 impl<'c> Sink<'c> {
     pub fn new(ctx: &'c Ctx<'c>) -> Sink<'c> {
-        Sink { ctx, findings: Vec::new(), pending: Vec::new(), file_code: None }
+        Sink { ctx, findings: Vec::new(), pending: Vec::new(), overflow: Overflow::default(), file_code: None }
     }
 
     pub fn lang(&self) -> Lang {
@@ -117,6 +157,17 @@ impl<'c> Sink<'c> {
         }
     }
 
+    /// Whether a finding of `rule` would be kept. When the file's findings are full it counts
+    /// one and says no, so that a loop over millions of offenders skips building messages.
+    pub fn room(&mut self, rule: &'static Rule) -> bool {
+        let Some(severity) = self.ctx.rules.severity(rule) else { return false };
+        if self.findings.len() >= MAX_KEPT_FINDINGS {
+            self.overflow.add(rule, severity);
+            return false;
+        }
+        true
+    }
+
     /// Records a finding. `offset` is a byte offset in the file's text, when there is one.
     pub fn emit(
         &mut self,
@@ -127,7 +178,7 @@ impl<'c> Sink<'c> {
         value: &str,
         message: String,
     ) {
-        if self.ctx.rules.severity(rule).is_none() {
+        if !self.room(rule) {
             return;
         }
         if let Some(o) = offset {
@@ -147,6 +198,10 @@ impl<'c> Sink<'c> {
         message: String,
     ) {
         let Some(severity) = self.ctx.rules.severity(rule) else { return };
+        if self.findings.len() >= MAX_KEPT_FINDINGS {
+            self.overflow.add(rule, severity);
+            return;
+        }
         self.findings.push(Finding {
             record,
             rule,
@@ -155,7 +210,7 @@ impl<'c> Sink<'c> {
             line: pos.0,
             column: pos.1,
             value: quote_value(value),
-            message,
+            message: cut_message(message),
         });
     }
 }
@@ -194,6 +249,7 @@ pub(crate) fn empty_result() -> FileResult {
         findings: Vec::new(),
         content_hash: None,
         batch_keys: Vec::new(),
+        overflow: Overflow::default(),
     }
 }
 
@@ -257,5 +313,6 @@ pub fn check_bytes(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, bytes: &[
     result.records = info.forms;
     result.batch_keys = keys;
     result.findings = sink.findings;
+    result.overflow = sink.overflow;
     result
 }

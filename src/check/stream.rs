@@ -6,7 +6,7 @@
 //! checked again as CP932 if it is that (F003), refused otherwise (F004) — one extra pass,
 //! for a mistake that is rare in files this big.
 
-use super::{check_record, empty_result, file, BatchKey, Ctx, FileResult, Sink};
+use super::{check_record, empty_result, file, BatchKey, Ctx, FileResult, Overflow, Sink};
 use crate::finding::Finding;
 use crate::input::decode::{declared_encoding, is_sjis};
 use crate::parse::locate::OwnedText;
@@ -105,7 +105,7 @@ fn parse_and_check<S: Source>(
     parser: &mut Parser<'_>,
     src: &mut S,
     file_code: Option<String>,
-) -> (DocInfo, Vec<Finding>, Vec<BatchKey>) {
+) -> (DocInfo, Vec<Finding>, Overflow, Vec<BatchKey>) {
     let (to_checker, batches) = std::sync::mpsc::sync_channel::<Vec<Job>>(4);
     let (to_parser, spare) = std::sync::mpsc::channel::<Vec<Job>>();
     std::thread::scope(|scope| {
@@ -121,7 +121,7 @@ fn parse_and_check<S: Source>(
                     }
                     let _ = to_parser.send(batch);
                 }
-                (sink.findings, keys)
+                (sink.findings, sink.overflow, keys)
             })
             .expect("spawn the checking thread");
         let mut filling: Vec<Job> = Vec::with_capacity(BATCH);
@@ -148,7 +148,7 @@ fn parse_and_check<S: Source>(
         }
         drop(to_checker);
         match checker.join() {
-            Ok((findings, keys)) => (info, findings, keys),
+            Ok((findings, overflow, keys)) => (info, findings, overflow, keys),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
@@ -176,6 +176,7 @@ pub fn check_stream(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, file: Fi
         result.batch_keys.clear();
     }
     result.findings = sink.findings;
+    result.overflow = sink.overflow;
     result
 }
 
@@ -218,7 +219,7 @@ fn stages(
     // the file's bytes (B002).
     let rest = io::Cursor::new(head[bom..].to_vec()).chain(file);
     let mut src = StreamSource::with_hashed(rest, &head[..bom]);
-    let (info, found, keys) = parse_and_check(ctx, parser, &mut src, sink.file_code.clone());
+    let (info, found, overflow, keys) = parse_and_check(ctx, parser, &mut src, sink.file_code.clone());
     if info.error.as_ref().is_none_or(|e| e.problem != XmlProblem::NotUtf8) {
         result.content_hash = Some(src.finish()?);
         if let Some(d) = declared.filter(|d| !is_utf8_name(d)) {
@@ -229,6 +230,7 @@ fn stages(
             file::empty(sink, result.bytes as usize);
             return Ok(());
         }
+        sink.overflow.merge(overflow);
         conclude(ctx, name, sink, result, &info, found, keys);
         return Ok(());
     }
@@ -259,7 +261,8 @@ fn check_cp932(
     file.seek(SeekFrom::Start(0))?;
     let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::SHIFT_JIS)).build(file);
     let mut src = StreamSource::new(decoded);
-    let (info, found, keys) = parse_and_check(ctx, parser, &mut src, sink.file_code.clone());
+    let (info, found, overflow, keys) = parse_and_check(ctx, parser, &mut src, sink.file_code.clone());
+    sink.overflow.merge(overflow);
     conclude(ctx, name, sink, result, &info, found, keys);
     Ok(())
 }

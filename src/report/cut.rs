@@ -40,6 +40,29 @@ pub fn cut(findings: &mut Vec<Finding>, max: usize, rules: &RuleConfig, lang: La
     sort(findings);
 }
 
+/// Adds the M001 that says how many findings were counted but not kept (more than
+/// `check::MAX_KEPT_FINDINGS` in one file).
+pub fn not_kept(findings: &mut Vec<Finding>, errors: u64, warnings: u64, rules: &RuleConfig, lang: Lang) {
+    let Some(severity) = rules.severity(&M001).filter(|_| errors + warnings > 0) else { return };
+    let (kept, n) = (crate::check::MAX_KEPT_FINDINGS, errors + warnings);
+    let message = tr!(
+        lang,
+        "このファイルの指摘が {kept} 件を超えたため、ほかのエラー {errors} 件・警告 {warnings} 件は記録していません (summary.csv の件数には含まれます)。最初の指摘から直してください",
+        "this file has more than {kept} findings; {errors} more E and {warnings} more W were counted but not kept (summary.csv counts them); fix the first ones first"
+    );
+    findings.push(Finding {
+        record: 0,
+        rule: &M001,
+        severity,
+        path: String::new(),
+        line: 0,
+        column: 0,
+        value: n.to_string(),
+        message,
+    });
+    sort(findings);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -218,7 +218,7 @@ fn unknown_elements(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, block
     let rec = view.rec;
     let in_version = |id: NodeId| layout.row_for(view.version, id).is_some();
     for u in &rec.unknown {
-        if blocked[u.parent as usize] {
+        if blocked[u.parent as usize] || !sink.room(&L003) {
             continue;
         }
         let name = rec.str(u.name);

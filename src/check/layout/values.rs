@@ -424,7 +424,8 @@ fn control_char(s: &Scan, label: &str, lang: Lang) -> Option<Outcome> {
 
 fn halfwidth_kana(v: &str, s: &Scan, label: &str, lang: Lang) -> Option<Outcome> {
     let c = s.halfwidth?;
-    let full: String = v.nfkc().collect();
+    // The whole value, full-width, up to what a message can quote.
+    let full: String = v.chars().take(crate::finding::MAX_VALUE_CHARS).nfkc().collect();
     Some(fail(
         &L010,
         tr!(
