@@ -252,6 +252,14 @@ pub fn decode<'b>(sink: &mut Sink<'_, '_>, bytes: &'b [u8]) -> Option<Decoded<'b
                 };
                 sink.emit_at(&F003, 0, "", (1, 1), "", msg);
             }
+            if let Some(offset) = d.cut_at {
+                let msg = tr!(
+                    lang,
+                    "ファイルが UTF-8 の文字の途中で終わっています (先頭から {offset} バイト目の文字が欠けています)。途中で切れたファイルです。出力し直してください (その前までは検査しました)",
+                    "the file ends in the middle of a UTF-8 character (the character at byte {offset} is incomplete): it was cut off; export it again (the text before it was checked)"
+                );
+                sink.emit_at(&F004, 0, "", raw_pos(offset), "", msg);
+            }
             if let Some(name) = &d.declared_other {
                 let msg = tr!(
                     lang,
