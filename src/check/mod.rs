@@ -15,7 +15,7 @@ pub mod layout;
 pub mod meta;
 pub mod view;
 
-use crate::finding::{quote_value, Finding, Rule, Severity};
+use crate::finding::{bound_message, quote_value, Finding, Rule, Severity, MAX_FINDINGS_PER_FILE};
 use crate::input::Input;
 use crate::lang::Lang;
 use crate::parse::locate::Locator;
@@ -76,11 +76,18 @@ pub struct FileResult {
     /// Hash of the file's bytes (B002), when it could be read and was not empty.
     pub content_hash: Option<u128>,
     pub batch_keys: Vec<BatchKey>,
+    /// Findings counted but not kept in `findings`.
+    pub unlisted: Unlisted,
 }
 
 impl FileResult {
+    /// Findings of this severity, including those not listed.
     pub fn count(&self, sev: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == sev).count()
+        let unlisted = match sev {
+            Severity::E => self.unlisted.errors,
+            Severity::W => self.unlisted.warnings,
+        };
+        self.findings.iter().filter(|f| f.severity == sev).count() + unlisted
     }
 }
 
@@ -90,13 +97,14 @@ pub struct Sink<'c, 'l> {
     pub ctx: &'c Ctx<'c>,
     loc: Option<&'l Locator<'l>>,
     pub findings: Vec<Finding>,
+    unlisted: Unlisted,
     /// The 医療機関コード in the file name, when the name follows the pattern (F010).
     pub file_code: Option<String>,
 }
 
 impl<'c, 'l> Sink<'c, 'l> {
     pub fn new(ctx: &'c Ctx<'c>) -> Sink<'c, 'l> {
-        Sink { ctx, loc: None, findings: Vec::new(), file_code: None }
+        Sink { ctx, loc: None, findings: Vec::new(), unlisted: Unlisted::default(), file_code: None }
     }
 
     pub fn lang(&self) -> Lang {
@@ -122,17 +130,11 @@ impl<'c, 'l> Sink<'c, 'l> {
         message: String,
     ) {
         let Some(severity) = self.ctx.rules.severity(rule) else { return };
-        let (line, column) = offset.map_or((0, 0), |o| self.locate(o));
-        self.findings.push(Finding {
-            record,
-            rule,
-            severity,
-            path: path.to_owned(),
-            line,
-            column,
-            value: quote_value(value),
-            message,
-        });
+        if self.is_full(severity) {
+            return;
+        }
+        let pos = offset.map_or((0, 0), |o| self.locate(o));
+        self.push(rule, severity, record, path, pos, value, message);
     }
 
     /// Records a finding whose line and column are already known.
@@ -146,17 +148,78 @@ impl<'c, 'l> Sink<'c, 'l> {
         message: String,
     ) {
         let Some(severity) = self.ctx.rules.severity(rule) else { return };
+        if self.is_full(severity) {
+            return;
+        }
+        self.push(rule, severity, record, path, pos, value, message);
+    }
+
+    /// For loops that can emit without bound (unknown elements): true when a finding of `rule`
+    /// would not be kept, in which case it is counted and the caller need not build it.
+    pub fn counted_only(&mut self, rule: &'static Rule) -> bool {
+        self.ctx.rules.severity(rule).is_some_and(|severity| self.is_full(severity))
+    }
+
+    /// Counts instead of keeping a finding past [`MAX_FINDINGS_PER_FILE`].
+    fn is_full(&mut self, severity: Severity) -> bool {
+        if self.findings.len() < MAX_FINDINGS_PER_FILE {
+            return false;
+        }
+        match severity {
+            Severity::E => self.unlisted.errors += 1,
+            Severity::W => self.unlisted.warnings += 1,
+        }
+        true
+    }
+
+    /// Every cell a finding carries passes here: whatever a file holds, no cell of a report
+    /// is longer than a few hundred characters or holds a control character.
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        rule: &'static Rule,
+        severity: Severity,
+        record: u32,
+        path: &str,
+        (line, column): (u32, u32),
+        value: &str,
+        message: String,
+    ) {
         self.findings.push(Finding {
             record,
             rule,
             severity,
-            path: path.to_owned(),
-            line: pos.0,
-            column: pos.1,
+            path: quote_value(path),
+            line,
+            column,
             value: quote_value(value),
-            message,
+            message: bound_message(message, value),
         });
     }
+
+    /// The findings kept, plus one M001 saying how many were not, and those counts.
+    pub fn finish(mut self) -> (Vec<Finding>, Unlisted) {
+        let u = self.unlisted;
+        if u.errors + u.warnings > 0 {
+            if let Some(severity) = self.ctx.rules.severity(&meta::M001) {
+                let (n, e, w, max) = (u.errors + u.warnings, u.errors, u.warnings, MAX_FINDINGS_PER_FILE);
+                let msg = crate::tr!(
+                    self.ctx.lang,
+                    "指摘が多すぎるため、最初の {max} 件の後の {n} 件 (エラー {e}、警告 {w}) は一覧にしていません。summary.csv の件数には含まれます",
+                    "too many findings: {n} more after the first {max} ({e} errors, {w} warnings) are not listed; summary.csv counts them"
+                );
+                self.push(&meta::M001, severity, 0, "", (0, 0), "", msg);
+            }
+        }
+        (self.findings, u)
+    }
+}
+
+/// Findings counted but not kept (past [`MAX_FINDINGS_PER_FILE`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unlisted {
+    pub errors: usize,
+    pub warnings: usize,
 }
 
 /// Checks one record: layout first, then, on the values it found valid, the domain rules.
@@ -182,6 +245,7 @@ fn empty_result() -> FileResult {
         findings: Vec::new(),
         content_hash: None,
         batch_keys: Vec::new(),
+        unlisted: Unlisted::default(),
     }
 }
 
@@ -196,7 +260,7 @@ pub fn internal_error(ctx: &Ctx<'_>, what: &str) -> FileResult {
         "rinken {version} failed internally while checking this file ({what}); the other files were checked; please report it with this file"
     );
     sink.emit(&meta::M002, 0, "", None, "", msg);
-    FileResult { findings: sink.findings, ..empty_result() }
+    FileResult { findings: sink.finish().0, ..empty_result() }
 }
 
 /// Checks one input file: reads it once, then [`check_bytes`]. A failure to read is a finding.
@@ -207,7 +271,7 @@ pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> File
         Err(e) => {
             let mut sink = Sink::new(ctx);
             file::unreadable(&mut sink, &e);
-            FileResult { findings: sink.findings, ..empty_result() }
+            FileResult { findings: sink.finish().0, ..empty_result() }
         }
     }
 }
@@ -221,12 +285,12 @@ pub fn check_bytes(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, bytes: &[
     sink.file_code = file::parse_name(name).map(|n| n.institution.to_owned());
     if bytes.iter().all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
         file::empty(&mut sink, bytes.len());
-        result.findings = sink.findings;
+        (result.findings, result.unlisted) = sink.finish();
         return result;
     }
     result.content_hash = Some(xxhash_rust::xxh3::xxh3_128(bytes));
     let Some(decoded) = file::decode(&mut sink, bytes) else {
-        result.findings = sink.findings;
+        (result.findings, result.unlisted) = sink.finish();
         return result;
     };
     let text: &str = &decoded.text;
@@ -238,6 +302,6 @@ pub fn check_bytes(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, bytes: &[
     result.kind = file::kind_of(ctx.tables, &info.root);
     result.records = info.forms;
     result.batch_keys = keys;
-    result.findings = sink.findings;
+    (result.findings, result.unlisted) = sink.finish();
     result
 }
