@@ -330,7 +330,8 @@ pub fn after_parse(sink: &mut Sink<'_, '_>, info: &DocInfo, name: &str, text: &s
             "DOCTYPE 宣言があります。実体宣言・DTD は禁止のため、展開せずにこのファイルの検査を中止しました。DOCTYPE を出力しないでください",
             "a DOCTYPE declaration: DTDs and entity declarations are forbidden, so the file was not expanded and not checked further; do not emit a DOCTYPE"
         );
-        let shown: String = text[at..].chars().take_while(|&c| c != '\n' && c != '\r').take(60).collect();
+        let shown: String =
+            text.get(at..).unwrap_or("").chars().take_while(|&c| c != '\n' && c != '\r').take(60).collect();
         sink.emit(&F007, 0, "", Some(at), &shown, msg);
         return;
     }

@@ -215,6 +215,13 @@ impl<'t> Parser<'t> {
         self.stack.clear();
         self.ns.clear();
         self.bindings.clear();
+        // The decoder has already taken off the byte-order mark: another U+FEFF here is a
+        // character before the root element. quick-xml would skip it silently, and every
+        // offset it gives would then be three bytes short of the markup it names.
+        if text.starts_with('\u{feff}') {
+            info.error = Some(XmlError { offset: 0, problem: XmlProblem::TextOutsideRoot });
+            return info;
+        }
         let mut reader = Reader::from_str(text);
         let mut root_closed = false;
         loop {
@@ -303,9 +310,8 @@ impl<'t> Parser<'t> {
     /// that the hot path keeps no names.
     fn open_element_name(&self, text: &str) -> Option<String> {
         let &(_, at) = self.stack.last()?;
-        let name: String =
-            text[at + 1..].chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').take(100).collect();
-        Some(name)
+        let tag = text.get(at..)?.strip_prefix('<')?;
+        Some(tag.chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').take(100).collect())
     }
 
     fn general_ref(&mut self, r: &quick_xml::events::BytesRef<'_>, pos: usize) -> Result<(), XmlError> {
