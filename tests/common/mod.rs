@@ -1,7 +1,9 @@
 //! Shared test helpers: check XML in memory with the embedded tables, and run the binary.
 #![allow(dead_code)]
 
-use rinken::check::{check_bytes, Ctx};
+pub mod child;
+
+use rinken::check::{check_bytes, Ctx, FileResult};
 use rinken::finding::Finding;
 use rinken::lang::Lang;
 use rinken::parse::Parser;
@@ -52,6 +54,11 @@ impl Harness {
     }
 
     pub fn findings(&self, name: &str, bytes: &[u8]) -> Vec<Finding> {
+        self.result(name, bytes).findings
+    }
+
+    /// The whole result of checking `bytes` as a file named `name`.
+    pub fn result(&self, name: &str, bytes: &[u8]) -> FileResult {
         let ctx = Ctx {
             tables: &self.tables,
             lang: self.lang,
@@ -61,7 +68,7 @@ impl Harness {
             institutions: self.institutions.as_ref(),
         };
         let mut parser = Parser::new(&self.tables);
-        check_bytes(&ctx, &mut parser, name, bytes).findings
+        check_bytes(&ctx, &mut parser, name, bytes)
     }
 
     /// (record, rule) of every finding, sorted.
