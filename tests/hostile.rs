@@ -3,6 +3,7 @@
 //! with exit status 0 or 1; no report cell is long, holds a control character or starts a
 //! formula, and no report holds bytes of a file an entity names. Everything is generated here:
 //! no big file is committed.
+#![cfg(unix)]
 
 mod common;
 use common::child;
@@ -288,6 +289,7 @@ fn huge_values_are_quoted_short_and_memory_stays_bounded() {
     let run = child::run(&check_args(&["big".into()], "out", "1"), tmp.path(), &tmp.path().join("logs"));
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let out = tmp.path().join("out");
+    assert_eq!(read_csv(&out.join("summary.csv")).len(), 4, "a row per input file");
     let by_file = rows_by_file(&out);
     // Each file's one finding about its content (the files share a patient, hence B001).
     let only = |n: u32, rule: &str| {
@@ -327,6 +329,7 @@ fn a_form_with_300_000_unknown_elements_on_one_line_is_checked_with_bounded_find
     assert_eq!(run.code, Some(0), "warnings only: {}", run.stderr);
     let out = tmp.path().join("out");
     let summary = read_csv(&out.join("summary.csv"));
+    assert_eq!(summary.len(), 1, "a row per input file");
     assert_eq!(summary[0]["warnings"], "300001", "every L003 counted, and the M001 that says so");
     let rows = read_csv(&out.join(format!("files/{R_NAME}.csv")));
     assert_eq!(rows.len(), rinken::finding::MAX_FINDINGS_PER_FILE + 1);
@@ -357,6 +360,7 @@ fn cells_cannot_start_a_formula() {
     let out = tmp.path().join("out");
     assert_cells_are_safe(&out);
     let summary = read_csv(&out.join("summary.csv"));
+    assert_eq!(summary.len(), names.len(), "a row per input file");
     let shown: BTreeSet<String> = summary.iter().map(|r| r["file"].clone()).collect();
     assert_eq!(shown, names.iter().map(|n| format!("'{n}")).collect(), "neutralised, and otherwise intact");
     let values: BTreeSet<String> = all_findings(&out).into_iter().map(|r| r["value"].clone()).collect();

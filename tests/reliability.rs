@@ -115,6 +115,7 @@ fn a_file_truncated_while_the_run_goes_gives_findings_not_a_crash() {
     assert_eq!(rules, ["F002", "F009"]);
 }
 
+#[cfg(unix)]
 #[test]
 fn files_shrinking_and_growing_under_a_running_check_never_crash_it() {
     // Another process rewrites the files as the binary reads them: every read sees some prefix
@@ -226,6 +227,7 @@ fn many_files(dir: &std::path::Path, n: usize) {
 
 /// Starts `rinken check in --out out`, sends `signal` as soon as its staging folder appears
 /// (the run is then under way: files are being checked and reports staged), and waits for it.
+#[cfg(unix)]
 fn interrupt_when_staged(cwd: &std::path::Path, signal: libc::c_int) -> common::child::Finished {
     let args = ["check", "in", "--as-of", "2026-11-21", "--no-progress", "--threads", "1", "--out", "out"]
         .map(std::ffi::OsStr::new);
@@ -245,6 +247,7 @@ fn interrupt_when_staged(cwd: &std::path::Path, signal: libc::c_int) -> common::
     common::child::finish(child, &logs)
 }
 
+#[cfg(unix)]
 #[test]
 fn an_interrupted_run_leaves_the_previous_complete_report_or_none_and_says_which() {
     let tmp = tempfile::tempdir().unwrap();
@@ -292,4 +295,42 @@ fn an_interrupted_run_leaves_the_previous_complete_report_or_none_and_says_which
     let run = interrupted(libc::SIGINT, &mut None);
     assert!(run.stderr.contains("中断しました。レポートは作成していません"), "{}", run.stderr);
     assert!(tree(&cwd.join("out")).is_empty(), "{:?}", tree(&cwd.join("out")).keys().collect::<Vec<_>>());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_replaced_by_a_named_pipe_during_the_run_is_f001_not_a_hang() {
+    // Found as a file, opened as a pipe: opening a FIFO for reading waits for a writer, which
+    // never comes. The open must not block; if it did, the watchdog ends the test binary.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchdog = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + common::child::WATCHDOG;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                if std::time::Instant::now() > deadline {
+                    eprintln!("a_file_replaced_by_a_named_pipe: still blocked after {:?}", common::child::WATCHDOG);
+                    std::process::abort();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        })
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = three_files(tmp.path());
+    let out = tmp.path().join("out");
+    let to_fifo = |p: &std::path::Path| {
+        std::fs::remove_file(p).unwrap();
+        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    };
+    let checker = meddling("b.xml", to_fifo);
+    let outcome = check_with(&options(vec![dir], out.clone()), &mut [], &checker);
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    watchdog.join().unwrap();
+    assert_eq!(outcome.unwrap().totals.files, 3);
+    let rows = read_csv(&out.join("files/b.xml.csv"));
+    assert_eq!(rows.iter().map(|r| r["rule"].as_str()).collect::<Vec<_>>(), ["F001"]);
+    assert!(rows[0]["message"].contains("通常のファイルではありません"), "{}", rows[0]["message"]);
 }

@@ -1,6 +1,7 @@
 //! Shared test helpers: check XML in memory with the embedded tables, and run the binary.
 #![allow(dead_code)]
 
+#[cfg(unix)]
 pub mod child;
 
 use rinken::check::{check_bytes, Ctx, FileResult};
