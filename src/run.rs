@@ -28,7 +28,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Set by SIGINT (Ctrl-C): workers stop taking files and the run ends without a report.
+/// Set by SIGINT (Ctrl-C), SIGTERM or SIGHUP: workers stop taking files and the run ends
+/// without a new report.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Everything `rinken check` needs, after the command line and configuration are merged.
@@ -178,11 +179,22 @@ pub fn load(opts: &CheckOptions) -> Result<Loaded, RunError> {
     Ok(Loaded { tables, roster, institutions, baseline })
 }
 
+/// The message of an interrupted run: whether the previous complete report is still there.
+fn interrupted(lang: Lang, previous: bool) -> RunError {
+    let state = if previous {
+        lang.pick("以前の完全なレポートがそのまま残っています", "the previous complete report is left as it was")
+    } else {
+        lang.pick("レポートは作成していません", "no report was written")
+    };
+    RunError(tr!(lang, "中断しました。{state}", "interrupted; {state}"))
+}
+
 fn install_interrupt_handler() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        // Without a handler a second Ctrl-C still kills the process; with one, the first stops
-        // the run cleanly. Failing to install one only loses that nicety.
+        // SIGINT, and with the `termination` feature SIGTERM and SIGHUP (a scheduler's timeout,
+        // a closed terminal): each stops the run cleanly instead of killing it mid-write.
+        // Failing to install the handler only loses that nicety.
         let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     });
 }
@@ -264,15 +276,20 @@ pub fn check_with(
 ) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let lang = opts.lang;
+    // Before anything can be left behind: from here a Ctrl-C only sets the flag. Installed after
+    // the staging folder, a Ctrl-C in between killed the process and left the folder there.
+    INTERRUPTED.store(false, Ordering::SeqCst);
+    install_interrupt_handler();
+    install_panic_hook();
     let mut loaded = load(opts)?;
     let discovery = discover(&opts.paths);
     let inputs = &discovery.inputs;
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return Err(interrupted(lang, opts.out.join("summary.csv").exists()));
+    }
     let mut staging = Staging::create(&opts.out).map_err(|e| {
         RunError(tr!(lang, "レポートフォルダに書き込めません: {e}", "cannot write the report folder: {e}"))
     })?;
-    install_interrupt_handler();
-    install_panic_hook();
-    INTERRUPTED.store(false, Ordering::SeqCst);
     let ctx = Ctx {
         tables: &loaded.tables,
         lang,
@@ -391,12 +408,7 @@ pub fn check_with(
     if INTERRUPTED.load(Ordering::SeqCst) || (summary.totals.files as usize) < inputs.len() {
         let previous = staging.previous_exists();
         staging.abandon();
-        let state = if previous {
-            lang.pick("以前の完全なレポートがそのまま残っています", "the previous complete report is left as it was")
-        } else {
-            lang.pick("レポートは作成していません", "no report was written")
-        };
-        return Err(RunError(tr!(lang, "中断しました。{state}", "interrupted; {state}")));
+        return Err(interrupted(lang, previous));
     }
     let totals = summary.totals;
     let summary_bytes = summary.finish(opts.csv_encoding);

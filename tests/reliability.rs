@@ -150,3 +150,283 @@ fn messages_quote_at_most_a_bounded_part_of_a_huge_value() {
     assert!(f.message.chars().count() <= rinken::finding::MAX_MESSAGE_CHARS + 1, "{}", f.message.len());
     assert!(f.value.chars().count() <= rinken::finding::MAX_VALUE_CHARS + 1);
 }
+
+/// A checker that does something to the file first, as another process could while the run goes.
+fn meddling(
+    target: &'static str,
+    act: impl Fn(&std::path::Path) + Sync,
+) -> impl Fn(&rinken::check::Ctx<'_>, &mut rinken::parse::Parser<'_>, &rinken::input::Input) -> rinken::check::FileResult
+       + Sync {
+    move |ctx, parser, input| {
+        if input.path.ends_with(target) {
+            act(&input.path);
+        }
+        rinken::check::check_file(ctx, parser, input)
+    }
+}
+
+fn three_files(tmp: &std::path::Path) -> std::path::PathBuf {
+    let dir = tmp.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["a.xml", "b.xml", "c.xml"] {
+        std::fs::write(dir.join(name), set(R_VALID, "GivenName", name)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_file_deleted_while_the_run_goes_keeps_its_row_with_f001() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = three_files(tmp.path());
+    let out = tmp.path().join("out");
+    let checker = meddling("b.xml", |p| std::fs::remove_file(p).unwrap());
+    let outcome = check_with(&options(vec![dir], out.clone()), &mut [], &checker).unwrap();
+    assert_eq!((outcome.totals.files, outcome.exit), (3, 1));
+    let rows = read_csv(&out.join("files/b.xml.csv"));
+    assert_eq!(rows.iter().map(|r| r["rule"].as_str()).collect::<Vec<_>>(), ["F001"]);
+    assert!(rows[0]["message"].contains("ファイルがありません"), "{}", rows[0]["message"]);
+}
+
+#[test]
+fn a_file_truncated_while_the_run_goes_gives_findings_not_a_crash() {
+    // Written against behaviour: whether a file is read or mapped, a file that shrinks under the
+    // run is checked as what is left of it (here: cut inside a character, then empty).
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = three_files(tmp.path());
+    let cut_at = set(R_VALID, "GivenName", "b.xml").find("武蔵野").unwrap() as u64 + 4;
+    let out = tmp.path().join("out");
+    let shrink = |len: u64| {
+        move |p: &std::path::Path| std::fs::OpenOptions::new().write(true).open(p).unwrap().set_len(len).unwrap()
+    };
+    let checker = meddling("b.xml", shrink(cut_at));
+    let outcome = check_with(&options(vec![dir.clone()], out.clone()), &mut [], &checker).unwrap();
+    assert_eq!(outcome.totals.files, 3);
+    let rules: Vec<String> = read_csv(&out.join("files/b.xml.csv")).into_iter().map(|r| r["rule"].clone()).collect();
+    assert_eq!(rules, ["F009", "F004", "F006"], "cut inside a character, then unclosed elements");
+
+    let checker = meddling("c.xml", shrink(0));
+    let outcome = check_with(&options(vec![dir], out.clone()), &mut [], &checker).unwrap();
+    assert_eq!(outcome.totals.files, 3);
+    let rules: Vec<String> = read_csv(&out.join("files/c.xml.csv")).into_iter().map(|r| r["rule"].clone()).collect();
+    assert_eq!(rules, ["F002", "F009"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn files_shrinking_and_growing_under_a_running_check_never_crash_it() {
+    // Another process rewrites the files as the binary reads them: every read sees some prefix
+    // of a file. A memory map of a file that shrinks would raise SIGBUS here.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let full = in_patient_comment(256 * 1024);
+    let names: Vec<_> = (0..40).map(|i| dir.join(format!("f{i:02}.xml"))).collect();
+    for n in &names {
+        std::fs::write(n, &full).unwrap();
+    }
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let run = std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut len = full.len() as u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for n in &names {
+                    let f = std::fs::OpenOptions::new().write(true).open(n).unwrap();
+                    f.set_len(len).unwrap();
+                    if len as usize == full.len() {
+                        std::fs::write(n, &full).unwrap();
+                    }
+                }
+                len = if len == 0 { full.len() as u64 } else { len / 2 };
+            }
+        });
+        let logs = tmp.path().join("logs");
+        let args = ["check", "in", "--as-of", "2026-11-21", "--no-progress", "--threads", "2", "--out", "out"]
+            .map(std::ffi::OsStr::new);
+        let run = common::child::run(&args, tmp.path(), &logs);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        run
+    });
+    assert_eq!(run.signal, None, "killed by a signal: {}", run.stderr);
+    assert!(matches!(run.code, Some(0 | 1)), "{:?}: {}", run.code, run.stderr);
+    let summary = read_csv(&tmp.path().join("out/summary.csv"));
+    assert_eq!(summary.len(), names.len(), "every file has its row");
+    assert!(all_findings(&tmp.path().join("out")).iter().all(|r| r["rule"] != "M002"));
+}
+
+/// The valid 臨個票 grown to about `size` bytes with a comment inside it.
+fn in_patient_comment(size: usize) -> String {
+    edit(R_VALID, "</Patient>", &format!("<!--{}--></Patient>", "x".repeat(size)))
+}
+
+#[test]
+fn regression_inputs_are_checked_safely() {
+    use rinken::finding::{MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};
+    let dir = root().join("tests/regressions");
+    let manifest = std::fs::read_to_string(dir.join("expected.tsv")).unwrap();
+    let expected: std::collections::BTreeMap<String, String> = manifest
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_owned(), f[1].to_owned())
+        })
+        .collect();
+    let on_disk: std::collections::BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".xml"))
+        .collect();
+    assert_eq!(on_disk, expected.keys().cloned().collect(), "every input listed in expected.tsv, and only those");
+    let h = Harness::new();
+    for (file, rule) in &expected {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        for name in [R_NAME, S_NAME, "B261410098620250910000001.xml", "x.xml"] {
+            let result = h.result(name, &bytes);
+            let rules: Vec<&str> = result.findings.iter().map(|f| f.rule.id).collect();
+            assert!(rules.contains(&rule.as_str()), "{file} as {name}: expected {rule} in {rules:?}");
+            for f in &result.findings {
+                assert!(rinken::rules::find(f.rule.id).is_some());
+                assert!(f.record <= result.records, "{file}: record {} of {}", f.record, result.records);
+                assert!(f.value.chars().count() <= MAX_VALUE_CHARS + 1, "{file}: {f:?}");
+                assert!(f.path.chars().count() <= MAX_VALUE_CHARS + 1, "{file}: {f:?}");
+                assert!(f.message.chars().count() <= MAX_MESSAGE_CHARS, "{file}: {f:?}");
+                for cell in [&f.value, &f.path, &f.message] {
+                    assert!(!cell.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')), "{file}: {f:?}");
+                }
+            }
+        }
+    }
+}
+
+/// Every entry under `out`, by path, with its bytes (folders too, as `None`: a staging folder
+/// left behind, even empty, is a difference).
+fn tree(out: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Option<Vec<u8>>> {
+    walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let bytes = (!e.file_type().is_dir()).then(|| std::fs::read(e.path()).unwrap());
+            (e.path().strip_prefix(out).unwrap().to_path_buf(), bytes)
+        })
+        .collect()
+}
+
+/// `n` forms, each with warnings (F009, B001), so that the run writes a report per file.
+fn many_files(dir: &std::path::Path, n: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..n {
+        std::fs::write(dir.join(format!("f{i:05}.xml")), set(R_VALID, "GivenName", &format!("和子{i}"))).unwrap();
+    }
+}
+
+/// Starts `rinken check in --out out`, sends `signal` as soon as its staging folder appears
+/// (the run is then under way: files are being checked and reports staged), and waits for it.
+#[cfg(unix)]
+fn interrupt_when_staged(cwd: &std::path::Path, signal: libc::c_int) -> common::child::Finished {
+    let args = ["check", "in", "--as-of", "2026-11-21", "--no-progress", "--threads", "1", "--out", "out"]
+        .map(std::ffi::OsStr::new);
+    let logs = cwd.join("logs");
+    let child = common::child::start(&args, cwd, &logs, b"");
+    let deadline = std::time::Instant::now() + common::child::WATCHDOG;
+    let staged = || {
+        std::fs::read_dir(cwd.join("out")).is_ok_and(|mut d| {
+            d.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with(".rinken-staging-")))
+        })
+    };
+    while !staged() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    // SAFETY: signalling our own child, which has not been waited for yet.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+    common::child::finish(child, &logs)
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_the_previous_complete_report_or_none_and_says_which() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path();
+    // A complete report to keep.
+    many_files(&cwd.join("in"), 3);
+    let first = common::child::run(
+        &["check", "in", "--as-of", "2026-11-21", "--no-progress", "--out", "out"].map(std::ffi::OsStr::new),
+        cwd,
+        &cwd.join("logs"),
+    );
+    assert_eq!(first.code, Some(0), "warnings only: {}", first.stderr);
+    let mut previous = tree(&cwd.join("out"));
+    assert!(previous.contains_key(std::path::Path::new("summary.csv")) && previous.len() == 5, "{previous:?}");
+
+    // A run big enough to be still going when its staging folder appears. Should a machine
+    // finish it first, its complete report becomes the one to keep and the corpus doubles.
+    let mut n = 2000;
+    let mut interrupted = |signal, previous: &mut Option<_>| loop {
+        std::fs::remove_dir_all(cwd.join("in")).unwrap();
+        many_files(&cwd.join("in"), n);
+        let run = interrupt_when_staged(cwd, signal);
+        assert_eq!(run.signal, None, "the signal killed the process instead of stopping the run");
+        if run.code == Some(2) {
+            return run;
+        }
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(n < 32_000, "the run always finished before it could be interrupted");
+        match previous {
+            Some(p) => *p = tree(&cwd.join("out")),
+            None => std::fs::remove_dir_all(cwd.join("out")).unwrap(),
+        }
+        n *= 2;
+    };
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        let mut kept = Some(previous.clone());
+        let run = interrupted(signal, &mut kept);
+        assert!(run.stderr.contains("中断しました。以前の完全なレポートがそのまま残っています"), "{}", run.stderr);
+        previous = kept.unwrap();
+        assert!(tree(&cwd.join("out")) == previous, "the previous report changed, or staging was left");
+    }
+
+    // No previous report: none afterwards either, and the message says so.
+    std::fs::remove_dir_all(cwd.join("out")).unwrap();
+    let run = interrupted(libc::SIGINT, &mut None);
+    assert!(run.stderr.contains("中断しました。レポートは作成していません"), "{}", run.stderr);
+    assert!(tree(&cwd.join("out")).is_empty(), "{:?}", tree(&cwd.join("out")).keys().collect::<Vec<_>>());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_replaced_by_a_named_pipe_during_the_run_is_f001_not_a_hang() {
+    // Found as a file, opened as a pipe: opening a FIFO for reading waits for a writer, which
+    // never comes. The open must not block; if it did, the watchdog ends the test binary.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchdog = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + common::child::WATCHDOG;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                if std::time::Instant::now() > deadline {
+                    eprintln!("a_file_replaced_by_a_named_pipe: still blocked after {:?}", common::child::WATCHDOG);
+                    std::process::abort();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        })
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = three_files(tmp.path());
+    let out = tmp.path().join("out");
+    let to_fifo = |p: &std::path::Path| {
+        std::fs::remove_file(p).unwrap();
+        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    };
+    let checker = meddling("b.xml", to_fifo);
+    let outcome = check_with(&options(vec![dir], out.clone()), &mut [], &checker);
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    watchdog.join().unwrap();
+    assert_eq!(outcome.unwrap().totals.files, 3);
+    let rows = read_csv(&out.join("files/b.xml.csv"));
+    assert_eq!(rows.iter().map(|r| r["rule"].as_str()).collect::<Vec<_>>(), ["F001"]);
+    assert!(rows[0]["message"].contains("通常のファイルではありません"), "{}", rows[0]["message"]);
+}

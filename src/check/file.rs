@@ -228,12 +228,26 @@ pub fn decode<'b>(sink: &mut Sink<'_>, bytes: &'b [u8]) -> Option<Decoded<'b>> {
             if let Detected::Cp932 { declared } = d.encoding {
                 cp932(sink, declared);
             }
+            if let Some(offset) = d.cut_at {
+                cut_utf8(sink, offset, raw_pos(offset));
+            }
             if let Some(name) = &d.declared_other {
                 declared_other(sink, name);
             }
             Some(d)
         }
     }
+}
+
+/// F004: the file ends inside a UTF-8 character (cut off); the text before it was checked.
+pub fn cut_utf8(sink: &mut Sink<'_>, offset: usize, pos: (u32, u32)) {
+    let lang = sink.lang();
+    let msg = tr!(
+        lang,
+        "ファイルが UTF-8 の文字の途中で終わっています (先頭から {offset} バイト目の文字が欠けています)。途中で切れたファイルです。出力し直してください (その前までは検査しました)",
+        "the file ends in the middle of a UTF-8 character (the character at byte {offset} is incomplete): it was cut off; export it again (the text before it was checked)"
+    );
+    sink.emit_at(&F004, 0, "", pos, "", msg);
 }
 
 pub fn utf16(sink: &mut Sink<'_>) {

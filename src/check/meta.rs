@@ -1,5 +1,5 @@
-//! M — findings about the check itself rather than the form: a file's findings were cut at
-//! `--max-findings`, or checking a file failed inside rinken. Neither is in RULES.md, whose
+//! M — findings about the check itself rather than the form: a file's findings were cut (at
+//! `--max-findings`, or at the 100,000 a file keeps), or checking a file failed inside rinken. Neither is in RULES.md, whose
 //! rules are about submissions; both need a stable ID so that reports and CI gates can name them.
 
 use crate::finding::{Rule, Severity::*};
@@ -9,12 +9,12 @@ pub static M001: Rule = Rule {
     id: "M001",
     severity: W,
     summary: Text {
-        ja: "このファイルの指摘が --max-findings で打ち切られた (打ち切った件数を示す)",
-        en: "this file's findings were cut at --max-findings (the message says how many were left out)",
+        ja: "このファイルの指摘が --max-findings または 1 ファイル 100,000 件の上限で打ち切られた (打ち切った件数を示す)",
+        en: "this file's findings were cut at --max-findings or at the limit of 100,000 per file (the message says how many were left out)",
     },
     why: Text {
-        ja: "大量の指摘で報告が読めなくなるのを防ぐための上限です。summary.csv の件数は打ち切る前の数です。すべて見るには上限を外してください。",
-        en: "The cap keeps reports readable; summary.csv still counts every finding. Remove the cap to see them all.",
+        ja: "大量の指摘で報告が読めなくなるのを防ぎ、メモリ使用量を抑えるための上限です。summary.csv の件数は打ち切る前の数です。すべて見るには上限を外してください (100,000 件の上限は外せません。最初の指摘から直してください)。",
+        en: "The cap keeps reports readable and memory bounded; summary.csv still counts every finding. Remove --max-findings to see more (the limit of 100,000 stays: fix the first findings first).",
     },
     bad: "--max-findings 100 on a file with 20,000 unknown elements",
     good: "(fix the first findings, then run again)",

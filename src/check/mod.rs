@@ -17,7 +17,7 @@ pub mod redact;
 pub mod stream;
 pub mod view;
 
-use crate::finding::{cut_message, quote_value, Finding, Rule, Severity};
+use crate::finding::{bound_message, quote_value, Finding, Rule, Severity};
 use crate::input::Input;
 use crate::lang::Lang;
 use crate::parse::locate::Locate;
@@ -85,6 +85,7 @@ pub struct FileResult {
 }
 
 impl FileResult {
+    /// Kept findings of this severity (see `overflow` for those counted only).
     pub fn count(&self, sev: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == sev).count()
     }
@@ -93,7 +94,7 @@ impl FileResult {
 /// A file keeps at most this many findings. A form with millions of unknown elements must not
 /// take millions of findings' worth of memory; beyond this, findings are counted by rule (so
 /// counts, status and exit code stay right) and an M001 says how many were not kept.
-pub const MAX_KEPT_FINDINGS: usize = 20_000;
+pub const MAX_KEPT_FINDINGS: usize = 30_000;
 
 /// Findings counted but not kept, by rule and severity.
 #[derive(Debug, Default, Clone)]
@@ -206,11 +207,11 @@ impl<'c> Sink<'c> {
             record,
             rule,
             severity,
-            path: path.to_owned(),
+            path: quote_value(path),
             line: pos.0,
             column: pos.1,
             value: quote_value(value),
-            message: cut_message(message),
+            message: bound_message(message, value),
         });
     }
 }

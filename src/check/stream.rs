@@ -99,7 +99,7 @@ const BATCH: usize = 64;
 /// Parses on this thread while a second thread checks the forms, in order. A file this large
 /// is often the whole run (one prefecture batch), and then the second core would otherwise sit
 /// idle. Forms travel in batches of buffers that come back to be reused, so nothing is
-/// allocated per form.
+/// allocated per form, and a form's own buffers are swapped over rather than copied.
 fn parse_and_check<S: Source>(
     ctx: &Ctx<'_>,
     parser: &mut Parser<'_>,
@@ -131,8 +131,10 @@ fn parse_and_check<S: Source>(
                 filling.push(Job::default());
             }
             let job = &mut filling[used];
-            job.rec.copy_from(rec);
-            job.text.copy_from(loc, rec.offset);
+            // The parser resets the record it gets back before the next form: swapping hands
+            // the form over without copying it (it can be a 100 MB text node).
+            std::mem::swap(&mut job.rec, rec);
+            job.text.copy_from(loc, job.rec.offset);
             used += 1;
             if used == BATCH {
                 let mut next = spare.try_recv().unwrap_or_default();

@@ -32,6 +32,10 @@ pub struct Decoded<'a> {
     /// A declared encoding other than UTF-8 or Shift_JIS, over bytes that are valid UTF-8:
     /// reported (F004) but the text is still checked.
     pub declared_other: Option<String>,
+    /// UTF-8 whose last character is cut off by the end of the file (a truncated transfer or
+    /// a disk that filled up): the offset where the incomplete character starts. The text is the
+    /// part before it, so that the rest of the file is still checked.
+    pub cut_at: Option<usize>,
 }
 
 const SJIS_NAMES: &[&str] = &[
@@ -108,24 +112,39 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Refusal> {
                 encoding: Detected::Cp932 { declared: true },
                 bom,
                 declared_other: None,
+                cut_at: None,
             }),
             Err(offset) => Err(Refusal::BadCp932 { offset: offset + bom as usize * 3 }),
         };
     }
     let declared_other = declared.filter(|n| !is_utf8(n)).map(str::to_owned);
     match simdutf8::basic::from_utf8(body) {
-        Ok(s) => Ok(Decoded { text: Cow::Borrowed(s), encoding: Detected::Utf8, bom, declared_other }),
+        Ok(s) => Ok(Decoded { text: Cow::Borrowed(s), encoding: Detected::Utf8, bom, declared_other, cut_at: None }),
         Err(_) => {
+            let (offset, incomplete_at_end) =
+                std::str::from_utf8(body).err().map_or((0, false), |e| (e.valid_up_to(), e.error_len().is_none()));
+            if incomplete_at_end {
+                // Valid UTF-8 up to a character the end of the file cuts in two. Sniffing it as
+                // CP932 would call a truncated UTF-8 file "Shift_JIS" and check mojibake.
+                let text = std::str::from_utf8(&body[..offset]).expect("valid up to here");
+                return Ok(Decoded {
+                    text: Cow::Borrowed(text),
+                    encoding: Detected::Utf8,
+                    bom,
+                    declared_other,
+                    cut_at: Some(offset + bom as usize * 3),
+                });
+            }
             if let Some(name) = declared_other {
                 return Err(Refusal::Declared(name));
             }
-            let offset = std::str::from_utf8(body).err().map_or(0, |e| e.valid_up_to());
             match decode_cp932(body) {
                 Ok(s) => Ok(Decoded {
                     text: Cow::Owned(s),
                     encoding: Detected::Cp932 { declared: false },
                     bom,
                     declared_other: None,
+                    cut_at: None,
                 }),
                 Err(_) => Err(Refusal::Undecodable { offset: offset + bom as usize * 3 }),
             }
@@ -163,6 +182,17 @@ mod tests {
         assert!(d.text.contains("山田髙"));
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("<a>山田</a>");
         assert_eq!(decode(&sjis).unwrap().encoding, Detected::Cp932 { declared: false });
+    }
+
+    #[test]
+    fn utf8_cut_inside_its_last_character_is_utf8_not_cp932() {
+        let whole = "<a>山田</a>".as_bytes();
+        let cut = &whole[..whole.len() - 5]; // `<a>山` and the first byte of 田
+        let d = decode(cut).unwrap();
+        assert_eq!((d.encoding, d.cut_at), (Detected::Utf8, Some(6)));
+        assert_eq!(d.text, "<a>山");
+        // An invalid byte before the end is not a cut: CP932 is still tried, then refused.
+        assert!(decode(b"<a>\x80\x80\xff</a>").is_err());
     }
 
     #[test]

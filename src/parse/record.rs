@@ -62,19 +62,6 @@ impl Record {
         self.text.clear();
     }
 
-    /// Becomes a copy of `other`, reusing this record's buffers.
-    pub fn copy_from(&mut self, other: &Record) {
-        self.number = other.number;
-        self.kind = other.kind;
-        self.version = other.version;
-        self.version_index = other.version_index;
-        self.offset = other.offset;
-        self.elems.clone_from(&other.elems);
-        self.unknown.clone_from(&other.unknown);
-        self.items.clone_from(&other.items);
-        self.text.clone_from(&other.text);
-    }
-
     pub fn str(&self, r: (u32, u32)) -> &str {
         &self.text[r.0 as usize..r.1 as usize]
     }

@@ -16,6 +16,10 @@ pub trait Source {
     fn end(&self) -> usize;
     /// A form starts at `at`: nothing before it will be located again.
     fn form_starts(&mut self, at: usize);
+    /// Whether the text starts with U+FEFF. The decoder has already taken off a byte-order
+    /// mark, so another one is a character before the root, which quick-xml would skip
+    /// silently, leaving every offset it gives three bytes short of the markup it names.
+    fn leads_with_bom(&mut self) -> bool;
     /// Lends a locator for offsets from the current form on.
     fn with_locator(&self, f: &mut dyn FnMut(&Locator<'_>));
 }
@@ -24,11 +28,16 @@ pub trait Source {
 pub struct TextSource<'a> {
     reader: Reader<&'a [u8]>,
     loc: Locator<'a>,
+    bom: bool,
 }
 
 impl<'a> TextSource<'a> {
     pub fn new(text: &'a str) -> TextSource<'a> {
-        TextSource { reader: Reader::from_str(text), loc: Locator::new(text.as_bytes()) }
+        TextSource {
+            reader: Reader::from_str(text),
+            loc: Locator::new(text.as_bytes()),
+            bom: text.starts_with('\u{feff}'),
+        }
     }
 }
 
@@ -44,10 +53,16 @@ impl Source for TextSource<'_> {
         self.reader.buffer_position() as usize
     }
     fn form_starts(&mut self, _: usize) {}
+    fn leads_with_bom(&mut self) -> bool {
+        self.bom
+    }
     fn with_locator(&self, f: &mut dyn FnMut(&Locator<'_>)) {
         f(&self.loc)
     }
 }
+
+/// Event buffers larger than this are dropped after use rather than kept for the next event.
+const BIG_EVENT: usize = 1 << 20;
 
 /// A document read as a stream (UTF-8, already decoded if it was not).
 pub struct StreamSource<R> {
@@ -80,6 +95,11 @@ impl<R: Read> StreamSource<R> {
 
 impl<R: Read> Source for StreamSource<R> {
     fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>) {
+        // A huge text node leaves a huge buffer; keeping it would hold that memory for the
+        // rest of the file.
+        if self.buf.capacity() > BIG_EVENT {
+            self.buf = Vec::new();
+        }
         self.buf.clear();
         let pos = self.reader.buffer_position() as usize;
         (pos, self.reader.read_event_into(&mut self.buf))
@@ -92,6 +112,10 @@ impl<R: Read> Source for StreamSource<R> {
     }
     fn form_starts(&mut self, at: usize) {
         self.reader.get_mut().retain_from(at);
+    }
+    fn leads_with_bom(&mut self) -> bool {
+        use std::io::BufRead;
+        self.reader.get_mut().fill_buf().is_ok_and(|b| b.starts_with(&[0xEF, 0xBB, 0xBF]))
     }
     fn with_locator(&self, f: &mut dyn FnMut(&Locator<'_>)) {
         let (bytes, start, line, col) = self.reader.get_ref().window();

@@ -96,3 +96,16 @@ fn wrong_namespace_or_root_is_reported_as_other() {
     let info = p.parse(&format!("<x:Rinkohyo xmlns:x=\"{NS}\"><x:Header/></x:Rinkohyo>"), |_, _| {});
     assert!(matches!(info.root, Root::Form(_)), "prefixed names resolve: {:?}", info.root);
 }
+
+#[test]
+fn a_second_byte_order_mark_is_text_before_the_root() {
+    // Found by fuzzing: quick-xml skipped it, the root's offset pointed into it, and re-reading
+    // the open element's name there sliced inside a character and panicked.
+    let t = tables();
+    let mut p = Parser::new(&t);
+    let info = p.parse("\u{feff}<FamilyNameKana>", |_, _| {});
+    let e = info.error.expect("an error");
+    assert_eq!((e.offset, e.problem, e.pos), (0, XmlProblem::TextOutsideRoot, (1, 1)));
+    let info = p.parse(&format!("<Rinkohyo xmlns=\"{NS}\" formVersion=\"2403\">\u{feff}"), |_, _| {});
+    assert_eq!(info.error.map(|e| e.problem), Some(XmlProblem::Unclosed("Rinkohyo".into())));
+}

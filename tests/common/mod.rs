@@ -1,7 +1,10 @@
 //! Shared test helpers: check XML in memory with the embedded tables, and run the binary.
 #![allow(dead_code)]
 
-use rinken::check::{check_bytes, Ctx};
+#[cfg(unix)]
+pub mod child;
+
+use rinken::check::{check_bytes, Ctx, FileResult};
 use rinken::finding::Finding;
 use rinken::lang::Lang;
 use rinken::parse::Parser;
@@ -67,9 +70,14 @@ impl Harness {
     }
 
     pub fn findings(&self, name: &str, bytes: &[u8]) -> Vec<Finding> {
+        self.result(name, bytes).findings
+    }
+
+    /// The whole result of checking `bytes` as a file named `name`.
+    pub fn result(&self, name: &str, bytes: &[u8]) -> FileResult {
         let ctx = self.ctx();
         let mut parser = Parser::new(&self.tables);
-        check_bytes(&ctx, &mut parser, name, bytes).findings
+        check_bytes(&ctx, &mut parser, name, bytes)
     }
 
     /// (record, rule) of every finding, sorted.

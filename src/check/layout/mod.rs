@@ -206,9 +206,15 @@ fn presence(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, blocked: &[bo
 /// The known name closest to `name`, when close enough to be a misspelling.
 fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_lowercase();
+    let len = lower.chars().count();
+    let limit = |c: &str| (c.chars().count() / 4).max(1);
+    // The distance is at least the difference in length, so names too long or too short to be
+    // within the limit are never compared: the comparison takes time and memory proportional to
+    // the product of the lengths, and an element name can be megabytes long.
     candidates
+        .filter(|c| len.abs_diff(c.to_lowercase().chars().count()) <= limit(c))
         .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 4).max(1))
+        .filter(|(d, c)| *d <= limit(c))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -265,5 +271,7 @@ mod tests {
         assert_eq!(closest("DiagnosisData", names.iter().copied()), Some("DiagnosisDate"));
         assert_eq!(closest("writtendate", names.iter().copied()), Some("WrittenDate"));
         assert_eq!(closest("Fax", names.iter().copied()), None);
+        // A name far longer than any candidate is never compared (it would cost len × len).
+        assert_eq!(closest(&"DiagnosisDate".repeat(100_000), names.iter().copied()), None);
     }
 }

@@ -1,0 +1,78 @@
+//! The whole check of one file: bytes in, findings out, with the embedded tables and the
+//! samples' doctor roster. Besides "no panic, no hang, no abort", it asserts what every report
+//! relies on, cheaply enough to run on each input.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rinken::check::{check_bytes, Ctx};
+use rinken::finding::{MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};
+use rinken::lang::Lang;
+use rinken::parse::Parser;
+use rinken::refdata::Roster;
+use rinken::rules::RuleConfig;
+use rinken::tables::Tables;
+use rinken::text::date::Date;
+use std::sync::OnceLock;
+
+struct World {
+    tables: Tables,
+    rules: RuleConfig,
+    roster: Roster,
+    as_of: Date,
+}
+
+fn world() -> &'static World {
+    static WORLD: OnceLock<World> = OnceLock::new();
+    WORLD.get_or_init(|| World {
+        tables: Tables::embedded().expect("embedded tables load"),
+        rules: RuleConfig::default(),
+        roster: Roster::parse("doctors.csv", include_bytes!("../../samples/doctors.csv")).expect("roster parses"),
+        as_of: Date::parse_iso("2026-11-21").expect("a date"),
+    })
+}
+
+/// File names the first byte chooses from: the name takes part in F009/F010, and the kind
+/// letter and institution code must be able to agree with the content for the later rules.
+const NAMES: &[&str] = &[
+    "R131331572820250612000001.xml",
+    "S261020215820250918000001.xml",
+    "B261410098620250910000001.xml",
+    "R111010273120250510000001.xml",
+    "x.xml",
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, bytes)) = data.split_first() else { return };
+    let w = world();
+    let name = NAMES[pick as usize % NAMES.len()];
+    let lang = if pick & 0x80 == 0 { Lang::Ja } else { Lang::En };
+    let ctx = Ctx {
+        tables: &w.tables,
+        lang,
+        as_of: w.as_of,
+        rules: &w.rules,
+        roster: Some(&w.roster),
+        institutions: None,
+    };
+    let mut parser = Parser::new(&w.tables);
+    let result = check_bytes(&ctx, &mut parser, name, bytes);
+    assert_eq!(result.bytes, bytes.len() as u64);
+    for f in &result.findings {
+        assert!(rinken::rules::find(f.rule.id).is_some(), "{} is not in the catalogue", f.rule.id);
+        assert!(f.record <= result.records, "record {} of {} forms: {f:?}", f.record, result.records);
+        assert!(f.value.chars().count() <= MAX_VALUE_CHARS + 1, "value too long: {f:?}");
+        assert!(f.path.chars().count() <= MAX_VALUE_CHARS + 1, "path too long: {f:?}");
+        assert!(f.message.chars().count() <= MAX_MESSAGE_CHARS, "message too long: {f:?}");
+        assert!(!f.message.is_empty(), "empty message: {f:?}");
+        for cell in [&f.value, &f.path, &f.message] {
+            assert!(!cell.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')), "control in {f:?}");
+        }
+    }
+    // The same parser again gives the same result: no state leaks from one file into the next.
+    let again = check_bytes(&ctx, &mut parser, name, bytes);
+    let key = |r: &rinken::check::FileResult| {
+        r.findings.iter().map(|f| (f.record, f.rule.id, f.line, f.column, f.value.clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(key(&again), key(&result));
+    assert_eq!(again.records, result.records);
+});

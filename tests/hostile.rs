@@ -1,0 +1,374 @@
+//! Hostile inputs through the binary. Whatever a hospital sends, every input file ends with a
+//! row in summary.csv and findings (or a skip stated on stderr), in bounded time and memory,
+//! with exit status 0 or 1; no report cell is long, holds a control character or starts a
+//! formula, and no report holds bytes of a file an entity names. Everything is generated here:
+//! no big file is committed.
+#![cfg(unix)]
+
+mod common;
+use common::child;
+use common::*;
+use rinken::finding::{MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+const AS_OF: &str = "2026-11-21";
+/// What the XXE documents try to read; no report may contain it.
+const SECRET: &str = "SECRET-7f3a9c-患者台帳-0042";
+
+/// Deterministic "random" bytes (xorshift64), the same in every run.
+fn noise(n: usize, mut seed: u64) -> Vec<u8> {
+    (0..n)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 24) as u8
+        })
+        .collect()
+}
+
+/// The valid 臨個票 with `extra` inside `<Patient>`, at its end.
+fn in_patient(extra: &str) -> String {
+    edit(R_VALID, "</Patient>", &format!("{extra}</Patient>"))
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo: {}", std::io::Error::last_os_error());
+}
+
+/// A folder of hostile inputs under `root/in`, and what the run must say about each.
+struct Corpus {
+    /// The `file` column of every input → a rule its report must hold (`None`: no finding).
+    expect: BTreeMap<String, Option<&'static str>>,
+    /// Entries that are not inputs, which stderr must list as skipped.
+    skipped: Vec<String>,
+    /// PATH arguments, relative to `root`.
+    args: Vec<String>,
+}
+
+fn hostile_corpus(root: &Path) -> Corpus {
+    let dir = root.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret = root.join("secret.txt");
+    std::fs::write(&secret, SECRET).unwrap();
+    let secret = secret.display().to_string();
+    let mut expect = BTreeMap::new();
+    let mut file = |name: &str, bytes: &[u8], rule: Option<&'static str>| {
+        std::fs::write(dir.join(name), bytes).unwrap();
+        expect.insert(format!("in/{name}"), rule);
+    };
+    file("empty.xml", b"", Some("F002"));
+    file("blank.xml", b" \r\n\t \n", Some("F002"));
+    file("binary.xml", &(0..=255u8).cycle().take(4096).collect::<Vec<_>>(), Some("F004"));
+    file("random.xml", &noise(65_536, 0x9E37_79B9_7F4A_7C15), Some("F004"));
+    file("nul-bytes.xml", b"<?xml version=\"1.0\"?>\0\0<a>\0</a>", Some("F006"));
+    file("nul-in-a-value.xml", edit(R_VALID, "境二丁目", "境\0二丁目").as_bytes(), Some("L010"));
+    let whole = R_VALID.as_bytes();
+    let mid = R_VALID.find("武蔵野市").unwrap() + 4; // inside 野, a three-byte character
+    file("cut-mid-character.xml", &whole[..mid], Some("F004"));
+    let deep = 200_000;
+    file(
+        "nested-200000.xml",
+        in_patient(&format!("{}{}", "<a>".repeat(deep), "</a>".repeat(deep))).as_bytes(),
+        Some("L003"),
+    );
+    file("nested-200000-unclosed.xml", in_patient(&"<a>".repeat(deep)).as_bytes(), Some("F006"));
+    file("unknown-20000.xml", in_patient(&"<x/>".repeat(20_000)).as_bytes(), Some("L003"));
+    let lol = r#"<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<Rinkohyo xmlns="urn:rinken:nanbyo-shoman:1" formVersion="2403"><Patient><Address>&lol9;</Address></Patient></Rinkohyo>"#;
+    file("billion-laughs.xml", lol.as_bytes(), Some("F007"));
+    let root_elem = r#"<Rinkohyo xmlns="urn:rinken:nanbyo-shoman:1" formVersion="2403">"#;
+    let xxe = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE Rinkohyo [<!ENTITY xxe SYSTEM \"file://{secret}\">]>\n{root_elem}<Patient><Address>&xxe;</Address></Patient></Rinkohyo>"
+    );
+    file("xxe-entity.xml", xxe.as_bytes(), Some("F007"));
+    let xxe = format!("<!DOCTYPE Rinkohyo [<!ENTITY % p SYSTEM \"file://{secret}\"> %p;]>\n{root_elem}</Rinkohyo>");
+    file("xxe-parameter-entity.xml", xxe.as_bytes(), Some("F007"));
+    let xxe = format!("<!DOCTYPE Rinkohyo SYSTEM \"file://{secret}\">\n{root_elem}</Rinkohyo>");
+    file("xxe-external-dtd.xml", xxe.as_bytes(), Some("F007"));
+    file("entity-without-doctype.xml", edit(R_VALID, "境二丁目", "&xxe;").as_bytes(), Some("F006"));
+    // A name that is not UTF-8: it still gets its row, under a lossy rendering of the name.
+    let other_patient =
+        edit(R_VALID, "<FamilyNameKana>ナカムラ</FamilyNameKana>", "<FamilyNameKana>タナカ</FamilyNameKana>");
+    std::fs::write(dir.join(OsStr::from_bytes(b"R\xff\xfe.xml")), other_patient).unwrap();
+    expect.insert("in/R\u{FFFD}\u{FFFD}.xml".into(), Some("F009"));
+    // A dangling link named *.xml is an input the user expects checked: F001.
+    std::os::unix::fs::symlink(dir.join("nowhere.xml"), dir.join("dangling.xml")).unwrap();
+    expect.insert("in/dangling.xml".into(), Some("F001"));
+    // A folder named x.xml is a folder: walked, not read. (An 意見書, so that no other form of
+    // the corpus makes it a duplicate.)
+    std::fs::create_dir(dir.join("x.xml")).unwrap();
+    std::fs::write(dir.join("x.xml").join(S_NAME), S_VALID).unwrap();
+    expect.insert(format!("in/x.xml/{S_NAME}"), None);
+    std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
+    mkfifo(&dir.join("pipe.xml"));
+    // A named pipe given directly is refused without being opened (opening would block).
+    mkfifo(&root.join("direct-pipe.xml"));
+    Corpus {
+        expect,
+        skipped: vec!["in/loop".into(), "in/pipe.xml".into(), "direct-pipe.xml".into()],
+        args: vec!["in".into(), "direct-pipe.xml".into()],
+    }
+}
+
+fn check_args<'a>(args: &'a [String], out: &'a str, threads: &'a str) -> Vec<&'a OsStr> {
+    let mut v: Vec<&OsStr> =
+        ["check", "--as-of", AS_OF, "--no-progress", "--threads", threads, "--out", out].map(OsStr::new).to_vec();
+    v.extend(args.iter().map(OsStr::new));
+    v
+}
+
+/// Every CSV under `out`: path → rows of cells (header included).
+fn csv_files(out: &Path) -> BTreeMap<PathBuf, Vec<Vec<String>>> {
+    let mut files = BTreeMap::new();
+    for e in walkdir::WalkDir::new(out).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let text = String::from_utf8(bytes).unwrap();
+            let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+            let rows = r.records().map(|rec| rec.unwrap().iter().map(str::to_owned).collect()).collect();
+            files.insert(e.path().strip_prefix(out).unwrap().to_path_buf(), rows);
+        }
+    }
+    files
+}
+
+/// What every report must be, whatever its input: short cells without control characters or
+/// formula starts, and nothing from a file an entity names.
+fn assert_cells_are_safe(out: &Path) {
+    for (path, rows) in csv_files(out) {
+        let raw = std::fs::read(out.join(&path)).unwrap();
+        assert!(!String::from_utf8_lossy(&raw).contains(SECRET), "{}: holds the secret", path.display());
+        assert!(!String::from_utf8_lossy(&raw).contains("lollollol"), "{}: an entity was expanded", path.display());
+        for row in &rows {
+            for cell in row {
+                let cell = cell.strip_prefix('\u{feff}').unwrap_or(cell);
+                assert!(
+                    cell.chars().count() <= MAX_MESSAGE_CHARS,
+                    "{}: a cell of {} chars",
+                    path.display(),
+                    cell.len()
+                );
+                assert!(
+                    !cell.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+                    "{}: control character in {cell:?}",
+                    path.display()
+                );
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{}: formula start {cell:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+fn rows_by_file(out: &Path) -> BTreeMap<String, Vec<BTreeMap<String, String>>> {
+    let mut by_file: BTreeMap<String, Vec<_>> = BTreeMap::new();
+    for row in all_findings(out) {
+        by_file.entry(row["file"].clone()).or_default().push(row);
+    }
+    by_file
+}
+
+#[test]
+fn every_hostile_input_gets_its_row_and_findings_or_a_stated_skip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = hostile_corpus(tmp.path());
+    let run = child::run(&check_args(&corpus.args, "out", "2"), tmp.path(), &tmp.path().join("logs"));
+    assert_eq!((run.code, run.signal), (Some(1), None), "{}", run.stderr);
+    let out = tmp.path().join("out");
+
+    // Nothing lost: one row per input file, no more, and every skip named on stderr.
+    let summary = read_csv(&out.join("summary.csv"));
+    let files: Vec<String> = summary.iter().map(|r| r["file"].clone()).collect();
+    assert_eq!(files.iter().cloned().collect::<BTreeSet<_>>(), corpus.expect.keys().cloned().collect(), "{files:#?}");
+    assert_eq!(files.len(), corpus.expect.len(), "one row each");
+    for skipped in &corpus.skipped {
+        assert!(run.stderr.lines().any(|l| l.trim_start().starts_with(skipped.as_str())), "{skipped}: {}", run.stderr);
+    }
+    assert!(run.stderr.contains(&format!("{} 件", corpus.skipped.len())), "{}", run.stderr);
+
+    let by_file = rows_by_file(&out);
+    for (file, rule) in &corpus.expect {
+        let rules: Vec<&str> =
+            by_file.get(file).map_or(vec![], |rows| rows.iter().map(|r| r["rule"].as_str()).collect());
+        match rule {
+            Some(rule) => assert!(rules.contains(rule), "{file}: expected {rule}, got {rules:?}"),
+            None => assert!(rules.is_empty(), "{file}: expected no finding, got {rules:?}"),
+        }
+        assert!(!rules.contains(&"M002"), "{file}: an internal error");
+    }
+    let rules_of = |f: &str| by_file[f].iter().map(|r| r["rule"].clone()).collect::<Vec<_>>();
+    assert_eq!(rules_of("in/unknown-20000.xml").iter().filter(|r| *r == "L003").count(), 20_000);
+    assert_eq!(
+        rules_of("in/nested-200000.xml").iter().filter(|r| *r == "L003").count(),
+        1,
+        "its contents not looked at"
+    );
+    let cut = rules_of("in/cut-mid-character.xml");
+    assert!(
+        cut.contains(&"F006".into()) && !cut.contains(&"F003".into()),
+        "a cut UTF-8 file is not Shift_JIS: {cut:?}"
+    );
+    let nul = by_file["in/nul-in-a-value.xml"].iter().find(|r| r["rule"] == "L010").unwrap();
+    assert_eq!(nul["value"], "東京都武蔵野市境\u{FFFD}二丁目4番8号", "the NUL is shown, not written");
+    for xxe in ["in/xxe-entity.xml", "in/xxe-parameter-entity.xml", "in/xxe-external-dtd.xml", "in/billion-laughs.xml"]
+    {
+        assert_eq!(rules_of(xxe).iter().filter(|r| r.starts_with('F') && *r != "F009").collect::<Vec<_>>(), ["F007"]);
+    }
+    assert_cells_are_safe(&out);
+    // The whole corpus is a few MB; a parse that expanded entities or kept a frame per
+    // nesting level by value would show here.
+    assert!(run.max_rss < 256 << 20, "peak memory {} MB", run.max_rss >> 20);
+}
+
+#[test]
+fn hostile_corpus_reports_are_byte_identical_with_1_and_2_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = hostile_corpus(tmp.path());
+    let mut trees = Vec::new();
+    for threads in ["1", "2"] {
+        let out = format!("out{threads}");
+        let run = child::run(&check_args(&corpus.args, &out, threads), tmp.path(), &tmp.path().join("logs"));
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        let tree: BTreeMap<PathBuf, Vec<u8>> = walkdir::WalkDir::new(tmp.path().join(&out))
+            .sort_by_file_name()
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (e.path().strip_prefix(tmp.path().join(&out)).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        trees.push(tree);
+    }
+    assert_eq!(
+        trees[0].len(),
+        corpus.expect.values().filter(|r| r.is_some()).count() + 1,
+        "a report per file with findings"
+    );
+    assert!(trees[0] == trees[1], "1 and 2 threads differ");
+}
+
+#[test]
+fn huge_values_are_quoted_short_and_memory_stays_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("big");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A 100 MB text node.
+    let huge = set(R_VALID, "Address", &"山".repeat(100_000_000 / 3));
+    std::fs::write(dir.join("R131331572820250612000001.xml"), &huge).unwrap();
+    let file_size = huge.len() as u64;
+    drop(huge);
+    // Values the messages quote, and an element name a megabyte long.
+    std::fs::write(dir.join("R131331572820250612000002.xml"), set(R_VALID, "Phone", &"0".repeat(2_000_000))).unwrap();
+    std::fs::write(dir.join("R131331572820250612000003.xml"), set(R_VALID, "FamilyNameKana", &"ｱ".repeat(500_000)))
+        .unwrap();
+    std::fs::write(dir.join("R131331572820250612000004.xml"), in_patient(&format!("<{}/>", "Sex".repeat(350_000))))
+        .unwrap();
+    let run = child::run(&check_args(&["big".into()], "out", "1"), tmp.path(), &tmp.path().join("logs"));
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let out = tmp.path().join("out");
+    assert_eq!(read_csv(&out.join("summary.csv")).len(), 4, "a row per input file");
+    let by_file = rows_by_file(&out);
+    // Each file's one finding about its content (the files share a patient, hence B001).
+    let only = |n: u32, rule: &str| {
+        let rows: Vec<_> =
+            by_file[&format!("big/R13133157282025061200000{n}.xml")].iter().filter(|r| r["rule"] != "B001").collect();
+        assert_eq!(rows.len(), 1, "{rows:#?}");
+        assert_eq!(rows[0]["rule"], rule);
+        rows[0].clone()
+    };
+    let address = only(1, "L006");
+    assert_eq!(address["value"], format!("{}…", "山".repeat(MAX_VALUE_CHARS)));
+    assert!(address["message"].contains("33333333 文字"), "{}", address["message"]);
+    let phone = only(2, "L005");
+    assert!(phone["message"].contains(&format!("「{}…」", "0".repeat(40))), "{}", phone["message"]);
+    let kana = only(3, "L010");
+    assert!(kana["message"].contains("半角カタカナ"), "{}", kana["message"]);
+    let name = only(4, "L003");
+    assert_eq!(name["path"].chars().count(), MAX_VALUE_CHARS + 1, "{}", name["path"]);
+    assert_cells_are_safe(&out);
+    // The file is read once and its one text node copied once into the record; three copies
+    // and a margin is the bound, far below what expanding or re-copying per finding would need.
+    assert!(
+        run.max_rss < 3 * file_size + (64 << 20),
+        "peak memory {} MB for a {} MB file",
+        run.max_rss >> 20,
+        file_size >> 20
+    );
+}
+
+#[test]
+fn a_form_with_300_000_unknown_elements_on_one_line_is_checked_with_bounded_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("in")).unwrap();
+    std::fs::write(tmp.path().join("in").join(R_NAME), in_patient(&"<x/>".repeat(300_000))).unwrap();
+    // One line: locating 300,000 findings on it used to take time quadratic in its length.
+    let run = child::run(&check_args(&["in".into()], "out", "1"), tmp.path(), &tmp.path().join("logs"));
+    assert_eq!(run.code, Some(0), "warnings only: {}", run.stderr);
+    let out = tmp.path().join("out");
+    let summary = read_csv(&out.join("summary.csv"));
+    assert_eq!(summary.len(), 1, "a row per input file");
+    assert_eq!(
+        summary[0]["warnings"], "300000",
+        "every L003 counted (the M001 about them is not a finding of the form)"
+    );
+    let rows = read_csv(&out.join(format!("files/{R_NAME}.csv")));
+    assert_eq!(rows.len(), rinken::check::MAX_KEPT_FINDINGS + 1);
+    assert_eq!(rows[0]["rule"], "M001");
+    let not_kept = format!("{} 件", 300_000 - rinken::check::MAX_KEPT_FINDINGS);
+    assert!(rows[0]["message"].contains(&not_kept), "{}", rows[0]["message"]);
+    assert!(rows[1..].iter().all(|r| r["rule"] == "L003"));
+    // About 1 KB per finding kept: 100,000 fit well under this, 300,000 would not.
+    assert!(run.max_rss < 256 << 20, "peak memory {} MB", run.max_rss >> 20);
+}
+
+#[test]
+fn cells_cannot_start_a_formula() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("f");
+    std::fs::create_dir_all(&dir).unwrap();
+    // File names and values a spreadsheet would evaluate; the file column holds the name as
+    // given, and F009 quotes it as the value.
+    let names = ["=HYPERLINK(\"x\").xml", "+1.xml", "-1.xml", "@SUM(A1).xml", "\ttab.xml", "\rcr.xml"];
+    for (i, name) in names.iter().enumerate() {
+        let xml = set(R_VALID, "Sex", ["=1+1", "+1", "-1", "@SUM(A1)", "x", "x"][i]);
+        std::fs::write(dir.join(name), set(&xml, "GivenName", &format!("和子{i}"))).unwrap();
+    }
+    let stdin = names.join("\n");
+    let args = ["check", "-", "--as-of", AS_OF, "--no-progress", "--out", "../out"].map(OsStr::new);
+    let logs = tmp.path().join("logs");
+    let run = child::finish(child::start(&args, &dir, &logs, stdin.as_bytes()), &logs);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let out = tmp.path().join("out");
+    assert_cells_are_safe(&out);
+    let summary = read_csv(&out.join("summary.csv"));
+    assert_eq!(summary.len(), names.len(), "a row per input file");
+    let shown: BTreeSet<String> = summary.iter().map(|r| r["file"].clone()).collect();
+    assert_eq!(shown, names.iter().map(|n| format!("'{n}")).collect(), "neutralised, and otherwise intact");
+    let values: BTreeSet<String> = all_findings(&out).into_iter().map(|r| r["value"].clone()).collect();
+    for v in ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'=HYPERLINK(\"x\").xml", "'\ttab.xml", "'\rcr.xml"] {
+        assert!(values.contains(v), "{v:?} in {values:?}");
+    }
+}
