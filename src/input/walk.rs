@@ -42,36 +42,22 @@ pub struct Discovery {
 }
 
 pub fn is_xml_name(name: &OsStr) -> bool {
-    Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+    let b = name.as_encoded_bytes();
+    b.len() > 4 && b[b.len() - 4..].eq_ignore_ascii_case(b".xml")
 }
 
 fn join_display(arg: &str, rel: &str) -> String {
-    if rel.is_empty() {
-        arg.to_owned()
-    } else if arg.ends_with('/') || arg.ends_with(std::path::MAIN_SEPARATOR) {
-        format!("{arg}{rel}")
-    } else {
-        format!("{arg}/{rel}")
+    let mut s = String::with_capacity(arg.len() + 1 + rel.len());
+    s.push_str(arg);
+    if !rel.is_empty() && !arg.ends_with('/') && !arg.ends_with(std::path::MAIN_SEPARATOR) {
+        s.push('/');
     }
+    s.push_str(rel);
+    s
 }
 
 fn rel_string(p: &Path) -> String {
     p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
-}
-
-/// The order files are reported in: by path components, as a sorted depth-first walk visits
-/// them. Separators become NUL, which sorts before every other byte, so plain byte order of the
-/// key is component order ("a/b" before "a-b/c") — and one memcmp per comparison instead of
-/// re-parsing both paths each time.
-fn order_key(rel: &Path) -> Vec<u8> {
-    let mut key = Vec::new();
-    for (i, c) in rel.components().enumerate() {
-        if i > 0 {
-            key.push(0);
-        }
-        key.extend_from_slice(c.as_os_str().as_encoded_bytes());
-    }
-    key
 }
 
 /// A file's identity, to check a file reached twice only once.
@@ -87,10 +73,28 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
     }
 }
 
+/// The part of `path` below `root` (walkdir yields `root` joined with what lies below it), as
+/// a `/`-separated string. Sliced from the bytes: parsing both paths into components for every
+/// file cost more than the walk itself.
+fn below(root: &Path, path: &Path) -> String {
+    let (r, p) = (root.as_os_str().as_encoded_bytes(), path.as_os_str().as_encoded_bytes());
+    match p.strip_prefix(r) {
+        Some(rest) => {
+            let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+            match std::str::from_utf8(rest) {
+                Ok(s) if std::path::MAIN_SEPARATOR == '/' => s.to_owned(),
+                _ => rel_string(Path::new(OsStr::new(&String::from_utf8_lossy(rest).into_owned()))),
+            }
+        }
+        None => rel_string(path.strip_prefix(root).unwrap_or(path)),
+    }
+}
+
 /// Walks `args` in the order given. A PATH that is a file is an input whatever its name (and
 /// one that cannot be read becomes a finding, not a lost file); under a directory, every file
-/// named `*.xml` is, in path order. Symbolic links are followed. The same file reached twice
-/// (through a link, or two PATHs) is kept once.
+/// named `*.xml` is, in path order: a depth-first walk with each folder's entries sorted by
+/// name. Symbolic links are followed. The same file reached twice (through a link, or two
+/// PATHs) is kept once.
 pub fn discover(args: &[PathBuf]) -> Discovery {
     let mut d = Discovery::default();
     let mut linked = false;
@@ -106,58 +110,47 @@ pub fn discover(args: &[PathBuf]) -> Discovery {
             d.inputs.push(Input { path: arg.clone(), display: arg_text, rel: name.clone(), report_name: name });
             continue;
         }
-        let mut found: Vec<(Vec<u8>, Input)> = Vec::new();
-        let push = |path: PathBuf, rel: &Path, found: &mut Vec<(Vec<u8>, Input)>| {
-            let rel_text = rel_string(rel);
-            let input = Input {
-                path,
-                display: join_display(&arg_text, &rel_text),
-                rel: rel_text.clone(),
-                report_name: rel_text,
-            };
-            found.push((order_key(rel), input));
+        let input = |path: PathBuf, rel: String| Input {
+            path,
+            display: join_display(&arg_text, &rel),
+            report_name: rel.clone(),
+            rel,
         };
-        for entry in walkdir::WalkDir::new(arg).follow_links(true) {
+        // Entries of one folder share its path as a prefix, so comparing whole paths as bytes
+        // orders them by name: no path parsing per comparison.
+        let walker = walkdir::WalkDir::new(arg)
+            .follow_links(true)
+            .sort_by(|a, b| a.path().as_os_str().as_encoded_bytes().cmp(b.path().as_os_str().as_encoded_bytes()));
+        for entry in walker {
             match entry {
                 Ok(e) => {
                     if e.file_type().is_dir() || !is_xml_name(e.file_name()) {
                         continue;
                     }
                     linked |= e.path_is_symlink();
-                    let rel = e.path().strip_prefix(arg).unwrap_or(e.path()).to_path_buf();
+                    let rel = below(arg, e.path());
                     if !e.file_type().is_file() {
-                        d.skipped.push(Skipped {
-                            path: join_display(&arg_text, &rel_string(&rel)),
-                            reason: SkipReason::NotRegular,
-                        });
+                        d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::NotRegular });
                         continue;
                     }
-                    push(e.into_path(), &rel, &mut found);
+                    d.inputs.push(input(e.into_path(), rel));
                 }
                 Err(err) => {
                     let Some(path) = err.path().map(Path::to_path_buf) else { continue };
-                    let rel = path.strip_prefix(arg).unwrap_or(&path).to_path_buf();
+                    let rel = below(arg, &path);
                     if err.loop_ancestor().is_some() {
-                        d.skipped.push(Skipped {
-                            path: join_display(&arg_text, &rel_string(&rel)),
-                            reason: SkipReason::LinkLoop,
-                        });
+                        d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::LinkLoop });
                     } else if path.file_name().is_some_and(is_xml_name) {
                         // A dangling link or an unreadable entry named *.xml: it is an input
                         // the user expects checked, so it gets its row (and an F001).
                         linked = true;
-                        push(path, &rel, &mut found);
+                        d.inputs.push(input(path, rel));
                     } else {
-                        d.skipped.push(Skipped {
-                            path: join_display(&arg_text, &rel_string(&rel)),
-                            reason: SkipReason::Unlistable,
-                        });
+                        d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::Unlistable });
                     }
                 }
             }
         }
-        found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        d.inputs.extend(found.into_iter().map(|(_, input)| input));
     }
     d.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     // Without links and with one PATH, no file can be reached twice: skip the stat per file.
@@ -173,11 +166,12 @@ pub fn discover(args: &[PathBuf]) -> Discovery {
 /// two directories with the same layout). Later ones get `~2`, `~3`, … after the name,
 /// compared without case so that reports survive case-insensitive file systems.
 fn disambiguate_report_names(inputs: &mut [Input]) {
-    let mut used: HashSet<String> = HashSet::new();
+    let mut used: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
     for input in inputs {
         let mut name = input.report_name.clone();
         let mut n = 1;
-        while !used.insert(name.to_lowercase()) {
+        let folded = |s: &str| if s.is_ascii() { s.to_ascii_lowercase() } else { s.to_lowercase() };
+        while !used.insert(folded(&name)) {
             n += 1;
             name = format!("{}~{n}", input.report_name);
         }

@@ -358,6 +358,7 @@ impl<'t> Parser<'t> {
 
     /// Whether `e` (whose name has `prefix`) is in our namespace, taking its own declarations
     /// into account.
+    #[inline]
     fn in_namespace(&mut self, e: &BytesStart<'_>, prefix: &str, pos: usize) -> Result<bool, XmlError> {
         // Attributes matter here only if they declare namespaces, which almost none do.
         let declares = e.len() > e.name().as_ref().len() && memchr::memmem::find(e.as_bytes(), b"xmlns").is_some();
@@ -407,7 +408,8 @@ impl<'t> Parser<'t> {
         let name = e.name();
         let raw: &str = name.as_ref();
         // One scan for the prefix; quick-xml's local_name()/prefix() would each search again.
-        let (prefix, local) = match memchr::memchr(b':', raw.as_bytes()) {
+        // Tag names are short: a plain loop beats memchr's set-up.
+        let (prefix, local) = match raw.bytes().position(|b| b == b':') {
             Some(i) => (&raw[..i], &raw[i + 1..]),
             None => ("", raw),
         };
