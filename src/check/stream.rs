@@ -227,7 +227,7 @@ fn stages(
         if let Some(d) = declared.filter(|d| !is_utf8_name(d)) {
             file::declared_other(sink, &d);
         }
-        if info.root == Root::None && !src.tracked().non_ws {
+        if info.root == Root::None && !src.tracked().saw_content() {
             result.content_hash = None;
             file::empty(sink, result.bytes as usize);
             return Ok(());

@@ -16,9 +16,11 @@ pub struct Tracked<R> {
     buf: Box<[u8]>,
     pos: usize,
     filled: usize,
+    /// `buf[flushed..pos]` is consumed but not yet hashed or in the window: quick-xml consumes
+    /// a few bytes at a time, and doing that work per call cost more than the parse.
+    flushed: usize,
     hasher: Xxh3,
-    /// Some byte that is not XML whitespace was read (an empty-looking file is F002).
-    pub non_ws: bool,
+    non_ws: bool,
     window: Vec<u8>,
     window_start: usize,
     window_line: u32,
@@ -32,6 +34,7 @@ impl<R: Read> Tracked<R> {
             buf: vec![0; BUF].into_boxed_slice(),
             pos: 0,
             filled: 0,
+            flushed: 0,
             hasher: Xxh3::new(),
             non_ws: false,
             window: Vec::new(),
@@ -41,8 +44,23 @@ impl<R: Read> Tracked<R> {
         }
     }
 
+    /// Hashes and keeps what was consumed since the last flush.
+    fn flush(&mut self) {
+        let chunk = &self.buf[self.flushed..self.pos];
+        if chunk.is_empty() {
+            return;
+        }
+        self.hasher.update(chunk);
+        if !self.non_ws {
+            self.non_ws = chunk.iter().any(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        }
+        self.window.extend_from_slice(chunk);
+        self.flushed = self.pos;
+    }
+
     /// Forgets everything before byte `at`, keeping the line and column where `at` is.
     pub fn retain_from(&mut self, at: usize) {
+        self.flush();
         let Some(cut) = at.checked_sub(self.window_start).map(|c| c.min(self.window.len())) else { return };
         let dropped = &self.window[..cut];
         match memchr::memrchr(b'\n', dropped) {
@@ -57,8 +75,15 @@ impl<R: Read> Tracked<R> {
     }
 
     /// The bytes still held, with the offset, line and column where they start.
-    pub fn window(&self) -> (&[u8], usize, u32, u32) {
+    pub fn window(&mut self) -> (&[u8], usize, u32, u32) {
+        self.flush();
         (&self.window, self.window_start, self.window_line, self.window_col)
+    }
+
+    /// Whether some byte that is not XML whitespace was read (an empty-looking file is F002).
+    pub fn saw_content(&mut self) -> bool {
+        self.flush();
+        self.non_ws
     }
 
     /// Adds bytes to the hash that the parser does not see (a BOM).
@@ -67,7 +92,8 @@ impl<R: Read> Tracked<R> {
     }
 
     /// Hash of every byte read so far (all of them, once the stream is at its end).
-    pub fn digest(&self) -> u128 {
+    pub fn digest(&mut self) -> u128 {
+        self.flush();
         self.hasher.digest128()
     }
 }
@@ -89,7 +115,9 @@ impl<R: Read> Read for Tracked<R> {
 impl<R: Read> BufRead for Tracked<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.pos == self.filled {
+            self.flush();
             self.pos = 0;
+            self.flushed = 0;
             self.filled = loop {
                 match self.inner.read(&mut self.buf) {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -101,12 +129,7 @@ impl<R: Read> BufRead for Tracked<R> {
     }
 
     fn consume(&mut self, amt: usize) {
-        let amt = amt.min(self.filled - self.pos);
-        let chunk = &self.buf[self.pos..self.pos + amt];
-        self.hasher.update(chunk);
-        self.non_ws |= chunk.iter().any(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-        self.window.extend_from_slice(chunk);
-        self.pos += amt;
+        self.pos += amt.min(self.filled - self.pos);
     }
 }
 
@@ -129,6 +152,6 @@ mod tests {
         assert!(bytes.starts_with(b"<c>"));
         t.retain_from(c - 1);
         assert_eq!(t.window().1, c, "the window never moves back");
-        assert!(t.non_ws);
+        assert!(t.saw_content());
     }
 }

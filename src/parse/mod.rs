@@ -152,13 +152,13 @@ impl<'t> Parser<'t> {
         self.bindings.clear();
         self.default_ours = false;
         let mut root_closed = false;
-        let position = |src: &S, offset: usize| {
+        let position = |src: &mut S, offset: usize| {
             let mut at = (0, 0);
             src.with_locator(&mut |l| at = l.locate(offset));
             at
         };
         // Position and quoted text, for the few places that quote the source.
-        let quote = |src: &S, offset: usize| {
+        let quote = |src: &mut S, offset: usize| {
             let mut at = ((0, 0), String::new());
             src.with_locator(&mut |l| at = (l.locate(offset), l.snippet(offset)));
             at
@@ -277,7 +277,7 @@ impl<'t> Parser<'t> {
 
     /// The name of the innermost open element, for "unclosed" messages: from the layout for
     /// known elements, else re-read at its start tag, so the hot path keeps no names.
-    fn open_element_name<S: Source>(&self, src: &S) -> Option<String> {
+    fn open_element_name<S: Source>(&self, src: &mut S) -> Option<String> {
         let &(frame, at) = self.stack.last()?;
         let kind = self.tables.kind(self.record.kind);
         Some(match frame {

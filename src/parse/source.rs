@@ -21,7 +21,7 @@ pub trait Source {
     /// silently, leaving every offset it gives three bytes short of the markup it names.
     fn leads_with_bom(&mut self) -> bool;
     /// Lends a locator for offsets from the current form on.
-    fn with_locator(&self, f: &mut dyn FnMut(&Locator<'_>));
+    fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>));
 }
 
 /// A whole document in memory.
@@ -56,7 +56,7 @@ impl Source for TextSource<'_> {
     fn leads_with_bom(&mut self) -> bool {
         self.bom
     }
-    fn with_locator(&self, f: &mut dyn FnMut(&Locator<'_>)) {
+    fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>)) {
         f(&self.loc)
     }
 }
@@ -82,14 +82,14 @@ impl<R: Read> StreamSource<R> {
         s
     }
 
-    pub fn tracked(&self) -> &Tracked<R> {
-        self.reader.get_ref()
+    pub fn tracked(&mut self) -> &mut Tracked<R> {
+        self.reader.get_mut()
     }
 
     /// Reads whatever the parse left unread, so that the hash covers the whole stream.
     pub fn finish(&mut self) -> std::io::Result<u128> {
         std::io::copy(self.reader.get_mut(), &mut std::io::sink())?;
-        Ok(self.reader.get_ref().digest())
+        Ok(self.reader.get_mut().digest())
     }
 }
 
@@ -117,8 +117,8 @@ impl<R: Read> Source for StreamSource<R> {
         use std::io::BufRead;
         self.reader.get_mut().fill_buf().is_ok_and(|b| b.starts_with(&[0xEF, 0xBB, 0xBF]))
     }
-    fn with_locator(&self, f: &mut dyn FnMut(&Locator<'_>)) {
-        let (bytes, start, line, col) = self.reader.get_ref().window();
+    fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>)) {
+        let (bytes, start, line, col) = self.reader.get_mut().window();
         f(&Locator::with_base(bytes, start, line, col))
     }
 }
