@@ -156,17 +156,7 @@ mod tests {
     use crate::rules::find;
 
     fn f(rule: &str, line: u32, value: &str) -> Finding {
-        let rule = find(rule).unwrap();
-        Finding {
-            record: 1,
-            rule,
-            severity: Severity::E,
-            path: "Patient/Sex".into(),
-            line,
-            column: 3,
-            value: value.into(),
-            message: format!("line {line}"),
-        }
+        Finding::new(find(rule).unwrap(), Severity::E, 1, "Patient/Sex", (line, 3), value, format!("line {line}"))
     }
 
     fn round_trip(rec: &Recorder) -> Baseline {
