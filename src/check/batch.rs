@@ -12,6 +12,7 @@ use crate::finding::{Rule, Severity::*};
 use crate::lang::{Lang, Text};
 use crate::rules::RuleConfig;
 use crate::tables::Field;
+use crate::text::normalize::kana_key;
 use crate::tr;
 use std::collections::HashMap;
 
@@ -46,25 +47,28 @@ pub static B002: Rule = Rule {
 };
 
 /// The B001 identity of a record, hashed; `None` when any part is missing or invalid.
+///
+/// Each part is taken in the spelling-free form the format allows: kana names as
+/// [`kana_key`]s (hiragana and katakana, spacing), the disease key as numbers (`06` is 6, as
+/// for C001); the dates and the sex code passed checks that admit one spelling only.
 pub fn record_key(view: &View<'_>) -> Option<u128> {
     use Field::*;
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(view.kind.id.as_bytes());
-    // Kana names passed the kana check, so the only spelling freedom left is spacing, which
-    // names ignore; the other parts passed their format checks and are canonical already.
     for f in [FamilyKana, GivenKana] {
         h.update(b"\x1f");
-        for c in view.get(f)?.chars().filter(|c| !c.is_whitespace()) {
+        for c in kana_key(view.get(f)?) {
             h.update(c.encode_utf8(&mut [0; 4]).as_bytes());
         }
     }
-    let group = if view.node_of(DiseaseGroup).is_some() { Some(view.get(DiseaseGroup)?) } else { None };
-    for part in
-        [view.get(BirthDate)?, view.get(Sex)?, view.get(DiseaseNo)?, view.get(WrittenDate)?, group.unwrap_or("")]
-    {
+    for part in [view.get(BirthDate)?, view.get(Sex)?, view.get(WrittenDate)?] {
         h.update(b"\x1f");
         h.update(part.as_bytes());
     }
+    // A form without a group (臨個票) hashes u32::MAX there, which no group number can be.
+    let group = if view.node_of(DiseaseGroup).is_some() { u32::from(view.number(DiseaseGroup)?) } else { u32::MAX };
+    h.update(&u32::from(view.number(DiseaseNo)?).to_le_bytes());
+    h.update(&group.to_le_bytes());
     Some(h.digest128())
 }
 
