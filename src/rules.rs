@@ -4,6 +4,7 @@
 
 use crate::check::{batch::*, dates::*, disease::*, doctor::*, file::*, ident::*, layout::rules::*, meta::*};
 use crate::finding::{Rule, Severity};
+use crate::lang::Lang;
 
 pub static ALL: &[&Rule] = &[
     &F001, &F002, &F003, &F004, &F005, &F006, &F007, &F008, &F009, &F010, &F011, &F012, //
@@ -15,6 +16,22 @@ pub static ALL: &[&Rule] = &[
     &B001, &B002, //
     &M001, &M002,
 ];
+
+/// Japanese versions of the examples written as prose rather than as a fragment of a form.
+/// `Rule::bad` and `good` are otherwise the same in every language (XML, values, file names).
+static PROSE_EXAMPLES_JA: &[(&Rule, (&str, &str))] =
+    &[(&B001, B001_EXAMPLES_JA), (&B002, B002_EXAMPLES_JA), (&M001, M001_EXAMPLES_JA), (&M002, M002_EXAMPLES_JA)];
+
+impl Rule {
+    /// The bad and the fixed example, in `lang` where they are prose.
+    pub fn examples(&self, lang: Lang) -> (&'static str, &'static str) {
+        let ja = PROSE_EXAMPLES_JA.iter().find(|(r, _)| r.id == self.id).map(|(_, e)| *e);
+        match (lang, ja) {
+            (Lang::Ja, Some(e)) => e,
+            _ => (self.bad, self.good),
+        }
+    }
+}
 
 /// The rule with this ID (case-insensitive).
 pub fn find(id: &str) -> Option<&'static Rule> {

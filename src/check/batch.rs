@@ -46,6 +46,13 @@ pub static B002: Rule = Rule {
     good: "one of them",
 };
 
+/// B001's examples in Japanese (see `rules::PROSE_EXAMPLES_JA`).
+pub const B001_EXAMPLES_JA: (&str, &str) =
+    ("同じ患者の 7-1 の意見書 (記載年月日 2025-06-30) が 2 つのファイルにある", "1 つの様式は 1 つのファイルに");
+
+/// B002's examples in Japanese.
+pub const B002_EXAMPLES_JA: (&str, &str) = ("R…000001.xml と R…000002.xml が同じバイト列", "どちらか一方だけ");
+
 /// The B001 identity of a record, hashed; `None` when any part is missing or invalid.
 ///
 /// Each part is taken in the spelling-free form the format allows: kana names as

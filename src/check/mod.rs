@@ -108,10 +108,7 @@ impl FileResult {
     }
 }
 
-/// A file keeps at most this many findings. A form with millions of unknown elements must not
-/// take millions of findings' worth of memory; beyond this, findings are counted by rule (so
-/// counts, status and exit code stay right) and an M001 says how many were not kept.
-pub const MAX_KEPT_FINDINGS: usize = 30_000;
+pub use meta::MAX_KEPT_FINDINGS;
 
 /// Findings counted but not kept, by rule and severity.
 #[derive(Debug, Default, Clone)]

@@ -35,7 +35,7 @@ pub fn cut(findings: &mut Vec<Finding>, max: usize, rules: &RuleConfig, lang: La
 /// `check::MAX_KEPT_FINDINGS` in one file).
 pub fn not_kept(findings: &mut Vec<Finding>, errors: u64, warnings: u64, rules: &RuleConfig, lang: Lang) {
     let Some(severity) = rules.severity(&M001).filter(|_| errors + warnings > 0) else { return };
-    let (kept, n) = (crate::check::MAX_KEPT_FINDINGS, errors + warnings);
+    let (kept, n) = (crate::check::meta::MAX_KEPT_SHOWN, errors + warnings);
     let message = tr!(
         lang,
         "このファイルの指摘が {kept} 件を超えたため、ほかのエラー {errors} 件・警告 {warnings} 件は記録していません (summary.csv の件数には含まれます)。最初の指摘から直してください",
