@@ -168,14 +168,24 @@ pub fn rules_markdown(lang: Lang) -> String {
     for r in rules::ALL {
         let (bad_example, good_example) = r.examples(lang);
         s.push_str(&format!(
-            "\n## {} ({})\n\n{}\n\n{}\n\n- {bad}: `{bad_example}`\n- {good}: `{good_example}`\n",
+            "\n## {} ({})\n\n{}\n\n{}{}\n\n- {bad}: `{bad_example}`\n- {good}: `{good_example}`\n",
             r.id,
             r.severity,
             r.summary.get(lang),
             r.why.get(lang),
+            always_on_note(r, lang),
         ));
     }
     s
+}
+
+/// A paragraph for the rules that no selection switches off; empty for the others.
+fn always_on_note(r: &crate::finding::Rule, lang: Lang) -> String {
+    if r.always_on() {
+        format!("\n\n{}", rules::ALWAYS_ON_NOTE.get(lang))
+    } else {
+        String::new()
+    }
 }
 
 fn explain(id: &str, lang: Lang) -> Result<u8, RunError> {
@@ -195,10 +205,11 @@ fn explain(id: &str, lang: Lang) -> Result<u8, RunError> {
     let (bad, good) = (lang.pick("誤りの例", "bad"), lang.pick("直した例", "fixed"));
     let (bad_example, good_example) = r.examples(lang);
     println!(
-        "{} ({sev})\n{}\n\n{}\n\n  {bad}: {bad_example}\n  {good}: {good_example}",
+        "{} ({sev})\n{}\n\n{}{}\n\n  {bad}: {bad_example}\n  {good}: {good_example}",
         r.id,
         r.summary.get(lang),
         r.why.get(lang),
+        always_on_note(r, lang),
     );
     Ok(0)
 }
