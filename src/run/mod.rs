@@ -1,32 +1,33 @@
 //! The `check` pipeline: discover → check in parallel → report in path order.
 //!
-//! Workers take the next file index from a shared counter, so files are checked roughly in
-//! path order and the reorder buffer in front of the report stage stays small. The report
-//! stage runs on the calling thread and sees files strictly in path order: that is what makes
-//! reports byte-identical whatever the thread count, and what lets the batch rules name "the
-//! first" occurrence without a second pass.
+//! Workers take files in path order from a shared counter and hand their results to the
+//! report stage ([`crate::report::stage`]), which runs on the calling thread and sees files
+//! strictly in path order.
 
-use crate::baseline::{Baseline, Recorder};
-use crate::check::batch::BatchState;
+use crate::baseline::Baseline;
 use crate::check::{check_file, Ctx, FileKind, FileResult};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::input::{discover, Input, Skipped};
 use crate::lang::Lang;
 use crate::parse::Parser;
 use crate::refdata::{Institutions, Roster};
-use crate::report::csv::{file_report, CsvEncoding};
-use crate::report::cut;
+use crate::report::csv::CsvEncoding;
+use crate::report::stage::ReportStage;
 use crate::report::staging::Staging;
-use crate::report::summary::{self, Summary, Totals};
+use crate::report::summary::Totals;
 use crate::rules::RuleConfig;
 use crate::selection::PathIgnores;
 use crate::tables::Tables;
 use crate::text::date::Date;
 use crate::tr;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
+
+mod isolate;
+
+pub use isolate::FileChecker;
+use isolate::{check_isolated, install_panic_hook};
 
 /// Set by SIGINT (Ctrl-C), SIGTERM or SIGHUP: workers stop taking files and the run ends
 /// without a new report.
@@ -180,7 +181,7 @@ pub fn load(opts: &CheckOptions) -> Result<Loaded, RunError> {
 }
 
 /// The message of an interrupted run: whether the previous complete report is still there.
-fn interrupted(lang: Lang, previous: bool) -> RunError {
+pub(crate) fn interrupted_error(lang: Lang, previous: bool) -> RunError {
     let state = if previous {
         lang.pick("以前の完全なレポートがそのまま残っています", "the previous complete report is left as it was")
     } else {
@@ -199,73 +200,9 @@ fn install_interrupt_handler() {
     });
 }
 
-fn progress_bar(total: usize, enabled: bool) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal;
-    if !enabled || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(total as u64);
-    let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {eta}")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(style);
-    Some(bar)
-}
-
-/// How one file is checked; [`check_file`] in real runs.
-pub type FileChecker = dyn Fn(&Ctx<'_>, &mut Parser<'_>, &Input) -> FileResult + Sync;
-
 /// Runs `rinken check`.
 pub fn check(opts: &CheckOptions, observers: &mut [&mut dyn Observer]) -> Result<Outcome, RunError> {
     check_with(opts, observers, &check_file)
-}
-
-thread_local! {
-    /// The last panic on this worker thread: message and location, for M002.
-    static PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Worker threads keep a panic's message for the finding instead of printing it over the
-/// progress bar; any other thread panics as usual.
-fn install_panic_hook() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current().name().is_some_and(|n| n.starts_with("rinken-worker")) {
-                let msg = info
-                    .payload()
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
-                PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{at}")));
-            } else {
-                default(info);
-            }
-        }));
-    });
-}
-
-/// Checks one file; a panic becomes an M002 finding for that file and the run goes on.
-fn check_isolated<'t>(ctx: &Ctx<'t>, parser: &mut Parser<'t>, input: &Input, checker: &FileChecker) -> FileResult {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| checker(ctx, parser, input))) {
-        Ok(result) => result,
-        Err(payload) => {
-            // The parser may be mid-record; start the next file with a fresh one.
-            *parser = Parser::new(ctx.tables);
-            // A panic on a helper thread (the checker of a streamed file) arrives re-raised,
-            // its message in the payload rather than in this thread's record.
-            let what = PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| {
-                payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_default()
-            });
-            crate::check::internal_error(ctx, &what)
-        }
-    }
 }
 
 /// Runs `rinken check` with another way of checking each file (tests inject failures).
@@ -285,9 +222,9 @@ pub fn check_with(
     let discovery = discover(&opts.paths);
     let inputs = &discovery.inputs;
     if INTERRUPTED.load(Ordering::SeqCst) {
-        return Err(interrupted(lang, opts.out.join("summary.csv").exists()));
+        return Err(interrupted_error(lang, opts.out.join("summary.csv").exists()));
     }
-    let mut staging = Staging::create(&opts.out).map_err(|e| {
+    let staging = Staging::create(&opts.out).map_err(|e| {
         RunError(tr!(lang, "レポートフォルダに書き込めません: {e}", "cannot write the report folder: {e}"))
     })?;
     let ctx = Ctx {
@@ -305,29 +242,24 @@ pub fn check_with(
         .thread_name(|i| format!("rinken-worker-{i}"))
         .build()
         .map_err(|e| RunError(format!("thread pool: {e}")))?;
-    let bar = progress_bar(inputs.len(), opts.progress && !opts.quiet);
     let next = AtomicUsize::new(0);
+    // Set when the report stage cannot go on (a report could not be written).
+    let failed = AtomicBool::new(false);
     // Workers claim a few files at a time and hand their results over together: one wake-up
     // of the report thread per chunk instead of per file. Chunks stay small so that files are
     // still checked nearly in path order and the reorder buffer stays short.
     let chunk = (inputs.len() / (threads * 64)).clamp(1, 32);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(usize, FileResult)>>(256);
-    let mut summary = Summary::default();
-    let mut batch = BatchState::default();
-    let mut write_error: Option<std::io::Error> = None;
-    let mut baseline = loaded.baseline.take();
-    let mut recorder = opts.write_baseline.as_ref().map(|_| Recorder::default());
-    let mut absorbed = 0u64;
+    let mut stage = ReportStage::new(opts, inputs, observers, staging, loaded.baseline.take());
 
     std::thread::scope(|scope| {
-        let ctx = &ctx;
-        let next = &next;
+        let (ctx, next, failed) = (&ctx, &next, &failed);
         scope.spawn(move || {
             pool.broadcast(|_| {
                 let mut parser = Parser::new(ctx.tables);
                 let tx = tx.clone();
                 loop {
-                    if INTERRUPTED.load(Ordering::Relaxed) {
+                    if INTERRUPTED.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed) {
                         break;
                     }
                     let first = next.fetch_add(chunk, Ordering::Relaxed);
@@ -344,116 +276,12 @@ pub fn check_with(
             });
             drop(tx);
         });
-        let mut pending: BTreeMap<usize, FileResult> = BTreeMap::new();
-        let mut expect = 0usize;
         for (i, result) in rx.iter().flatten() {
-            pending.insert(i, result);
-            while let Some(mut result) = pending.remove(&expect) {
-                let input = &inputs[expect];
-                let name_of = |k: u32| inputs[k as usize].display.clone();
-                batch.observe(expect as u32, &mut result, &opts.rules, lang, &name_of);
-                let ignored = opts.path_ignores.ignored(&input.display, &input.rel);
-                result.findings.retain(|f| !ignored.contains(&f.rule.id));
-                result.overflow.by_rule.retain(|(rule, _, _)| !ignored.contains(&rule.id));
-                let (more_errors, more_warnings) = result.overflow.counts();
-                cut::sort(&mut result.findings);
-                if let Some(r) = &mut recorder {
-                    r.record(&input.rel, &result.findings);
-                }
-                if let Some(b) = &mut baseline {
-                    absorbed += b.absorb(&input.rel, &mut result.findings) as u64;
-                }
-                let errors = result.count(Severity::E) + more_errors as usize;
-                let warnings = result.count(Severity::W) + more_warnings as usize;
-                cut::not_kept(&mut result.findings, more_errors, more_warnings, &opts.rules, lang);
-                if let Some(max) = opts.max_findings {
-                    cut::cut(&mut result.findings, max, &opts.rules, lang);
-                }
-                if !result.findings.is_empty() && write_error.is_none() {
-                    let bytes = file_report(&input.display, &result.findings, opts.csv_encoding);
-                    if let Err(e) = staging.write_file_report(&input.report_name, &bytes) {
-                        write_error = Some(e);
-                        INTERRUPTED.store(true, Ordering::SeqCst);
-                    }
-                }
-                summary.add(&input.display, result.kind, result.records, result.bytes, errors, warnings);
-                let report = FileReport {
-                    input,
-                    kind: result.kind,
-                    records: result.records,
-                    errors,
-                    warnings,
-                    findings: &result.findings,
-                };
-                // Output between two redraws of the progress bar, not through it.
-                let mut show = || observers.iter_mut().for_each(|o| o.file(&report));
-                match &bar {
-                    Some(bar) => bar.suspend(show),
-                    None => show(),
-                }
-                if let Some(bar) = &bar {
-                    bar.inc(1);
-                }
-                expect += 1;
+            stage.accept(i, result);
+            if stage.failed() {
+                failed.store(true, Ordering::Relaxed);
             }
         }
     });
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
-    if let Some(e) = write_error {
-        staging.abandon();
-        return Err(RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}")));
-    }
-    if INTERRUPTED.load(Ordering::SeqCst) || (summary.totals.files as usize) < inputs.len() {
-        let previous = staging.previous_exists();
-        staging.abandon();
-        return Err(interrupted(lang, previous));
-    }
-    let totals = summary.totals;
-    let summary_bytes = summary.finish(opts.csv_encoding);
-    staging
-        .write_top("summary.csv", &summary_bytes)
-        .and_then(|_| staging.commit(&["summary.csv"]))
-        .map_err(|e| RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}")))?;
-    if let (Some(r), Some(path)) = (&recorder, &opts.write_baseline) {
-        r.write(path, opts.redact).map_err(|e| {
-            let shown = path.display();
-            RunError(tr!(lang, "ベースライン {shown} を書けません: {e}", "cannot write the baseline {shown}: {e}"))
-        })?;
-    }
-    for o in observers.iter_mut() {
-        o.finish(&totals, &discovery.skipped);
-    }
-    for o in observers.iter_mut() {
-        o.flush()
-            .map_err(|e| RunError(tr!(lang, "標準出力に書けません: {e}", "cannot write to standard output: {e}")))?;
-    }
-    if !opts.quiet {
-        let report = opts.out.join("summary.csv").display().to_string();
-        eprint!("{}", summary::human(&totals, started.elapsed(), lang, &report, &discovery.skipped));
-        if let Some(path) = &opts.baseline {
-            let shown = path.display();
-            eprintln!(
-                "{}",
-                tr!(
-                    lang,
-                    "        ベースライン {shown} にある既知の指摘 {absorbed} 件は報告していません",
-                    "        {absorbed} known findings in the baseline {shown} were not reported"
-                )
-            );
-        }
-        if let Some(path) = &opts.write_baseline {
-            let shown = path.display();
-            eprintln!(
-                "{}",
-                tr!(lang, "        ベースラインを {shown} に書きました", "        baseline written to {shown}")
-            );
-        }
-    }
-    let failing = match opts.fail_on {
-        FailOn::Error => totals.errors > 0,
-        FailOn::Warning => totals.errors + totals.warnings > 0,
-    };
-    Ok(Outcome { totals, absorbed, exit: u8::from(failing && !opts.exit_zero) })
+    stage.finish(started, &discovery.skipped)
 }
