@@ -43,6 +43,44 @@ fn a_panic_while_checking_one_file_is_a_finding_and_the_run_goes_on() {
     assert_eq!((a["records"].as_str(), a["errors"].as_str()), ("1", "0"));
 }
 
+#[test]
+fn results_waiting_for_a_slow_first_file_stay_within_the_window() {
+    // The first file in path order is slow (as a 1 GB batch is). Later files may be checked
+    // meanwhile, but only as far as the window: their results wait for it in memory.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (files, threads) = (600, 3);
+    for i in 0..files {
+        std::fs::write(dir.join(format!("f{i:04}.xml")), "").unwrap();
+    }
+    let others = std::sync::atomic::AtomicUsize::new(0);
+    let at_slow_end = std::sync::atomic::AtomicUsize::new(usize::MAX);
+    let checker =
+        |ctx: &rinken::check::Ctx<'_>, parser: &mut rinken::parse::Parser<'_>, input: &rinken::input::Input| {
+            use std::sync::atomic::Ordering::SeqCst;
+            if input.path.ends_with("f0000.xml") {
+                // Until every other file is checked, or long enough to show that they are not.
+                let until = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+                while others.load(SeqCst) < files - 1 && std::time::Instant::now() < until {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                at_slow_end.store(others.load(SeqCst), SeqCst);
+            } else {
+                others.fetch_add(1, SeqCst);
+            }
+            rinken::check::check_file(ctx, parser, input)
+        };
+    let opts = CheckOptions { threads: Some(threads), ..options(vec![dir], tmp.path().join("out")) };
+    let outcome = check_with(&opts, &mut [], &checker).unwrap();
+    assert_eq!(outcome.totals.files, files as u64, "every file reported");
+    let width = rinken::run::window::width(files, threads);
+    assert!(width < files / 10, "a window of {width} files shows nothing here");
+    let checked_meanwhile = at_slow_end.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(checked_meanwhile < width, "{checked_meanwhile} files checked past a window of {width}");
+    assert!(outcome.reorder_peak < width, "{} results waited, window {width}", outcome.reorder_peak);
+}
+
 /// Streaming (for files too large to hold) and reading whole must agree on everything.
 fn compare_stream_and_whole(name: &str, bytes: &[u8], h: &Harness) {
     let ctx = h.ctx();

@@ -161,7 +161,9 @@ impl<'r, 'o> ReportStage<'r, 'o> {
     /// lets the observers finish; otherwise (interrupted, a write failed) leaves the previous
     /// report as it was.
     pub fn finish(self, started: Instant, skipped: &[Skipped]) -> Result<Outcome, RunError> {
-        let ReportStage { opts, inputs, observers, staging, bar, summary, recorder, absorbed, write_error, .. } = self;
+        let ReportStage {
+            opts, inputs, observers, staging, bar, summary, recorder, absorbed, write_error, peak, ..
+        } = self;
         let lang = opts.lang;
         if let Some(bar) = &bar {
             bar.finish_and_clear();
@@ -223,7 +225,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             FailOn::Error => totals.errors > 0,
             FailOn::Warning => totals.errors + totals.warnings > 0,
         };
-        Ok(Outcome { totals, absorbed, exit: u8::from(failing && !opts.exit_zero) })
+        Ok(Outcome { totals, absorbed, exit: u8::from(failing && !opts.exit_zero), reorder_peak: peak })
     }
 }
 

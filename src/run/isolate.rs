@@ -5,8 +5,9 @@ use crate::input::Input;
 use crate::parse::Parser;
 use std::any::Any;
 
-/// How one file is checked; [`crate::check::check_file`] in real runs.
-pub type FileChecker = dyn Fn(&Ctx<'_>, &mut Parser<'_>, &Input) -> FileResult + Sync;
+/// How one file is checked; [`crate::check::check_file`] in real runs (tests pass closures
+/// that borrow their own state).
+pub type FileChecker<'c> = dyn Fn(&Ctx<'_>, &mut Parser<'_>, &Input) -> FileResult + Sync + 'c;
 
 thread_local! {
     /// The last panic on this worker thread: message and location, for M002.
@@ -41,7 +42,12 @@ pub fn install_panic_hook() {
 }
 
 /// Checks one file; a panic becomes an M002 finding for that file and the run goes on.
-pub fn check_isolated<'t>(ctx: &Ctx<'t>, parser: &mut Parser<'t>, input: &Input, checker: &FileChecker) -> FileResult {
+pub fn check_isolated<'t>(
+    ctx: &Ctx<'t>,
+    parser: &mut Parser<'t>,
+    input: &Input,
+    checker: &FileChecker<'_>,
+) -> FileResult {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| checker(ctx, parser, input))) {
         Ok(result) => result,
         Err(payload) => {

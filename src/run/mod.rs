@@ -1,8 +1,8 @@
 //! The `check` pipeline: discover → check in parallel → report in path order.
 //!
-//! Workers take files in path order from a shared counter and hand their results to the
-//! report stage ([`crate::report::stage`]), which runs on the calling thread and sees files
-//! strictly in path order.
+//! Workers claim files in path order, never far ahead of the report ([`window`]), and hand
+//! their results to the report stage ([`crate::report::stage`]), which runs on the calling
+//! thread and sees files strictly in path order.
 
 use crate::baseline::Baseline;
 use crate::check::{check_file, Ctx, FileKind, FileResult};
@@ -21,13 +21,15 @@ use crate::tables::Tables;
 use crate::text::date::Date;
 use crate::tr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 mod isolate;
+pub mod window;
 
 pub use isolate::FileChecker;
 use isolate::{check_isolated, install_panic_hook};
+use window::{CloseOnDrop, Window};
 
 /// Set by SIGINT (Ctrl-C), SIGTERM or SIGHUP: workers stop taking files and the run ends
 /// without a new report.
@@ -151,6 +153,9 @@ pub struct Outcome {
     pub absorbed: u64,
     /// 0, or 1 when a finding reaches `--fail-on` (and not `--exit-zero`).
     pub exit: u8,
+    /// The most results held at once waiting for an earlier file to be reported: at most
+    /// [`window::width`] (what bounds memory when the first file is slow).
+    pub reorder_peak: usize,
 }
 
 /// Loads what a run consults; any problem here is the run's own (exit 2).
@@ -209,7 +214,7 @@ pub fn check(opts: &CheckOptions, observers: &mut [&mut dyn Observer]) -> Result
 pub fn check_with(
     opts: &CheckOptions,
     observers: &mut [&mut dyn Observer],
-    checker: &FileChecker,
+    checker: &FileChecker<'_>,
 ) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let lang = opts.lang;
@@ -242,33 +247,19 @@ pub fn check_with(
         .thread_name(|i| format!("rinken-worker-{i}"))
         .build()
         .map_err(|e| RunError(format!("thread pool: {e}")))?;
-    let next = AtomicUsize::new(0);
-    // Set when the report stage cannot go on (a report could not be written).
-    let failed = AtomicBool::new(false);
-    // Workers claim a few files at a time and hand their results over together: one wake-up
-    // of the report thread per chunk instead of per file. Chunks stay small so that files are
-    // still checked nearly in path order and the reorder buffer stays short.
-    let chunk = (inputs.len() / (threads * 64)).clamp(1, 32);
+    let window = Window::new(inputs.len(), threads);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(usize, FileResult)>>(256);
     let mut stage = ReportStage::new(opts, inputs, observers, staging, loaded.baseline.take());
 
     std::thread::scope(|scope| {
-        let (ctx, next, failed) = (&ctx, &next, &failed);
+        let (ctx, window) = (&ctx, &window);
         scope.spawn(move || {
             pool.broadcast(|_| {
                 let mut parser = Parser::new(ctx.tables);
                 let tx = tx.clone();
-                loop {
-                    if INTERRUPTED.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let first = next.fetch_add(chunk, Ordering::Relaxed);
-                    if first >= inputs.len() {
-                        break;
-                    }
-                    let done: Vec<(usize, FileResult)> = (first..(first + chunk).min(inputs.len()))
-                        .map(|i| (i, check_isolated(ctx, &mut parser, &inputs[i], checker)))
-                        .collect();
+                while let Some(files) = window.claim(&|| INTERRUPTED.load(Ordering::Relaxed)) {
+                    let done: Vec<(usize, FileResult)> =
+                        files.map(|i| (i, check_isolated(ctx, &mut parser, &inputs[i], checker))).collect();
                     if tx.send(done).is_err() {
                         break;
                     }
@@ -276,10 +267,16 @@ pub fn check_with(
             });
             drop(tx);
         });
-        for (i, result) in rx.iter().flatten() {
-            stage.accept(i, result);
+        // Should the report stage unwind, workers waiting for the window to move must end.
+        let _close = CloseOnDrop(window);
+        for done in rx {
+            let mut reported = 0;
+            for (i, result) in done {
+                reported = stage.accept(i, result);
+            }
+            window.advance(reported);
             if stage.failed() {
-                failed.store(true, Ordering::Relaxed);
+                window.close();
             }
         }
     });
