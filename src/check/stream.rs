@@ -12,6 +12,8 @@ use crate::input::decode::{declared_encoding, is_sjis};
 use crate::parse::locate::OwnedText;
 use crate::parse::{DocInfo, Record, Source};
 use crate::parse::{Parser, Root, StreamSource, XmlProblem};
+// A Ctrl-C stops a streamed file at its next read, not at its end.
+use crate::run::interrupt::StopOnInterrupt;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
@@ -30,6 +32,7 @@ struct RawScan {
 
 fn scan_raw(mut file: &File) -> io::Result<RawScan> {
     file.seek(SeekFrom::Start(0))?;
+    let mut file = StopOnInterrupt(file);
     let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut input = vec![0u8; 1 << 20];
@@ -219,7 +222,7 @@ fn stages(
     }
     // The usual case: UTF-8, parsed as it streams in. The BOM is not text, but it is part of
     // the file's bytes (B002).
-    let rest = io::Cursor::new(head[bom..].to_vec()).chain(file);
+    let rest = io::Cursor::new(head[bom..].to_vec()).chain(StopOnInterrupt(file));
     let mut src = StreamSource::with_hashed(rest, &head[..bom]);
     let (info, found, overflow, keys) = parse_and_check(ctx, parser, &mut src, sink.file_code.clone());
     if info.error.as_ref().is_none_or(|e| e.problem != XmlProblem::NotUtf8) {
@@ -261,7 +264,9 @@ fn check_cp932(
     result: &mut FileResult,
 ) -> io::Result<()> {
     file.seek(SeekFrom::Start(0))?;
-    let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::SHIFT_JIS)).build(file);
+    let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding_rs::SHIFT_JIS))
+        .build(StopOnInterrupt(file));
     let mut src = StreamSource::new(decoded);
     let (info, found, overflow, keys) = parse_and_check(ctx, parser, &mut src, sink.file_code.clone());
     sink.overflow.merge(overflow);

@@ -14,7 +14,8 @@ use crate::report::csv::file_report;
 use crate::report::cut;
 use crate::report::staging::Staging;
 use crate::report::summary::{self, Summary};
-use crate::run::{interrupted_error, CheckOptions, FailOn, FileReport, Observer, Outcome, RunError};
+use crate::run::interrupt::{self, interrupted};
+use crate::run::{CheckOptions, FailOn, FileReport, Observer, Outcome, RunError};
 use crate::tr;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -82,6 +83,10 @@ impl<'r, 'o> ReportStage<'r, 'o> {
     /// come, and reports it and every file it was holding up. Returns how many files are
     /// reported: all those before that index.
     pub fn accept(&mut self, index: usize, result: FileResult) -> usize {
+        // An interrupted run writes nothing more: its staged report is about to go.
+        if interrupted() {
+            return self.reported;
+        }
         if index != self.reported {
             self.pending.insert(index, result);
             self.peak = self.peak.max(self.pending.len());
@@ -172,12 +177,9 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             staging.abandon();
             return Err(RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}")));
         }
-        if crate::run::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
-            || (summary.totals.files as usize) < inputs.len()
-        {
-            let previous = staging.previous_exists();
+        if interrupted() || (summary.totals.files as usize) < inputs.len() {
             staging.abandon();
-            return Err(interrupted_error(lang, previous));
+            return Err(interrupt::error(lang, interrupt::left_in(&opts.out)));
         }
         let totals = summary.totals;
         let summary_bytes = summary.finish(opts.csv_encoding);

@@ -21,9 +21,9 @@ use crate::tables::Tables;
 use crate::text::date::Date;
 use crate::tr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+pub mod interrupt;
 mod isolate;
 pub mod window;
 
@@ -31,9 +31,7 @@ pub use isolate::FileChecker;
 use isolate::{check_isolated, install_panic_hook};
 use window::{CloseOnDrop, Window};
 
-/// Set by SIGINT (Ctrl-C), SIGTERM or SIGHUP: workers stop taking files and the run ends
-/// without a new report.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+pub use interrupt::{interrupted, INTERRUPTED};
 
 /// Everything `rinken check` needs, after the command line and configuration are merged.
 #[derive(Debug, Clone)]
@@ -185,26 +183,6 @@ pub fn load(opts: &CheckOptions) -> Result<Loaded, RunError> {
     Ok(Loaded { tables, roster, institutions, baseline })
 }
 
-/// The message of an interrupted run: whether the previous complete report is still there.
-pub(crate) fn interrupted_error(lang: Lang, previous: bool) -> RunError {
-    let state = if previous {
-        lang.pick("以前の完全なレポートがそのまま残っています", "the previous complete report is left as it was")
-    } else {
-        lang.pick("レポートは作成していません", "no report was written")
-    };
-    RunError(tr!(lang, "中断しました。{state}", "interrupted; {state}"))
-}
-
-fn install_interrupt_handler() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // SIGINT, and with the `termination` feature SIGTERM and SIGHUP (a scheduler's timeout,
-        // a closed terminal): each stops the run cleanly instead of killing it mid-write.
-        // Failing to install the handler only loses that nicety.
-        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
-    });
-}
-
 /// Runs `rinken check`.
 pub fn check(opts: &CheckOptions, observers: &mut [&mut dyn Observer]) -> Result<Outcome, RunError> {
     check_with(opts, observers, &check_file)
@@ -218,16 +196,13 @@ pub fn check_with(
 ) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let lang = opts.lang;
-    // Before anything can be left behind: from here a Ctrl-C only sets the flag. Installed after
-    // the staging folder, a Ctrl-C in between killed the process and left the folder there.
-    INTERRUPTED.store(false, Ordering::SeqCst);
-    install_interrupt_handler();
+    interrupt::watch(lang, opts.out.clone());
     install_panic_hook();
     let mut loaded = load(opts)?;
     let discovery = discover(&opts.paths);
     let inputs = &discovery.inputs;
-    if INTERRUPTED.load(Ordering::SeqCst) {
-        return Err(interrupted_error(lang, opts.out.join("summary.csv").exists()));
+    if interrupted() {
+        return Err(interrupt::error(lang, interrupt::left_in(&opts.out)));
     }
     let staging = Staging::create(&opts.out).map_err(|e| {
         RunError(tr!(lang, "レポートフォルダに書き込めません: {e}", "cannot write the report folder: {e}"))
@@ -257,7 +232,7 @@ pub fn check_with(
             pool.broadcast(|_| {
                 let mut parser = Parser::new(ctx.tables);
                 let tx = tx.clone();
-                while let Some(files) = window.claim(&|| INTERRUPTED.load(Ordering::Relaxed)) {
+                while let Some(files) = window.claim(&interrupted) {
                     let done: Vec<(usize, FileResult)> =
                         files.map(|i| (i, check_isolated(ctx, &mut parser, &inputs[i], checker))).collect();
                     if tx.send(done).is_err() {
