@@ -118,6 +118,8 @@ fn f009_file_name_pattern() {
     let f = h.only("rinkohyo.xml", R_VALID);
     assert_eq!((f.rule.id, f.value.as_str()), ("F009", "rinkohyo.xml"));
     assert_eq!(h.rules("X131331572820250612000001.xml", R_VALID), [(0, "F009")]);
+    // An unknown kind letter is F009 alone: its institution code is not compared either (F010).
+    assert_eq!(h.rules("X261410098620250612000001.xml", R_VALID), [(0, "F009")]);
     assert_eq!(h.rules("R131331572820251312000001.xml", R_VALID), [(0, "F009")], "month 13");
     assert_eq!(h.rules("R131331572820250612000001.XML", R_VALID), []);
 }

@@ -343,8 +343,16 @@ pub fn parse_name(name: &str) -> Option<FileName<'_>> {
     Some(FileName { letter, institution: &name[1..11] })
 }
 
+/// A name that follows the pattern with a kind letter the tables know (or `B`): the only
+/// names F010 compares with the content. An unknown letter is F009's finding alone.
+pub fn known_name<'n>(tables: &Tables, name: &'n str) -> Option<FileName<'n>> {
+    parse_name(name).filter(|n| n.letter == 'B' || tables.kinds.iter().any(|k| k.letter == n.letter))
+}
+
+/// F009 for a name off the pattern; otherwise the name's 医療機関コード is kept for F010.
 pub fn check_name(sink: &mut Sink<'_>, name: &str) {
-    if parse_name(name).is_some_and(|n| n.letter == 'B' || sink.ctx.tables.kinds.iter().any(|k| k.letter == n.letter)) {
+    sink.file_code = known_name(sink.ctx.tables, name).map(|n| n.institution.to_owned());
+    if sink.file_code.is_some() {
         return;
     }
     let lang = sink.lang();
@@ -449,12 +457,7 @@ pub fn check_code(sink: &mut Sink<'_>, view: &crate::check::view::View<'_>) {
 
 fn check_kind_letter(sink: &mut Sink<'_>, info: &DocInfo, name: &str) {
     let tables = sink.ctx.tables;
-    // An unknown letter is F009's finding; F010 compares only a letter that means a kind.
-    let Some(parsed) =
-        parse_name(name).filter(|n| n.letter == 'B' || tables.kinds.iter().any(|k| k.letter == n.letter))
-    else {
-        return;
-    };
+    let Some(parsed) = known_name(tables, name) else { return };
     let (expected, what) = match &info.root {
         Root::Batch => ('B', BATCH_ROOT.to_owned()),
         Root::Form(k) => (tables.kind(*k).letter, tables.kind(*k).root.clone()),

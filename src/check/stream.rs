@@ -170,7 +170,6 @@ pub fn check_stream(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, file: Fi
     let mut result = FileResult { bytes: len, ..empty_result() };
     let mut sink = Sink::new(ctx);
     file::check_name(&mut sink, name);
-    sink.file_code = file::parse_name(name).map(|n| n.institution.to_owned());
     if let Err(e) = stages(ctx, parser, name, &file, &mut sink, &mut result) {
         // The file failed under the stream (truncated, removed, I/O error): say so; what was
         // found before stays.
