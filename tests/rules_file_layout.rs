@@ -50,6 +50,17 @@ fn f003_shift_jis_declared_or_sniffed_and_still_checked() {
 }
 
 #[test]
+fn f003_a_shift_jis_declaration_over_utf8_is_reported_and_the_text_checked_as_utf8() {
+    let h = Harness::new();
+    let declared = edit(R_VALID, "encoding=\"UTF-8\"", "encoding=\"Shift_JIS\"");
+    let f = h.only(R_NAME, &declared);
+    assert_eq!((f.rule.id, f.value.as_str()), ("F003", "Shift_JIS"));
+    assert!(f.message.contains("内容は UTF-8 です") && f.message.contains("UTF-8 として検査しました"), "{}", f.message);
+    let bad = edit(&declared, "<Sex>2</Sex>", "<Sex>3</Sex>");
+    assert_eq!(h.rules(R_NAME, &bad), [(0, "F003"), (1, "L007")], "the content is checked");
+}
+
+#[test]
 fn f004_neither_utf8_nor_cp932() {
     let h = Harness::new();
     let euc = edit(R_VALID, "encoding=\"UTF-8\"", "encoding=\"EUC-JP\"");

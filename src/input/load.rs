@@ -76,12 +76,6 @@ pub fn open_regular(path: &Path) -> Result<(File, u64), LoadError> {
     Ok((file, meta.len()))
 }
 
-/// Reads the whole file.
-pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
-    let (file, len) = open_regular(path)?;
-    read_all(file, len)
-}
-
 /// Reads the rest of an opened file of (about) `len` bytes.
 pub fn read_all(mut file: File, len: u64) -> Result<Vec<u8>, LoadError> {
     if len > MAX_FILE_BYTES {
