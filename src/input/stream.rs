@@ -30,6 +30,8 @@ pub struct Tracked<R> {
     hasher: Xxh3,
     non_ws: bool,
     window: Vec<u8>,
+    /// Whether consumed bytes go to the window: not once the parse is over.
+    keep: bool,
     window_start: usize,
     window_at: LineCol,
     utf8: Utf8Scan,
@@ -47,6 +49,7 @@ impl<R: Read> Tracked<R> {
             hasher: Xxh3::new(),
             non_ws: false,
             window: Vec::new(),
+            keep: true,
             window_start: 0,
             window_at: LineCol::default(),
             utf8: Utf8Scan::default(),
@@ -63,7 +66,9 @@ impl<R: Read> Tracked<R> {
         if !self.non_ws {
             self.non_ws = chunk.iter().any(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
         }
-        self.window.extend_from_slice(chunk);
+        if self.keep {
+            self.window.extend_from_slice(chunk);
+        }
         self.flushed = self.pos;
     }
 
@@ -74,6 +79,14 @@ impl<R: Read> Tracked<R> {
         self.window_at.feed(&self.window[..cut]);
         self.window.drain(..cut);
         self.window_start += cut;
+    }
+
+    /// The parse is over: what is read from now on (to hash it) is not kept. A parse that
+    /// stopped at an error early in a large file would otherwise pull the rest into memory.
+    pub fn forget_window(&mut self) {
+        self.flush();
+        self.keep = false;
+        self.window = Vec::new();
     }
 
     /// The bytes still held, with the offset, line and column where they start.
@@ -175,6 +188,18 @@ mod tests {
         assert_eq!(t.window().1, c, "the window never moves back");
         assert!(t.saw_content());
         assert_eq!(t.utf8().bad, None);
+    }
+
+    #[test]
+    fn what_is_read_after_the_parse_is_hashed_but_not_kept() {
+        let text = "<a>x</a>".repeat(100_000);
+        let mut t = Tracked::new(text.as_bytes());
+        t.fill_buf().unwrap();
+        t.consume(8);
+        t.forget_window();
+        io::copy(&mut t, &mut io::sink()).unwrap();
+        assert!(t.window().0.is_empty(), "the rest of the file is not held");
+        assert_eq!(t.digest(), xxhash_rust::xxh3::xxh3_128(text.as_bytes()));
     }
 
     #[test]
