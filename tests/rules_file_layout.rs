@@ -261,6 +261,22 @@ fn l006_too_long_or_out_of_range() {
 }
 
 #[test]
+fn lengths_of_values_longer_than_a_record_keeps_are_their_real_ones() {
+    // The parser keeps the first 64 KiB of a value; the messages count all of it.
+    let h = Harness::new();
+    let f = h.only(R_NAME, &edit(R_VALID, "東京都武蔵野市境二丁目4番8号", &"あ".repeat(1_000_000)));
+    assert_eq!(f.rule.id, "L006");
+    assert!(f.message.contains("1000000 文字"), "{}", f.message);
+    let digits = "1".repeat(2_000_000);
+    let f = h.only(
+        R_NAME,
+        &edit(R_VALID, "<PostalCode>1800022</PostalCode>", &format!("<PostalCode>{digits}</PostalCode>")),
+    );
+    assert_eq!(f.rule.id, "L005");
+    assert!(f.message.contains("2000000 桁"), "{}", f.message);
+}
+
+#[test]
 fn l007_code_not_in_list() {
     let h = Harness::new();
     let f = h.only(R_NAME, &edit(R_VALID, "<Sex>2</Sex>", "<Sex>3</Sex>"));

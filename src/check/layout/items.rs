@@ -77,7 +77,8 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
             }
             continue;
         }
-        let cx = TypeCtx { lang, codes: &tables.codes, env: view };
+        let full_chars = item.value.and_then(|v| rec.full_chars(v));
+        let cx = TypeCtx { lang, codes: &tables.codes, env: view, full_chars };
         let out = values::check(&def.ty, value, label, &cx);
         if let Some(w) = out.warning {
             sink.emit(w.rule, rec.number, &path(), Some(item.offset), value, w.message);

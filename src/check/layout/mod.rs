@@ -126,7 +126,7 @@ fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize) {
     } else {
         let lang = sink.lang();
         let label = lang.pick(&row.name_ja, &row.label_en);
-        let cx = TypeCtx { lang, codes: &sink.ctx.tables.codes, env: &*view };
+        let cx = TypeCtx { lang, codes: &sink.ctx.tables.codes, env: &*view, full_chars: rec.full_chars(e.value) };
         let out = values::check(&row.ty, value, label, &cx);
         let path = &view.kind.layout.node(e.node).path;
         if let Some(w) = out.warning {

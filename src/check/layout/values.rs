@@ -24,6 +24,9 @@ pub struct TypeCtx<'a> {
     pub lang: Lang,
     pub codes: &'a CodeLists,
     pub env: &'a dyn Env,
+    /// The value's real length in characters when the value checked is only its first part
+    /// (`parse::MAX_KEPT_VALUE`), so that length messages give the real one.
+    pub full_chars: Option<usize>,
 }
 
 /// Result of checking one value: an error, and (independently) a warning.
@@ -54,7 +57,7 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
         Type::YearMonth => year_month(v, label, lang),
         Type::Int(r) => number(v, label, r, false, cx),
         Type::Decimal(r) => number(v, label, r, true, cx),
-        Type::Digits(n) => digits(v, label, *n, lang),
+        Type::Digits(n) => digits(v, label, *n, lang, cx.full_chars),
         Type::Code(id) => {
             let list = cx.codes.get(*id);
             if list.find(v).is_some() {
@@ -81,8 +84,8 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
                 ),
             )
         }
-        Type::Text(n) => text(v, label, *n, lang),
-        Type::Kana(n) => kana(v, label, *n, lang),
+        Type::Text(n) => text(v, label, *n, lang, cx.full_chars),
+        Type::Kana(n) => kana(v, label, *n, lang, cx.full_chars),
         Type::Phone => {
             let ok_chars = v.bytes().all(|b| b.is_ascii_digit() || b == b'-');
             let n = v.bytes().filter(u8::is_ascii_digit).count();
@@ -126,7 +129,7 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
                     ),
                 );
             }
-            let len = v.chars().count();
+            let len = cx.full_chars.unwrap_or_else(|| v.chars().count());
             if len > 20 {
                 return fail(
                     &L006,
@@ -326,7 +329,7 @@ fn number(v: &str, label: &str, ranges: &Ranges, decimal: bool, cx: &TypeCtx<'_>
     Outcome::default()
 }
 
-fn digits(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
+fn digits(v: &str, label: &str, n: usize, lang: Lang, full_chars: Option<usize>) -> Outcome {
     if v.len() == n && all_digits(v) {
         return Outcome::default();
     }
@@ -347,7 +350,7 @@ fn digits(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
         );
     }
     if all_digits(v) {
-        let len = v.len();
+        let len = full_chars.unwrap_or(v.len());
         return fail(
             &L005,
             tr!(
@@ -450,8 +453,9 @@ fn too_long(s: &Scan, label: &str, n: usize, lang: Lang) -> Option<Outcome> {
     })
 }
 
-fn text(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
-    let s = scan(v, false);
+fn text(v: &str, label: &str, n: usize, lang: Lang, full_chars: Option<usize>) -> Outcome {
+    let mut s = scan(v, false);
+    s.chars = full_chars.unwrap_or(s.chars);
     let mut out = control_char(&s, label, lang)
         .or_else(|| halfwidth_kana(v, &s, label, lang))
         .or_else(|| too_long(&s, label, n, lang))
@@ -485,8 +489,9 @@ fn text(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
     out
 }
 
-fn kana(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
-    let s = scan(v, true);
+fn kana(v: &str, label: &str, n: usize, lang: Lang, full_chars: Option<usize>) -> Outcome {
+    let mut s = scan(v, true);
+    s.chars = full_chars.unwrap_or(s.chars);
     if let Some(o) = control_char(&s, label, lang).or_else(|| halfwidth_kana(v, &s, label, lang)) {
         return o;
     }
