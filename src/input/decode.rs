@@ -197,8 +197,12 @@ impl Default for LineCol {
 }
 
 /// Characters in UTF-8 bytes: every byte that does not continue a sequence starts one.
+pub fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
 fn chars(bytes: &[u8]) -> u32 {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32
+    u32::try_from(char_count(bytes)).unwrap_or(u32::MAX)
 }
 
 impl LineCol {

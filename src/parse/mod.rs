@@ -11,6 +11,7 @@ mod problem;
 pub mod record;
 mod source;
 
+use crate::input::decode::char_count;
 use crate::tables::layout::NodeId;
 use crate::tables::{KindId, Tables};
 use locate::{Locate, Locator};
@@ -294,7 +295,7 @@ impl<'t> Parser<'t> {
         if rest.is_empty() {
             return;
         }
-        self.dropped += record::chars(rest);
+        self.dropped += char_count(rest);
         // XML whitespace is ASCII: bytes and characters are the same count.
         match rest.iter().rposition(|&b| !is_xml_ws(b)) {
             Some(last) => self.dropped_ws = rest.len() - last - 1,
@@ -551,7 +552,7 @@ impl<'t> Parser<'t> {
                 // When the value goes on past what is kept, its trailing whitespace is there.
                 let trail = if cut { 0 } else { text[lead..].iter().rev().take_while(|&&b| is_xml_ws(b)).count() };
                 let end = self.record.text.len() - trail;
-                let kept_chars = if cut { record::chars(&text[lead..]) } else { 0 };
+                let kept_chars = if cut { char_count(&text[lead..]) } else { 0 };
                 e.value = (e.value.0 + lead, end);
                 if cut {
                     self.record.long.push((e.value, kept_chars + self.dropped - self.dropped_ws));

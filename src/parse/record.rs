@@ -13,11 +13,6 @@ pub type Span = (usize, usize);
 /// kept beside it ([`Record::full_chars`]) so that a length rule reports the real one.
 pub const MAX_KEPT_VALUE: usize = 64 << 10;
 
-/// Characters in UTF-8 text: every byte that does not continue a sequence starts one.
-pub(crate) fn chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
-}
-
 /// A known element of the layout.
 #[derive(Debug, Clone, Copy)]
 pub struct Elem {
@@ -106,7 +101,7 @@ impl Record {
         self.text.push_str(&s[..kept]);
         let span = (start, self.text.len());
         if kept < s.len() {
-            self.long.push((span, chars(s.as_bytes())));
+            self.long.push((span, s.chars().count()));
         }
         span
     }
