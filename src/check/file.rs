@@ -322,8 +322,8 @@ pub fn sjis_over_utf8(sink: &mut Sink<'_>, name: &str) {
     let lang = sink.lang();
     let msg = tr!(
         lang,
-        "encoding=\"{name}\" (Shift_JIS) と宣言されていますが、内容は UTF-8 です。宣言を encoding=\"UTF-8\" にしてください (内容は UTF-8 として検査しました)",
-        "declared encoding=\"{name}\" (Shift_JIS), but the content is UTF-8; declare encoding=\"UTF-8\" (the content was checked as UTF-8)"
+        "encoding=\"{name}\" と宣言されていますが、内容は UTF-8 です。宣言を encoding=\"UTF-8\" にしてください (内容は UTF-8 として検査しました)",
+        "declared encoding=\"{name}\", but the content is UTF-8; declare encoding=\"UTF-8\" (the content was checked as UTF-8)"
     );
     sink.emit_at(&F003, 0, "", (1, 1), name, msg);
 }
