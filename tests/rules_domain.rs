@@ -210,6 +210,8 @@ fn legacy(code: &str) -> bool {
 fn every_real_institution_code_passes_and_corruptions_fail() {
     let codes = real_codes();
     assert_eq!(codes.len(), 96_488);
+    let tables = rinken::tables::Tables::embedded().unwrap();
+    let institution_problem = |c: &str| institution_problem(c, &tables.prefectures);
     let mut caught = 0u64;
     for code in &codes {
         assert_eq!(institution_problem(code), None, "{code} is real");
@@ -243,7 +245,9 @@ fn i001_i002_i003_institution_code() {
     let f = h.findings(R_NAME, code("1313315729").as_bytes());
     let ids: Vec<_> = f.iter().map(|f| f.rule.id).collect();
     assert_eq!(ids, ["F010", "I001"], "the file name's code differs too");
-    assert!(f[1].message.contains("旧方式") && f[1].message.contains("正しくは 8"), "{}", f[1].message);
+    assert!(f[1].message.contains("東京都の旧方式") && f[1].message.contains("正しくは 8"), "{}", f[1].message);
+    let tables = rinken::tables::Tables::embedded().unwrap();
+    let institution_problem = |c: &str| institution_problem(c, &tables.prefectures);
     assert_eq!(institution_problem("2610102093"), None);
     assert_eq!(institution_problem("2610102094"), Some(InstitutionProblem::CheckDigit { expected: 3 }));
     assert_eq!(institution_problem("4810112344"), Some(InstitutionProblem::Prefecture));
@@ -253,6 +257,27 @@ fn i001_i002_i003_institution_code() {
     let f = h.only(name, &code("2640204562"));
     assert_eq!(f.rule.id, "I003");
     assert!(f.message.contains("薬局"), "{}", f.message);
+}
+
+#[test]
+fn the_prefecture_table_decides_which_numbers_exist_and_which_keep_the_legacy_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = std::fs::read_to_string(root().join("code-tables/prefectures.tsv")).unwrap();
+    let edited: String = embedded
+        .lines()
+        .filter(|l| !l.starts_with("26\t"))
+        .map(|l| if l.starts_with("11\t") { l.replace("\tGGNNNN", "\tPPTGGNNNN") } else { l.to_owned() })
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(dir.path().join("prefectures.tsv"), edited).unwrap();
+    let tables = rinken::tables::Tables::with_overlay(Some(dir.path())).unwrap();
+    let p = &tables.prefectures;
+    assert_eq!(institution_problem("2610102093", p), Some(InstitutionProblem::Prefecture), "京都 removed");
+    assert!(
+        matches!(institution_problem("1110102731", p), Some(InstitutionProblem::CheckDigit { .. })),
+        "埼玉 judged by the 9-digit rule"
+    );
+    assert_eq!(institution_problem("1310102731", p), None, "東京 keeps the legacy rule");
 }
 
 #[test]

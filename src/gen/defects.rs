@@ -430,7 +430,7 @@ pub fn apply(rng: &mut Rng, w: &World<'_>, defect: Defect, form: &mut Form, file
                 .map(|d| format!("{new}{d}"))
                 .find(|c| {
                     matches!(
-                        crate::check::ident::institution_problem(c),
+                        crate::check::ident::institution_problem(c, &w.tables.prefectures),
                         Some(crate::check::ident::InstitutionProblem::Table(_))
                     )
                 })

@@ -51,7 +51,7 @@ pub struct World<'t> {
 
 impl<'t> World<'t> {
     pub fn new(tables: &'t Tables, files: &TableFiles) -> Result<World<'t>, TableError> {
-        let institutions = data::load_institutions(files)?;
+        let institutions = data::load_institutions(files, &tables.prefectures)?;
         let mut shapes = Vec::new();
         let mut kinds = Vec::new();
         for (i, kind) in tables.kinds.iter().enumerate() {

@@ -42,7 +42,10 @@ impl TableFiles {
         TableFiles { files }
     }
 
-    /// Lays the `.tsv` files found under `dir` over the current set.
+    /// Lays the `.tsv` files found under `dir` over the current set: each file replaces the one
+    /// of the same name. The disease tables are a set of revisions rather than one file, so a
+    /// `diseases/` folder in `dir` replaces the whole set; that is how a revision is withdrawn or
+    /// renamed, while a `dir` holding only `layout.tsv` keeps every embedded revision.
     pub fn overlay(&mut self, dir: &Path) -> Result<(), TableError> {
         let err = |path: &Path, e: &dyn std::fmt::Display| TableError {
             file: path.display().to_string(),
@@ -52,6 +55,9 @@ impl TableFiles {
         };
         if !dir.is_dir() {
             return Err(err(dir, &"not a directory"));
+        }
+        if dir.join("diseases").is_dir() {
+            self.files.retain(|name, _| !name.starts_with("diseases/"));
         }
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
             let entry = entry.map_err(|e| err(dir, &e))?;
@@ -86,16 +92,58 @@ impl TableFiles {
     }
 }
 
-/// Prefectures (JIS X 0401), by two-digit code.
+/// Prefectures (JIS X 0401), indexed by their number 1–47.
 #[derive(Debug, Default)]
 pub struct Prefectures {
-    names: BTreeMap<String, (String, String)>,
+    by_number: Vec<Option<Prefecture>>,
+}
+
+#[derive(Debug)]
+pub struct Prefecture {
+    pub name_ja: String,
+    pub name_en: String,
+    /// Whether a 医療機関コード's check digit covers only 郡市区 + 番号 (`GGNNNN`, the legacy
+    /// rule of 埼玉・千葉・東京・神奈川) rather than the whole body (`PPTGGNNNN`).
+    pub legacy_check_digit: bool,
 }
 
 impl Prefectures {
-    /// The name of a prefecture code, `01`–`47`.
-    pub fn name(&self, code: &str) -> Option<(&str, &str)> {
-        self.names.get(code).map(|(ja, en)| (ja.as_str(), en.as_str()))
+    /// The prefecture numbered `n` (`13` → 東京都).
+    pub fn get(&self, n: u8) -> Option<&Prefecture> {
+        self.by_number.get(usize::from(n)).and_then(Option::as_ref)
+    }
+
+    /// The prefecture a 医療機関コード's first two digits name, alternates (number + 50)
+    /// included; `None` when they name none.
+    pub fn of_institution(&self, pp: u8) -> Option<&Prefecture> {
+        self.get(pp).or_else(|| pp.checked_sub(50).and_then(|n| self.get(n)))
+    }
+
+    fn load(t: &tsv::Tsv<'_>) -> Result<Prefectures, TableError> {
+        let (pc, pn, pr, pb) = (t.col("code")?, t.col("name")?, t.col("romaji")?, t.col("check_digit_body")?);
+        let mut by_number: Vec<Option<Prefecture>> = (0..50).map(|_| None).collect();
+        for row in &t.rows {
+            let code = row.get(pc);
+            let n = match code.parse::<u8>() {
+                Ok(n @ 1..=49) if code.len() == 2 => usize::from(n),
+                _ => return Err(t.err(row, pc, "a prefecture number is two digits, 01–49")),
+            };
+            if by_number[n].is_some() {
+                return Err(t.err(row, pc, "listed twice"));
+            }
+            let legacy_check_digit = match row.get(pb) {
+                "PPTGGNNNN" => false,
+                "GGNNNN" => true,
+                _ => return Err(t.err(row, pb, "check_digit_body is PPTGGNNNN or GGNNNN")),
+            };
+            let romaji = row.get(pr);
+            let mut name_en = romaji.to_owned();
+            if let Some(first) = name_en.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            by_number[n] = Some(Prefecture { name_ja: row.get(pn).to_owned(), name_en, legacy_check_digit });
+        }
+        Ok(Prefectures { by_number })
     }
 }
 
@@ -147,12 +195,7 @@ impl Tables {
                 });
             }
         }
-        let pt = files.tsv("prefectures.tsv")?;
-        let (pc, pn, pr) = (pt.col("code")?, pt.col("name")?, pt.col("romaji")?);
-        let mut prefectures = Prefectures::default();
-        for row in &pt.rows {
-            prefectures.names.insert(row.get(pc).to_owned(), (row.get(pn).to_owned(), row.get(pr).to_owned()));
-        }
+        let prefectures = Prefectures::load(&files.tsv("prefectures.tsv")?)?;
         Ok(Tables { kinds, codes, items, diseases, prefectures })
     }
 
@@ -162,5 +205,41 @@ impl Tables {
 
     pub fn kind(&self, id: KindId) -> &FormKind {
         &self.kinds[id as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn revisions(t: &Tables, program: &str) -> Vec<String> {
+        t.diseases.program(program).unwrap().revisions.iter().map(|r| r.start.to_string()).collect()
+    }
+
+    #[test]
+    fn a_diseases_folder_replaces_the_set_of_revisions_and_other_files_replace_one_each() {
+        let embedded = Tables::embedded().unwrap();
+        assert_eq!(revisions(&embedded, "shoman"), ["2021-11-01", "2025-04-01"]);
+
+        let only_layout = tempfile::tempdir().unwrap();
+        std::fs::write(only_layout.path().join("layout.tsv"), TableFiles::embedded().bytes("layout.tsv").unwrap())
+            .unwrap();
+        let t = Tables::with_overlay(Some(only_layout.path())).unwrap();
+        assert_eq!(revisions(&t, "shoman"), ["2021-11-01", "2025-04-01"], "embedded revisions kept");
+
+        // The 2021 table withdrawn and the 2025 one re-dated: only what the folder holds is in force.
+        let dir = tempfile::tempdir().unwrap();
+        let diseases = dir.path().join("diseases");
+        std::fs::create_dir(&diseases).unwrap();
+        let files = TableFiles::embedded();
+        for (from, to) in [
+            ("diseases/shoman_2025-04-01.tsv", "shoman_2025-05-01.tsv"),
+            ("diseases/nanbyo_2025-04-01.tsv", "nanbyo_2025-04-01.tsv"),
+        ] {
+            std::fs::write(diseases.join(to), files.bytes(from).unwrap()).unwrap();
+        }
+        let t = Tables::with_overlay(Some(dir.path())).unwrap();
+        assert_eq!(revisions(&t, "shoman"), ["2025-05-01"]);
+        assert_eq!(revisions(&t, "nanbyo"), ["2025-04-01"]);
     }
 }
