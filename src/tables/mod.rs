@@ -43,9 +43,8 @@ impl TableFiles {
     }
 
     /// Lays the `.tsv` files found under `dir` over the current set: each file replaces the one
-    /// of the same name. The disease tables are a set of revisions rather than one file, so a
-    /// `diseases/` folder in `dir` replaces the whole set; that is how a revision is withdrawn or
-    /// renamed, while a `dir` holding only `layout.tsv` keeps every embedded revision.
+    /// of the same name and the others stay, so that a vendor can ship only an edited
+    /// `layout.tsv`, and the next disease revision is one new file.
     pub fn overlay(&mut self, dir: &Path) -> Result<(), TableError> {
         let err = |path: &Path, e: &dyn std::fmt::Display| TableError {
             file: path.display().to_string(),
@@ -55,9 +54,6 @@ impl TableFiles {
         };
         if !dir.is_dir() {
             return Err(err(dir, &"not a directory"));
-        }
-        if dir.join("diseases").is_dir() {
-            self.files.retain(|name, _| !name.starts_with("diseases/"));
         }
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
             let entry = entry.map_err(|e| err(dir, &e))?;
@@ -217,29 +213,18 @@ mod tests {
     }
 
     #[test]
-    fn a_diseases_folder_replaces_the_set_of_revisions_and_other_files_replace_one_each() {
-        let embedded = Tables::embedded().unwrap();
-        assert_eq!(revisions(&embedded, "shoman"), ["2021-11-01", "2025-04-01"]);
-
-        let only_layout = tempfile::tempdir().unwrap();
-        std::fs::write(only_layout.path().join("layout.tsv"), TableFiles::embedded().bytes("layout.tsv").unwrap())
-            .unwrap();
-        let t = Tables::with_overlay(Some(only_layout.path())).unwrap();
-        assert_eq!(revisions(&t, "shoman"), ["2021-11-01", "2025-04-01"], "embedded revisions kept");
-
-        // The 2021 table withdrawn and the 2025 one re-dated: only what the folder holds is in force.
-        let dir = tempfile::tempdir().unwrap();
-        let diseases = dir.path().join("diseases");
-        std::fs::create_dir(&diseases).unwrap();
+    fn a_directory_replaces_files_by_name_and_keeps_the_others() {
         let files = TableFiles::embedded();
-        for (from, to) in [
-            ("diseases/shoman_2025-04-01.tsv", "shoman_2025-05-01.tsv"),
-            ("diseases/nanbyo_2025-04-01.tsv", "nanbyo_2025-04-01.tsv"),
-        ] {
-            std::fs::write(diseases.join(to), files.bytes(from).unwrap()).unwrap();
-        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("diseases")).unwrap();
+        let current = std::str::from_utf8(files.bytes("diseases/shoman_2025-04-01.tsv").unwrap()).unwrap();
+        let renamed = current.replace("\t1\t1型糖尿病\t", "\t1\tインスリン依存性糖尿病\t");
+        std::fs::write(dir.path().join("diseases/shoman_2025-04-01.tsv"), renamed).unwrap();
+        std::fs::write(dir.path().join("diseases/shoman_2026-04-01.tsv"), current).unwrap();
         let t = Tables::with_overlay(Some(dir.path())).unwrap();
-        assert_eq!(revisions(&t, "shoman"), ["2025-05-01"]);
-        assert_eq!(revisions(&t, "nanbyo"), ["2025-04-01"]);
+        assert_eq!(revisions(&t, "shoman"), ["2021-11-01", "2025-04-01", "2026-04-01"]);
+        let program = t.diseases.program("shoman").unwrap();
+        assert_eq!(program.revisions[1].get(7, 1).unwrap().name, "インスリン依存性糖尿病", "replaced by name");
+        assert_eq!(program.revisions[2].get(7, 1).unwrap().name, "1型糖尿病", "added");
     }
 }
