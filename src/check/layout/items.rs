@@ -26,7 +26,12 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     }
     let Some(key) = disease_key(view) else { return };
     let tables = sink.ctx.tables;
-    let Some(defs) = tables.items.for_disease(view.kind_id, &key) else { return };
+    // Without a readable WrittenDate (its own finding), judge by today's definitions.
+    let on = view.date(Field::WrittenDate).unwrap_or(sink.ctx.as_of);
+    let defs = tables.items.in_force(view.kind_id, &key, on);
+    if defs.is_empty() {
+        return;
+    }
     let lang = sink.lang();
     let rec = view.rec;
     let base = &layout.node(item_node).path;
