@@ -77,7 +77,8 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
             }
             continue;
         }
-        let cx = TypeCtx { lang, codes: &tables.codes, env: view };
+        // Items hold clinical values, not patient data.
+        let cx = TypeCtx { lang, codes: &tables.codes, env: view, private: false };
         let out = values::check(&def.ty, value, label, &cx);
         if let Some(w) = out.warning {
             sink.emit(w.rule, rec.number, &path(), Some(item.offset), value, w.message);

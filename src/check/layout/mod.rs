@@ -14,6 +14,7 @@ pub use rules::*;
 use super::view::{State, View, NONE};
 use super::Sink;
 use crate::check::file::F012;
+use crate::check::redact;
 use crate::parse::locate::Locate;
 use crate::parse::Record;
 use crate::tables::layout::{Layout, NodeId};
@@ -126,7 +127,8 @@ fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize) {
     } else {
         let lang = sink.lang();
         let label = lang.pick(&row.name_ja, &row.label_en);
-        let cx = TypeCtx { lang, codes: &sink.ctx.tables.codes, env: &*view };
+        let private = sink.ctx.redact && redact::is_patient_node(&view.kind.layout, e.node);
+        let cx = TypeCtx { lang, codes: &sink.ctx.tables.codes, env: &*view, private };
         let out = values::check(&row.ty, value, label, &cx);
         let path = &view.kind.layout.node(e.node).path;
         if let Some(w) = out.warning {
