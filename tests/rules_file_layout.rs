@@ -189,6 +189,42 @@ fn l002_required_but_empty() {
     assert_eq!(h.rules(R_NAME, &edit(R_VALID, "<PreviousName>小林和子</PreviousName>", "<PreviousName/>")), []);
 }
 
+/// `xml` with the block `name` (its start tag to its end tag) replaced by `with`.
+fn replace_block(xml: &str, name: &str, with: &str) -> String {
+    let start = xml.find(&format!("<{name}>")).unwrap();
+    let close = format!("</{name}>");
+    let end = xml.find(&close).unwrap() + close.len();
+    format!("{}{with}{}", &xml[..start], &xml[end..])
+}
+
+#[test]
+fn an_empty_block_is_one_finding_for_the_block_or_none() {
+    let h = Harness::new();
+    // Required and empty: one L002 for the block, naming what it must hold; its contents are
+    // not reported one by one.
+    for empty in ["<Clinical/>", "<Clinical>\n  <!-- 未記入 -->\n  </Clinical>"] {
+        let f = h.only(R_NAME, &replace_block(R_VALID, "Clinical", empty));
+        assert_eq!((f.rule.id, f.path.as_str()), ("L002", "Clinical"), "{empty}");
+        assert!(f.message.contains("OnsetYearMonth"), "{}", f.message);
+    }
+    // Empty where its absent-condition holds (SevereCertification=2, VentilatorCertification=2):
+    // empty counts as absent, so neither "add <Reason>" nor "must be absent".
+    let absent = edit(S_VALID, "</Clinical>", "</Clinical>\n  <Attachment/>");
+    assert_eq!(h.rules(S_NAME, &absent), []);
+    let needed =
+        edit(&absent, "<SevereCertification>2</SevereCertification>", "<SevereCertification>1</SevereCertification>");
+    let f = h.only(S_NAME, &needed);
+    assert_eq!((f.rule.id, f.path.as_str()), ("L002", "Attachment"));
+    assert!(f.message.contains("SevereCertification=1") && f.message.contains("Reason"), "{}", f.message);
+    // A block holding only an unknown element is not empty: its required element is missing.
+    let unknown = edit(&needed, "<Attachment/>", "<Attachment><Note>x</Note></Attachment>");
+    assert_eq!(h.rules(S_NAME, &unknown), [(1, "L001"), (1, "L003")]);
+    // Items the disease requires, in an empty block: one finding for the block.
+    let f = h.only(R_NAME, &replace_block(R_VALID, "Items", "<Items></Items>"));
+    assert_eq!((f.rule.id, f.path.as_str()), ("L002", "Items"));
+    assert!(f.message.contains("HY"), "{}", f.message);
+}
+
 #[test]
 fn l003_unknown_element_suggests_the_nearest_name() {
     let h = Harness::new();

@@ -47,6 +47,7 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
         }
     }
     let blocked = structure(sink, &view, layout, loc);
+    let filled = with_children(rec, layout);
     let mut deferred = Vec::new();
     for (i, e) in rec.elems.iter().enumerate() {
         if e.repeated || blocked[e.node as usize] {
@@ -57,10 +58,10 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
             deferred.push(i);
             continue;
         }
-        check_value(sink, &mut view, i);
+        check_value(sink, &mut view, i, &filled);
     }
     for i in deferred {
-        check_value(sink, &mut view, i);
+        check_value(sink, &mut view, i, &filled);
     }
     presence(sink, &view, layout, &blocked);
     unknown_elements(sink, &view, layout, &blocked);
@@ -115,13 +116,35 @@ fn structure(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, loc: &dyn Lo
     blocked
 }
 
-fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize) {
+/// Per node, whether the record has an element (known, unknown or an item) directly inside it.
+/// Only the first of repeated groups is read, so this is about that one.
+fn with_children(rec: &Record, layout: &Layout) -> Vec<bool> {
+    let mut filled = vec![false; layout.nodes.len()];
+    for e in &rec.elems {
+        filled[layout.node(e.node).parent as usize] = true;
+    }
+    for u in &rec.unknown {
+        filled[u.parent as usize] = true;
+    }
+    if let (Some(item), false) = (layout.item_node, rec.items.is_empty()) {
+        filled[layout.node(item).parent as usize] = true;
+    }
+    filled
+}
+
+fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize, filled: &[bool]) {
     let rec = view.rec;
     let e = &rec.elems[i];
     let row = view.kind.layout.row_for(view.version, e.node).expect("checked elements have rows");
     let value = rec.value(e);
+    // A block with nothing inside is empty like a leaf with no text: `<Clinical/>` is one
+    // finding for the block, and `<Attachment/>` where it must be absent is no finding at all.
     let state = if row.ty.is_group() {
-        State::Valid
+        if filled[e.node as usize] {
+            State::Valid
+        } else {
+            State::Empty
+        }
     } else if value.is_empty() {
         State::Empty
     } else {
@@ -167,11 +190,39 @@ fn presence(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, blocked: &[bo
                 };
                 if view.state(node) == State::Empty {
                     let e = view.elem(node).expect("empty elements are present");
-                    let msg = tr!(
-                        lang,
-                        "{label} <{name}> が空です{because}。値を書いてください",
-                        "{label} <{name}> is empty{because}; give it a value"
-                    );
+                    let msg = if row.ty.is_group() {
+                        // What it must hold, as far as conditions outside the block tell.
+                        let needed: Vec<&str> = n
+                            .children
+                            .iter()
+                            .filter(|&&c| {
+                                layout
+                                    .row_for(view.version, c)
+                                    .is_some_and(|r| r.required.as_ref().is_some_and(|q| q.holds(view)))
+                            })
+                            .map(|&c| &*layout.node(c).name)
+                            .collect();
+                        let needed = needed.join(", ");
+                        if needed.is_empty() {
+                            tr!(
+                                lang,
+                                "ブロック {label} <{name}> が空です{because}。中の要素を書いてください",
+                                "the block {label} <{name}> is empty{because}; fill in its elements"
+                            )
+                        } else {
+                            tr!(
+                                lang,
+                                "ブロック {label} <{name}> が空です{because}。<{name}> の中に必須の要素 ({needed}) を書いてください",
+                                "the block {label} <{name}> is empty{because}; add its required elements ({needed}) inside <{name}>"
+                            )
+                        }
+                    } else {
+                        tr!(
+                            lang,
+                            "{label} <{name}> が空です{because}。値を書いてください",
+                            "{label} <{name}> is empty{because}; give it a value"
+                        )
+                    };
                     sink.emit(&L002, rec.number, &n.path, Some(e.offset), "", msg);
                 } else {
                     let parent = layout.node(n.parent);
