@@ -241,6 +241,33 @@ fn l003_unknown_element_suggests_the_nearest_name() {
 }
 
 #[test]
+fn l003_a_known_name_in_another_namespace_is_told_about_the_namespace() {
+    let mut h = Harness::new();
+    let other = edit(R_VALID, "<Header>", "<Header xmlns=\"urn:other\">");
+    let found = h.findings(R_NAME, other.as_bytes());
+    let l003 = found.iter().find(|f| f.rule.id == "L003").unwrap();
+    assert_eq!(
+        l003.message,
+        "<Header> が名前空間 urn:other にあります。様式の名前空間 urn:rinken:nanbyo-shoman:1 に置いてください (xmlns の宣言を確認してください)"
+    );
+    // Not imported, so the format's Header is still missing.
+    assert_eq!(h.rules(R_NAME, &other), [(1, "L001"), (1, "L003")]);
+    let none = edit(R_VALID, "<Header>", "<Header xmlns=\"\">");
+    let l003 = h.findings(R_NAME, none.as_bytes()).into_iter().find(|f| f.rule.id == "L003").unwrap();
+    assert!(l003.message.contains("名前空間に属していません"), "{}", l003.message);
+    h.lang = rinken::lang::Lang::En;
+    let prefixed = edit(R_VALID, "<Sex>2</Sex>", "<v:Sex xmlns:v=\"urn:vendor\">2</v:Sex>");
+    let l003 = h.findings(R_NAME, prefixed.as_bytes()).into_iter().find(|f| f.rule.id == "L003").unwrap();
+    assert_eq!(
+        l003.message,
+        "<v:Sex> is in the namespace urn:vendor; it must be in the format's namespace urn:rinken:nanbyo-shoman:1 (check its xmlns declaration)"
+    );
+    // A prefix bound to the format's namespace is the format's element.
+    let ours = edit(R_VALID, "<Sex>2</Sex>", "<r:Sex xmlns:r=\"urn:rinken:nanbyo-shoman:1\">2</r:Sex>");
+    assert_eq!(h.rules(R_NAME, &ours), []);
+}
+
+#[test]
 fn l004_repeated_element() {
     let h = Harness::new();
     let f =

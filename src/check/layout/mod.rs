@@ -16,7 +16,7 @@ use super::Sink;
 use crate::check::file::F012;
 use crate::check::redact;
 use crate::parse::locate::Locate;
-use crate::parse::Record;
+use crate::parse::{Record, NAMESPACE};
 use crate::tables::layout::{Layout, NodeId};
 use crate::tables::types::Type;
 use crate::tr;
@@ -287,7 +287,17 @@ fn unknown_elements(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, block
         let siblings = || parent.children.iter().copied().filter(|&c| in_version(c));
         let elsewhere =
             (1..layout.nodes.len() as NodeId).filter(|&c| in_version(c)).find(|&c| *layout.node(c).name == *name);
-        let msg = if let Some(near) = closest(name, siblings().map(|c| &*layout.node(c).name)) {
+        let local = name.rsplit_once(':').map_or(name, |(_, l)| l);
+        let foreign = u.namespace.filter(|_| siblings().any(|c| *layout.node(c).name == *local));
+        let msg = if let Some(ns) = foreign {
+            // The right name in the wrong namespace: renaming it would change nothing.
+            let (ns, ours) = (rec.str(ns), NAMESPACE);
+            if ns.is_empty() {
+                tr!(lang, "<{name}> が名前空間に属していません。様式の名前空間 {ours} に置いてください (xmlns=\"\" などで外れていないか確認してください)", "<{name}> is in no namespace; it must be in the format's namespace {ours} (check for xmlns=\"\" or a missing declaration)")
+            } else {
+                tr!(lang, "<{name}> が名前空間 {ns} にあります。様式の名前空間 {ours} に置いてください (xmlns の宣言を確認してください)", "<{name}> is in the namespace {ns}; it must be in the format's namespace {ours} (check its xmlns declaration)")
+            }
+        } else if let Some(near) = closest(name, siblings().map(|c| &*layout.node(c).name)) {
             let label = layout
                 .child(u.parent, near.as_bytes())
                 .and_then(|c| layout.row_for(view.version, c))
