@@ -116,6 +116,27 @@ fn d001_dates_out_of_order() {
 }
 
 #[test]
+fn d001_a_reported_date_does_not_stop_the_chain() {
+    let h = Harness::new();
+    let d001 = |onset: &str, diagnosed: &str| -> Vec<(String, String, String)> {
+        let xml = set(&set(R_VALID, "OnsetYearMonth", onset), "DiagnosisDate", diagnosed);
+        let found = h.findings(R_NAME, xml.as_bytes());
+        assert!(found.iter().all(|f| f.rule.id == "D001"), "{found:?}");
+        found.into_iter().map(|f| (f.path, f.value, f.message)).collect()
+    };
+    // Born 1956-09-14. The onset is before birth, and so is the diagnosis: it is compared
+    // with the birth date rather than skipped for following a reported date.
+    let found = d001("1950-01", "1940-01-01");
+    let paths: Vec<(&str, &str)> = found.iter().map(|(p, v, _)| (p.as_str(), v.as_str())).collect();
+    assert_eq!(paths, [("Clinical/OnsetYearMonth", "1950-01"), ("Header/DiagnosisDate", "1940-01-01")]);
+    assert!(found[1].2.contains("生年月日 1956-09-14"), "{}", found[1].2);
+    // Nor is a reported date the reference for the next: after the bad onset but before birth
+    // is still before birth.
+    assert_eq!(d001("1950-01", "1952-01-01").len(), 2);
+    assert_eq!(d001("1950-01", "2025-05-20").len(), 1);
+}
+
+#[test]
 fn d002_dates_after_as_of() {
     let mut h = Harness::new();
     h.as_of = rinken::text::date::Date::parse_iso("2025-06-11").unwrap();

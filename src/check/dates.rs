@@ -159,19 +159,27 @@ fn order(sink: &mut Sink<'_>, view: &View<'_>) {
     let lang = sink.lang();
     let mut flagged: Vec<Field> = Vec::new();
     for chain in [&[BirthDate, Onset, DiagnosisDate, WrittenDate][..], &[BirthDate, VentilatorStart, WrittenDate][..]] {
-        let present: Vec<(Field, Point)> = chain.iter().filter_map(|&f| point(view, f).map(|p| (f, p))).collect();
-        for pair in present.windows(2) {
-            let ((fa, a), (fb, b)) = (pair[0], pair[1]);
-            if a.after(b) && !flagged.contains(&fb) && !flagged.contains(&fa) {
-                flagged.push(fb);
-                let (la, lb, ta, tb) = (view.label(fa, lang), view.label(fb, lang), a.text(), b.text());
-                let msg = tr!(
-                    lang,
-                    "{lb} {tb} が {la} {ta} より前です。{la} ≤ {lb} となるよう、どちらかの日付を確認してください",
-                    "{lb} {tb} is before {la} {ta}; {la} must not be after {lb}: check both dates"
-                );
-                sink.emit(&D001, view.record(), view.path(fb), view.offset(fb), &tb, msg);
+        // Each date is compared with the last one before it that was not reported: a reported
+        // date is suspect, so it neither hides nor causes findings on the dates after it.
+        let mut last: Option<(Field, Point)> = None;
+        for &fb in chain {
+            let Some(b) = point(view, fb) else { continue };
+            // Already reported by the first chain (WrittenDate ends both).
+            if flagged.contains(&fb) {
+                continue;
             }
+            let Some((fa, a)) = last.filter(|&(_, a)| a.after(b)) else {
+                last = Some((fb, b));
+                continue;
+            };
+            flagged.push(fb);
+            let (la, lb, ta, tb) = (view.label(fa, lang), view.label(fb, lang), a.text(), b.text());
+            let msg = tr!(
+                lang,
+                "{lb} {tb} が {la} {ta} より前です。{la} ≤ {lb} となるよう、どちらかの日付を確認してください",
+                "{lb} {tb} is before {la} {ta}; {la} must not be after {lb}: check both dates"
+            );
+            sink.emit(&D001, view.record(), view.path(fb), view.offset(fb), &tb, msg);
         }
     }
 }
