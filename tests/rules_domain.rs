@@ -175,6 +175,11 @@ fn d005_form_version_not_yet_in_use() {
     let h = Harness::new();
     let r = |written: &str| set(&set(R_VALID, "WrittenDate", written), "DiagnosisDate", "2023-09-01");
     assert_eq!(h.rules(R_NAME, &r("2024-03-31")), [(1, "D005")], "2403 from 2024-04-01");
+    // Path, value and line all point at the root's formVersion, which the message judges
+    // against the WrittenDate it names.
+    let f = h.only(R_NAME, &r("2024-03-31"));
+    assert_eq!((f.path.as_str(), f.value.as_str(), f.line), ("@formVersion", "2403", 2));
+    assert!(f.message.contains("2024-03-31"), "{}", f.message);
     assert_eq!(h.rules(R_NAME, &r("2024-04-01")), []);
     let r2309 = remove(&edit(R_VALID, "formVersion=\"2403\"", "formVersion=\"2309\""), "PreviousName");
     let r2309 = set(&r2309, "DiagnosisDate", "2023-09-01");
@@ -193,7 +198,8 @@ fn d006_old_form_past_its_end() {
     assert_eq!(h.rules(S_NAME, &s1810("2026-03-31")), []);
     let f = h.only(S_NAME, &s1810("2026-04-01"));
     assert_eq!(f.rule.id, "D006");
-    assert!(f.message.contains("2026-03-31"), "{}", f.message);
+    assert_eq!((f.path.as_str(), f.value.as_str(), f.line), ("@formVersion", "1810", 2));
+    assert!(f.message.contains("2026-03-31") && f.message.contains("2026-04-01"), "{}", f.message);
     let r1703 = remove(
         &remove(&edit(R_VALID, "formVersion=\"2403\"", "formVersion=\"1703\""), "PreviousName"),
         "DiagnosisDate",

@@ -101,6 +101,9 @@ pub static D007: Rule = Rule {
     good: "<DiagnosisDate>2025-04-01</DiagnosisDate> <WrittenDate>2025-06-10</WrittenDate>",
 };
 
+/// The path of findings about the form root's `formVersion` attribute.
+pub const FORM_VERSION_PATH: &str = "@formVersion";
+
 /// A point on the date chain: a full date, or a year-month compared by month.
 #[derive(Clone, Copy)]
 enum Point {
@@ -221,14 +224,16 @@ fn versions(sink: &mut Sink<'_>, view: &View<'_>) {
         .map(|x| x.code.as_str())
         .collect();
     let current = current.join(", ");
-    let path = view.path(Field::WrittenDate);
+    // The form version is what these rules judge (the WrittenDate is the yardstick), so they
+    // point at the root's formVersion attribute, whose value they quote.
+    let (path, at) = (FORM_VERSION_PATH, Some(view.rec.offset));
     if let Some(from) = too_early {
         let msg = tr!(lang, "様式 {code} ({name}) は {from} から使う様式で、記載年月日 {written} にはまだ使えません。この日付で使える版: {current}", "form {code} ({name}) is in use from {from}, after the WrittenDate {written}; versions in use on that date: {current}");
-        sink.emit(&D005, view.record(), path, view.offset(Field::WrittenDate), code, msg);
+        sink.emit(&D005, view.record(), path, at, code, msg);
     }
     if let Some(until) = too_late {
         let msg = tr!(lang, "様式 {code} ({name}) は {until} までの旧様式で、記載年月日 {written} には使えません。新しい様式 ({current}) で書いてください", "form {code} ({name}) could be used until {until}, not on the WrittenDate {written}; use a current version ({current})");
-        sink.emit(&D006, view.record(), path, view.offset(Field::WrittenDate), code, msg);
+        sink.emit(&D006, view.record(), path, at, code, msg);
     }
 }
 
