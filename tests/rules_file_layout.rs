@@ -202,6 +202,42 @@ fn l002_required_but_empty() {
     assert_eq!(h.rules(R_NAME, &edit(R_VALID, "<PreviousName>小林和子</PreviousName>", "<PreviousName/>")), []);
 }
 
+/// `xml` with the block `name` (its start tag to its end tag) replaced by `with`.
+fn replace_block(xml: &str, name: &str, with: &str) -> String {
+    let start = xml.find(&format!("<{name}>")).unwrap();
+    let close = format!("</{name}>");
+    let end = xml.find(&close).unwrap() + close.len();
+    format!("{}{with}{}", &xml[..start], &xml[end..])
+}
+
+#[test]
+fn an_empty_block_is_one_finding_for_the_block_or_none() {
+    let h = Harness::new();
+    // Required and empty: one L002 for the block, naming what it must hold; its contents are
+    // not reported one by one.
+    for empty in ["<Clinical/>", "<Clinical>\n  <!-- 未記入 -->\n  </Clinical>"] {
+        let f = h.only(R_NAME, &replace_block(R_VALID, "Clinical", empty));
+        assert_eq!((f.rule.id, f.path.as_str()), ("L002", "Clinical"), "{empty}");
+        assert!(f.message.contains("OnsetYearMonth"), "{}", f.message);
+    }
+    // Empty where its absent-condition holds (SevereCertification=2, VentilatorCertification=2):
+    // empty counts as absent, so neither "add <Reason>" nor "must be absent".
+    let absent = edit(S_VALID, "</Clinical>", "</Clinical>\n  <Attachment/>");
+    assert_eq!(h.rules(S_NAME, &absent), []);
+    let needed =
+        edit(&absent, "<SevereCertification>2</SevereCertification>", "<SevereCertification>1</SevereCertification>");
+    let f = h.only(S_NAME, &needed);
+    assert_eq!((f.rule.id, f.path.as_str()), ("L002", "Attachment"));
+    assert!(f.message.contains("SevereCertification=1") && f.message.contains("Reason"), "{}", f.message);
+    // A block holding only an unknown element is not empty: its required element is missing.
+    let unknown = edit(&needed, "<Attachment/>", "<Attachment><Note>x</Note></Attachment>");
+    assert_eq!(h.rules(S_NAME, &unknown), [(1, "L001"), (1, "L003")]);
+    // Items the disease requires, in an empty block: one finding for the block.
+    let f = h.only(R_NAME, &replace_block(R_VALID, "Items", "<Items></Items>"));
+    assert_eq!((f.rule.id, f.path.as_str()), ("L002", "Items"));
+    assert!(f.message.contains("HY"), "{}", f.message);
+}
+
 #[test]
 fn l003_unknown_element_suggests_the_nearest_name() {
     let h = Harness::new();
@@ -215,6 +251,33 @@ fn l003_unknown_element_suggests_the_nearest_name() {
     let misplaced = edit(R_VALID, "<Sex>2</Sex>", "<Sex>2</Sex><Severity>1</Severity>");
     let f = h.only(R_NAME, &misplaced);
     assert!(f.message.contains("<Clinical>"), "{}", f.message);
+}
+
+#[test]
+fn l003_a_known_name_in_another_namespace_is_told_about_the_namespace() {
+    let mut h = Harness::new();
+    let other = edit(R_VALID, "<Header>", "<Header xmlns=\"urn:other\">");
+    let found = h.findings(R_NAME, other.as_bytes());
+    let l003 = found.iter().find(|f| f.rule.id == "L003").unwrap();
+    assert_eq!(
+        l003.message,
+        "<Header> が名前空間 urn:other にあります。様式の名前空間 urn:rinken:nanbyo-shoman:1 に置いてください (xmlns の宣言を確認してください)"
+    );
+    // Not imported, so the format's Header is still missing.
+    assert_eq!(h.rules(R_NAME, &other), [(1, "L001"), (1, "L003")]);
+    let none = edit(R_VALID, "<Header>", "<Header xmlns=\"\">");
+    let l003 = h.findings(R_NAME, none.as_bytes()).into_iter().find(|f| f.rule.id == "L003").unwrap();
+    assert!(l003.message.contains("名前空間に属していません"), "{}", l003.message);
+    h.lang = rinken::lang::Lang::En;
+    let prefixed = edit(R_VALID, "<Sex>2</Sex>", "<v:Sex xmlns:v=\"urn:vendor\">2</v:Sex>");
+    let l003 = h.findings(R_NAME, prefixed.as_bytes()).into_iter().find(|f| f.rule.id == "L003").unwrap();
+    assert_eq!(
+        l003.message,
+        "<v:Sex> is in the namespace urn:vendor; it must be in the format's namespace urn:rinken:nanbyo-shoman:1 (check its xmlns declaration)"
+    );
+    // A prefix bound to the format's namespace is the format's element.
+    let ours = edit(R_VALID, "<Sex>2</Sex>", "<r:Sex xmlns:r=\"urn:rinken:nanbyo-shoman:1\">2</r:Sex>");
+    assert_eq!(h.rules(R_NAME, &ours), []);
 }
 
 #[test]

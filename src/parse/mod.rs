@@ -493,7 +493,12 @@ impl<'t> Parser<'t> {
         let Some(node) = found else {
             let qname = e.name();
             let name = self.record.push_str(&String::from_utf8_lossy(qname.as_ref().as_bytes()));
-            self.record.unknown.push(Unknown { parent, name, offset: pos });
+            // The element's own declarations are in scope here: `in_namespace` pushed them.
+            let namespace = (!in_ns).then(|| {
+                let uri = self.resolve_prefix(prefix).unwrap_or_default();
+                self.record.push_str(&uri)
+            });
+            self.record.unknown.push(Unknown { parent, name, namespace, offset: pos });
             self.stack.push((Frame::Skip, pos));
             return Ok(());
         };

@@ -30,6 +30,9 @@ pub struct Elem {
 pub struct Unknown {
     pub parent: NodeId,
     pub name: Span,
+    /// Its namespace URI when that is not the format's (an empty range: no namespace), so that
+    /// a known name in the wrong namespace is told about the namespace, not its name.
+    pub namespace: Option<Span>,
     pub offset: usize,
 }
 
