@@ -50,6 +50,17 @@ fn f003_shift_jis_declared_or_sniffed_and_still_checked() {
 }
 
 #[test]
+fn f003_a_shift_jis_declaration_over_utf8_is_reported_and_the_text_checked_as_utf8() {
+    let h = Harness::new();
+    let declared = edit(R_VALID, "encoding=\"UTF-8\"", "encoding=\"Shift_JIS\"");
+    let f = h.only(R_NAME, &declared);
+    assert_eq!((f.rule.id, f.value.as_str()), ("F003", "Shift_JIS"));
+    assert!(f.message.contains("内容は UTF-8 です") && f.message.contains("UTF-8 として検査しました"), "{}", f.message);
+    let bad = edit(&declared, "<Sex>2</Sex>", "<Sex>3</Sex>");
+    assert_eq!(h.rules(R_NAME, &bad), [(0, "F003"), (1, "L007")], "the content is checked");
+}
+
+#[test]
 fn f004_neither_utf8_nor_cp932() {
     let h = Harness::new();
     let euc = edit(R_VALID, "encoding=\"UTF-8\"", "encoding=\"EUC-JP\"");
@@ -118,6 +129,8 @@ fn f009_file_name_pattern() {
     let f = h.only("rinkohyo.xml", R_VALID);
     assert_eq!((f.rule.id, f.value.as_str()), ("F009", "rinkohyo.xml"));
     assert_eq!(h.rules("X131331572820250612000001.xml", R_VALID), [(0, "F009")]);
+    // An unknown kind letter is F009 alone: its institution code is not compared either (F010).
+    assert_eq!(h.rules("X261410098620250612000001.xml", R_VALID), [(0, "F009")]);
     assert_eq!(h.rules("R131331572820251312000001.xml", R_VALID), [(0, "F009")], "month 13");
     assert_eq!(h.rules("R131331572820250612000001.XML", R_VALID), []);
 }
@@ -308,6 +321,22 @@ fn l006_too_long_or_out_of_range() {
     assert_eq!(h.rules(R_NAME, &edit(R_VALID, "<CareLevel>2</CareLevel>", "<CareLevel>6</CareLevel>")), [(1, "L006")]);
     let support = edit(R_VALID, "<CareCertification>1</CareCertification>", "<CareCertification>2</CareCertification>");
     assert_eq!(h.rules(R_NAME, &edit(&support, "<CareLevel>2</CareLevel>", "<CareLevel>3</CareLevel>")), [(1, "L006")]);
+}
+
+#[test]
+fn lengths_of_values_longer_than_a_record_keeps_are_their_real_ones() {
+    // The parser keeps the first 64 KiB of a value; the messages count all of it.
+    let h = Harness::new();
+    let f = h.only(R_NAME, &edit(R_VALID, "東京都武蔵野市境二丁目4番8号", &"あ".repeat(1_000_000)));
+    assert_eq!(f.rule.id, "L006");
+    assert!(f.message.contains("1000000 文字"), "{}", f.message);
+    let digits = "1".repeat(2_000_000);
+    let f = h.only(
+        R_NAME,
+        &edit(R_VALID, "<PostalCode>1800022</PostalCode>", &format!("<PostalCode>{digits}</PostalCode>")),
+    );
+    assert_eq!(f.rule.id, "L005");
+    assert!(f.message.contains("2000000 桁"), "{}", f.message);
 }
 
 #[test]

@@ -83,7 +83,8 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
             continue;
         }
         // Items hold clinical values, not patient data.
-        let cx = TypeCtx { lang, codes: &tables.codes, env: view, private: false };
+        let full_chars = item.value.and_then(|v| rec.full_chars(v));
+        let cx = TypeCtx { lang, codes: &tables.codes, env: view, private: false, full_chars };
         let out = values::check(&def.ty, value, label, &cx);
         if let Some(w) = out.warning {
             sink.emit(w.rule, rec.number, &path(), Some(item.offset), value, w.message);

@@ -151,7 +151,8 @@ fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize, filled: &[boo
         let lang = sink.lang();
         let label = lang.pick(&row.name_ja, &row.label_en);
         let private = sink.ctx.redact && redact::is_patient_node(&view.kind.layout, e.node);
-        let cx = TypeCtx { lang, codes: &sink.ctx.tables.codes, env: &*view, private };
+        let full_chars = rec.full_chars(e.value);
+        let cx = TypeCtx { lang, codes: &sink.ctx.tables.codes, env: &*view, private, full_chars };
         let out = values::check(&row.ty, value, label, &cx);
         let path = &view.kind.layout.node(e.node).path;
         if let Some(w) = out.warning {

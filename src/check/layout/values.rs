@@ -29,6 +29,9 @@ pub struct TypeCtx<'a> {
     /// neither as written nor as the corrected spelling they would otherwise suggest. Deciding
     /// this here, where messages are built, leaves redaction nothing to guess about.
     pub private: bool,
+    /// The value's real length in characters when the value checked is only its first part
+    /// (`parse::MAX_KEPT_VALUE`), so that length messages give the real one.
+    pub full_chars: Option<usize>,
 }
 
 impl TypeCtx<'_> {
@@ -159,7 +162,7 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
                     ),
                 );
             }
-            let len = v.chars().count();
+            let len = cx.full_chars.unwrap_or_else(|| v.chars().count());
             if len > 20 {
                 return fail(
                     &L006,
@@ -395,7 +398,7 @@ fn digits(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
         );
     }
     if all_digits(v) {
-        let len = v.len();
+        let len = cx.full_chars.unwrap_or(v.len());
         return fail(
             &L005,
             tr!(
@@ -505,7 +508,8 @@ fn too_long(s: &Scan, label: &str, n: usize, lang: Lang) -> Option<Outcome> {
 
 fn text(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
     let lang = cx.lang;
-    let s = scan(v, false);
+    let mut s = scan(v, false);
+    s.chars = cx.full_chars.unwrap_or(s.chars);
     let mut out = control_char(&s, label, lang)
         .or_else(|| halfwidth_kana(v, &s, label, cx))
         .or_else(|| too_long(&s, label, n, lang))
@@ -541,7 +545,8 @@ fn text(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
 
 fn kana(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
     let lang = cx.lang;
-    let s = scan(v, true);
+    let mut s = scan(v, true);
+    s.chars = cx.full_chars.unwrap_or(s.chars);
     if let Some(o) = control_char(&s, label, lang).or_else(|| halfwidth_kana(v, &s, label, cx)) {
         return o;
     }
