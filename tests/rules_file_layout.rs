@@ -169,6 +169,7 @@ fn f012_unknown_or_missing_form_version() {
     let h = Harness::new();
     let f = h.only(R_NAME, &edit(R_VALID, "formVersion=\"2403\"", "formVersion=\"2404\""));
     assert_eq!((f.rule.id, f.record), ("F012", 1));
+    assert_eq!((f.path.as_str(), f.value.as_str()), ("@formVersion", "2404"), "as D005/D006 point at it");
     assert!(f.message.contains("1703, 2309, 2403"), "{}", f.message);
     let bad = edit(R_VALID, " formVersion=\"2403\"", "");
     let bad = edit(&bad, "<Sex>2</Sex>", "<Sex>9</Sex>");

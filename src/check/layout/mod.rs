@@ -36,7 +36,7 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
             None => ("", tr!(lang, "<{root}> に formVersion 属性がありません。様式の版 ({known}) を書いてください。この様式はこれ以上検査しません", "<{root}> has no formVersion attribute; give the form version ({known}); this form is not checked further")),
             Some(v) => (v, tr!(lang, "formVersion=\"{v}\" は {root} の既知の版ではありません。使える版: {known}。この様式はこれ以上検査しません", "formVersion=\"{v}\" is not a known version of {root}; known versions: {known}; this form is not checked further")),
         };
-        sink.emit(&F012, rec.number, "", Some(rec.offset), value, msg);
+        sink.emit(&F012, rec.number, crate::check::dates::FORM_VERSION_PATH, Some(rec.offset), value, msg);
         return None;
     };
     let n = layout.nodes.len();
