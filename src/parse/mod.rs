@@ -49,7 +49,8 @@ pub struct DocInfo {
     pub root_pos: (u32, u32),
     /// `count` attribute of a FormBatch, as written, with the root's offset.
     pub batch_count: Option<String>,
-    /// Forms completely read.
+    /// Forms begun: a form cut by an XML error counts, because its record is checked up to the
+    /// error and the summary's `records` should show it.
     pub forms: u32,
     pub error: Option<XmlError>,
     /// Where a DOCTYPE is (F007), and its text: the parse stops there, nothing is expanded.
