@@ -160,6 +160,23 @@ fn the_runs_own_failures_exit_2_with_one_message() {
     );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("doctors.csv:2:5"), "names line and column: {}", run.stderr);
+    assert!(run.stderr.contains("YYYY-MM-DD の日付にしてください"), "in Japanese: {}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+
+    // Excel's default "CSV" is Shift_JIS: the message says where and how to save it instead.
+    std::fs::write(
+        &roster,
+        b"doctor_no,name,kind,valid_from,valid_to\nA-1,\x8b\x9e\x93s,shoman,2021-04-01,2026-03-31\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("o");
+    let run = rinken(
+        &["check", "samples/valid", "--doctors", roster.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        &root(),
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("doctors.csv:2:2: UTF-8 ではない文字があります"), "{}", run.stderr);
+    assert!(run.stderr.contains("CSV UTF-8"), "{}", run.stderr);
 
     let tables = tmp.path().join("tables");
     std::fs::create_dir_all(&tables).unwrap();

@@ -120,3 +120,97 @@ fn redacted_findings_keep_their_rule_position_and_marker() {
     let rows = all_findings(&plain.path().join("report"));
     assert_eq!(rows.len(), all_findings(&tmp.path().join("report")).len(), "redaction drops no finding");
 }
+
+/// Bad values for each type a patient field has, one per message a type check can give, with
+/// the forms a message could derive from them that are not substrings of the value itself
+/// (the Western date of a wareki date, the date an out-of-era one was read as).
+fn bad_values(ty: &str) -> Vec<(String, Vec<&'static str>)> {
+    let plain = |v: &[&str]| v.iter().map(|v| (v.to_string(), vec![])).collect::<Vec<_>>();
+    match ty {
+        "text" => plain(&["ﾔﾏﾓﾄｹﾝｼﾞ", &"ﾔﾏﾓﾄｹﾝｼﾞ".repeat(40), "山本\u{1}健二郎", "髙木健二郎", &"山本健二郎".repeat(25)]),
+        "kana" => plain(&["ﾔﾏﾓﾄｹﾝｼﾞ", "ヤマ\u{1}モト", "山本健二郎", &"ヤマモトケンジ".repeat(7)]),
+        "digits" => plain(&["600-8008", "６００８００８", "６００－８００８", "600800", "60080081", "600x008"]),
+        "date" => {
+            let mut v = plain(&["1961-02-30", "1961/2/3", "１９６１－０２－０３", "19610203", "1961-02", "3 Feb 1961"]);
+            v.extend([
+                ("昭和36年2月3日".to_owned(), vec!["1961-02-03", "S36.2.3"]),
+                ("S36.2.3".to_owned(), vec!["1961-02-03", "昭和36年2月3日"]),
+                ("平成70年2月3日".to_owned(), vec!["2058-02-03", "令和40年2月3日"]),
+                ("昭和36年2月30日".to_owned(), vec!["1961-02-30"]),
+            ]);
+            v
+        }
+        other => panic!("no bad values for {other}"),
+    }
+}
+
+/// Every substring of three characters of `s`, of its NFKC form and of its digits.
+fn trigrams(s: &str) -> BTreeSet<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let nfkc: String = s.nfkc().collect();
+    let digits: String = nfkc.chars().filter(char::is_ascii_digit).collect();
+    let mut out = BTreeSet::new();
+    for form in [s, &nfkc, &digits] {
+        let chars: Vec<char> = form.chars().collect();
+        out.extend(chars.windows(3).map(|w| w.iter().collect::<String>()));
+    }
+    out
+}
+
+#[test]
+fn redacted_type_messages_quote_no_form_of_a_patient_value() {
+    // The 臨個票 template with a RecipientNo, so that every patient field is present.
+    let form = edit(R_VALID, "</Address>", "</Address><RecipientNo>2601532</RecipientNo>");
+    let fields = [
+        ("FamilyName", "text"),
+        ("GivenName", "text"),
+        ("PreviousName", "text"),
+        ("Address", "text"),
+        ("FamilyNameKana", "kana"),
+        ("GivenNameKana", "kana"),
+        ("PostalCode", "digits"),
+        ("RecipientNo", "digits"),
+        ("BirthDate", "date"),
+    ];
+    assert_eq!(fields.len(), PATIENT.len());
+    let mut leaks = Vec::new();
+    for lang in [rinken::lang::Lang::Ja, rinken::lang::Lang::En] {
+        let mut h = Harness::new();
+        h.lang = lang;
+        h.redact = true;
+        for (name, ty) in fields {
+            for (bad, derived) in bad_values(ty) {
+                let found = h.findings(R_NAME, set(&form, name, &bad).as_bytes());
+                let path = format!("Patient/{name}");
+                assert!(
+                    found.iter().any(|f| f.path == path && f.rule.id.starts_with('L')),
+                    "{name}={bad:?} is caught: {found:?}"
+                );
+                let out: String = found.iter().map(|f| format!("{}\n{}\n{}\n", f.path, f.value, f.message)).collect();
+                let mut forbidden = trigrams(&bad);
+                forbidden.extend(derived.iter().flat_map(|d| trigrams(d)));
+                if let Some(t) = forbidden.iter().find(|t| out.contains(t.as_str())) {
+                    let short: String = bad.chars().take(12).collect();
+                    leaks.push(format!("{name}={short:?}…: {t:?} in {out}"));
+                }
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
+}
+
+#[test]
+fn redacted_type_messages_still_say_what_to_write() {
+    let mut h = Harness::new();
+    h.redact = true;
+    let f = h.only(R_NAME, &set(R_VALID, "PostalCode", "180-0022"));
+    assert_eq!(f.message, "郵便番号「[REDACTED]」に区切り文字があります。半角数字 7 桁で書いてください");
+    let f = h.only(R_NAME, &set(R_VALID, "BirthDate", "昭和31年9月14日"));
+    assert_eq!(f.message, "生年月日「[REDACTED]」は和暦です。西暦の YYYY-MM-DD で書いてください");
+    h.lang = rinken::lang::Lang::En;
+    let f = h.only(R_NAME, &set(R_VALID, "BirthDate", "1956-02-30"));
+    assert_eq!(f.message, "Date of birth \"[REDACTED]\" is not a real day (its month has fewer days)");
+    // Elements that are not patient data keep their hints under --redact.
+    let f = h.only(R_NAME, &set(R_VALID, "WrittenDate", "2025/6/12"));
+    assert!(f.message.ends_with("write 2025-06-12"), "{}", f.message);
+}

@@ -153,6 +153,42 @@ fn streaming_agrees_on_declared_encodings_and_utf16() {
     compare_stream_and_whole(R_NAME, &sjis, &h);
     sjis.to_mut().extend_from_slice(b"\x82");
     compare_stream_and_whole(R_NAME, &sjis, &h);
+    // UTF-8 declared as Shift_JIS: both read it as UTF-8 and check it.
+    compare_stream_and_whole(R_NAME, declared.as_bytes(), &h);
+    // CP932 behind a UTF-8 BOM: both decode it as CP932.
+    let (sniffed, _, _) = encoding_rs::SHIFT_JIS.encode(R_VALID);
+    compare_stream_and_whole(R_NAME, &[b"\xEF\xBB\xBF", &sniffed[..]].concat(), &h);
+}
+
+#[test]
+fn streaming_agrees_on_a_file_cut_inside_its_last_character() {
+    let h = Harness::new();
+    let at = R_VALID.find("武蔵野").unwrap();
+    for cut in [at + 1, at + 2, at + 4] {
+        compare_stream_and_whole(R_NAME, &R_VALID.as_bytes()[..cut], &h);
+    }
+}
+
+#[test]
+fn a_file_over_the_streaming_size_cut_inside_a_character_is_checked_up_to_the_cut() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = in_patient_comment(rinken::check::stream::STREAM_ABOVE as usize + (2 << 20));
+    let cut = big.rfind("武蔵野").unwrap() + 1;
+    std::fs::write(tmp.path().join(R_NAME), &big.as_bytes()[..cut]).unwrap();
+    let out = tmp.path().join("out");
+    let outcome = check_with(&options(vec![tmp.path().join(R_NAME)], out.clone()), &mut [], &|ctx, parser, input| {
+        rinken::check::check_file(ctx, parser, input)
+    })
+    .unwrap();
+    assert_eq!(outcome.exit, 1);
+    let rows = read_csv(&out.join(format!("files/{R_NAME}.csv")));
+    let rules: Vec<&str> = rows.iter().map(|r| r["rule"].as_str()).collect();
+    assert_eq!(rules, ["F004", "F006"], "{rows:#?}");
+    assert!(
+        rows[0]["message"].contains(&format!("{} バイト目の文字が欠けています", cut - 1)),
+        "{}",
+        rows[0]["message"]
+    );
 }
 
 #[test]

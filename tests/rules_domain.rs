@@ -116,6 +116,27 @@ fn d001_dates_out_of_order() {
 }
 
 #[test]
+fn d001_a_reported_date_does_not_stop_the_chain() {
+    let h = Harness::new();
+    let d001 = |onset: &str, diagnosed: &str| -> Vec<(String, String, String)> {
+        let xml = set(&set(R_VALID, "OnsetYearMonth", onset), "DiagnosisDate", diagnosed);
+        let found = h.findings(R_NAME, xml.as_bytes());
+        assert!(found.iter().all(|f| f.rule.id == "D001"), "{found:?}");
+        found.into_iter().map(|f| (f.path, f.value, f.message)).collect()
+    };
+    // Born 1956-09-14. The onset is before birth, and so is the diagnosis: it is compared
+    // with the birth date rather than skipped for following a reported date.
+    let found = d001("1950-01", "1940-01-01");
+    let paths: Vec<(&str, &str)> = found.iter().map(|(p, v, _)| (p.as_str(), v.as_str())).collect();
+    assert_eq!(paths, [("Clinical/OnsetYearMonth", "1950-01"), ("Header/DiagnosisDate", "1940-01-01")]);
+    assert!(found[1].2.contains("生年月日 1956-09-14"), "{}", found[1].2);
+    // Nor is a reported date the reference for the next: after the bad onset but before birth
+    // is still before birth.
+    assert_eq!(d001("1950-01", "1952-01-01").len(), 2);
+    assert_eq!(d001("1950-01", "2025-05-20").len(), 1);
+}
+
+#[test]
 fn d002_dates_after_as_of() {
     let mut h = Harness::new();
     h.as_of = rinken::text::date::Date::parse_iso("2025-06-11").unwrap();
@@ -154,6 +175,11 @@ fn d005_form_version_not_yet_in_use() {
     let h = Harness::new();
     let r = |written: &str| set(&set(R_VALID, "WrittenDate", written), "DiagnosisDate", "2023-09-01");
     assert_eq!(h.rules(R_NAME, &r("2024-03-31")), [(1, "D005")], "2403 from 2024-04-01");
+    // Path, value and line all point at the root's formVersion, which the message judges
+    // against the WrittenDate it names.
+    let f = h.only(R_NAME, &r("2024-03-31"));
+    assert_eq!((f.path.as_str(), f.value.as_str(), f.line), ("@formVersion", "2403", 2));
+    assert!(f.message.contains("2024-03-31"), "{}", f.message);
     assert_eq!(h.rules(R_NAME, &r("2024-04-01")), []);
     let r2309 = remove(&edit(R_VALID, "formVersion=\"2403\"", "formVersion=\"2309\""), "PreviousName");
     let r2309 = set(&r2309, "DiagnosisDate", "2023-09-01");
@@ -172,7 +198,8 @@ fn d006_old_form_past_its_end() {
     assert_eq!(h.rules(S_NAME, &s1810("2026-03-31")), []);
     let f = h.only(S_NAME, &s1810("2026-04-01"));
     assert_eq!(f.rule.id, "D006");
-    assert!(f.message.contains("2026-03-31"), "{}", f.message);
+    assert_eq!((f.path.as_str(), f.value.as_str(), f.line), ("@formVersion", "1810", 2));
+    assert!(f.message.contains("2026-03-31") && f.message.contains("2026-04-01"), "{}", f.message);
     let r1703 = remove(
         &remove(&edit(R_VALID, "formVersion=\"2403\"", "formVersion=\"1703\""), "PreviousName"),
         "DiagnosisDate",
@@ -210,6 +237,8 @@ fn legacy(code: &str) -> bool {
 fn every_real_institution_code_passes_and_corruptions_fail() {
     let codes = real_codes();
     assert_eq!(codes.len(), 96_488);
+    let tables = rinken::tables::Tables::embedded().unwrap();
+    let institution_problem = |c: &str| institution_problem(c, &tables.prefectures);
     let mut caught = 0u64;
     for code in &codes {
         assert_eq!(institution_problem(code), None, "{code} is real");
@@ -243,7 +272,9 @@ fn i001_i002_i003_institution_code() {
     let f = h.findings(R_NAME, code("1313315729").as_bytes());
     let ids: Vec<_> = f.iter().map(|f| f.rule.id).collect();
     assert_eq!(ids, ["F010", "I001"], "the file name's code differs too");
-    assert!(f[1].message.contains("旧方式") && f[1].message.contains("正しくは 8"), "{}", f[1].message);
+    assert!(f[1].message.contains("東京都の旧方式") && f[1].message.contains("正しくは 8"), "{}", f[1].message);
+    let tables = rinken::tables::Tables::embedded().unwrap();
+    let institution_problem = |c: &str| institution_problem(c, &tables.prefectures);
     assert_eq!(institution_problem("2610102093"), None);
     assert_eq!(institution_problem("2610102094"), Some(InstitutionProblem::CheckDigit { expected: 3 }));
     assert_eq!(institution_problem("4810112344"), Some(InstitutionProblem::Prefecture));
@@ -253,6 +284,27 @@ fn i001_i002_i003_institution_code() {
     let f = h.only(name, &code("2640204562"));
     assert_eq!(f.rule.id, "I003");
     assert!(f.message.contains("薬局"), "{}", f.message);
+}
+
+#[test]
+fn the_prefecture_table_decides_which_numbers_exist_and_which_keep_the_legacy_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = std::fs::read_to_string(root().join("code-tables/prefectures.tsv")).unwrap();
+    let edited: String = embedded
+        .lines()
+        .filter(|l| !l.starts_with("26\t"))
+        .map(|l| if l.starts_with("11\t") { l.replace("\tGGNNNN", "\tPPTGGNNNN") } else { l.to_owned() })
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(dir.path().join("prefectures.tsv"), edited).unwrap();
+    let tables = rinken::tables::Tables::with_overlay(Some(dir.path())).unwrap();
+    let p = &tables.prefectures;
+    assert_eq!(institution_problem("2610102093", p), Some(InstitutionProblem::Prefecture), "京都 removed");
+    assert!(
+        matches!(institution_problem("1110102731", p), Some(InstitutionProblem::CheckDigit { .. })),
+        "埼玉 judged by the 9-digit rule"
+    );
+    assert_eq!(institution_problem("1310102731", p), None, "東京 keeps the legacy rule");
 }
 
 #[test]

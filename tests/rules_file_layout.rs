@@ -50,6 +50,17 @@ fn f003_shift_jis_declared_or_sniffed_and_still_checked() {
 }
 
 #[test]
+fn f003_a_shift_jis_declaration_over_utf8_is_reported_and_the_text_checked_as_utf8() {
+    let h = Harness::new();
+    let declared = edit(R_VALID, "encoding=\"UTF-8\"", "encoding=\"Shift_JIS\"");
+    let f = h.only(R_NAME, &declared);
+    assert_eq!((f.rule.id, f.value.as_str()), ("F003", "Shift_JIS"));
+    assert!(f.message.contains("内容は UTF-8 です") && f.message.contains("UTF-8 として検査しました"), "{}", f.message);
+    let bad = edit(&declared, "<Sex>2</Sex>", "<Sex>3</Sex>");
+    assert_eq!(h.rules(R_NAME, &bad), [(0, "F003"), (1, "L007")], "the content is checked");
+}
+
+#[test]
 fn f004_neither_utf8_nor_cp932() {
     let h = Harness::new();
     let euc = edit(R_VALID, "encoding=\"UTF-8\"", "encoding=\"EUC-JP\"");
@@ -118,6 +129,8 @@ fn f009_file_name_pattern() {
     let f = h.only("rinkohyo.xml", R_VALID);
     assert_eq!((f.rule.id, f.value.as_str()), ("F009", "rinkohyo.xml"));
     assert_eq!(h.rules("X131331572820250612000001.xml", R_VALID), [(0, "F009")]);
+    // An unknown kind letter is F009 alone: its institution code is not compared either (F010).
+    assert_eq!(h.rules("X261410098620250612000001.xml", R_VALID), [(0, "F009")]);
     assert_eq!(h.rules("R131331572820251312000001.xml", R_VALID), [(0, "F009")], "month 13");
     assert_eq!(h.rules("R131331572820250612000001.XML", R_VALID), []);
 }
@@ -156,6 +169,7 @@ fn f012_unknown_or_missing_form_version() {
     let h = Harness::new();
     let f = h.only(R_NAME, &edit(R_VALID, "formVersion=\"2403\"", "formVersion=\"2404\""));
     assert_eq!((f.rule.id, f.record), ("F012", 1));
+    assert_eq!((f.path.as_str(), f.value.as_str()), ("@formVersion", "2404"), "as D005/D006 point at it");
     assert!(f.message.contains("1703, 2309, 2403"), "{}", f.message);
     let bad = edit(R_VALID, " formVersion=\"2403\"", "");
     let bad = edit(&bad, "<Sex>2</Sex>", "<Sex>9</Sex>");
@@ -189,6 +203,42 @@ fn l002_required_but_empty() {
     assert_eq!(h.rules(R_NAME, &edit(R_VALID, "<PreviousName>小林和子</PreviousName>", "<PreviousName/>")), []);
 }
 
+/// `xml` with the block `name` (its start tag to its end tag) replaced by `with`.
+fn replace_block(xml: &str, name: &str, with: &str) -> String {
+    let start = xml.find(&format!("<{name}>")).unwrap();
+    let close = format!("</{name}>");
+    let end = xml.find(&close).unwrap() + close.len();
+    format!("{}{with}{}", &xml[..start], &xml[end..])
+}
+
+#[test]
+fn an_empty_block_is_one_finding_for_the_block_or_none() {
+    let h = Harness::new();
+    // Required and empty: one L002 for the block, naming what it must hold; its contents are
+    // not reported one by one.
+    for empty in ["<Clinical/>", "<Clinical>\n  <!-- 未記入 -->\n  </Clinical>"] {
+        let f = h.only(R_NAME, &replace_block(R_VALID, "Clinical", empty));
+        assert_eq!((f.rule.id, f.path.as_str()), ("L002", "Clinical"), "{empty}");
+        assert!(f.message.contains("OnsetYearMonth"), "{}", f.message);
+    }
+    // Empty where its absent-condition holds (SevereCertification=2, VentilatorCertification=2):
+    // empty counts as absent, so neither "add <Reason>" nor "must be absent".
+    let absent = edit(S_VALID, "</Clinical>", "</Clinical>\n  <Attachment/>");
+    assert_eq!(h.rules(S_NAME, &absent), []);
+    let needed =
+        edit(&absent, "<SevereCertification>2</SevereCertification>", "<SevereCertification>1</SevereCertification>");
+    let f = h.only(S_NAME, &needed);
+    assert_eq!((f.rule.id, f.path.as_str()), ("L002", "Attachment"));
+    assert!(f.message.contains("SevereCertification=1") && f.message.contains("Reason"), "{}", f.message);
+    // A block holding only an unknown element is not empty: its required element is missing.
+    let unknown = edit(&needed, "<Attachment/>", "<Attachment><Note>x</Note></Attachment>");
+    assert_eq!(h.rules(S_NAME, &unknown), [(1, "L001"), (1, "L003")]);
+    // Items the disease requires, in an empty block: one finding for the block.
+    let f = h.only(R_NAME, &replace_block(R_VALID, "Items", "<Items></Items>"));
+    assert_eq!((f.rule.id, f.path.as_str()), ("L002", "Items"));
+    assert!(f.message.contains("HY"), "{}", f.message);
+}
+
 #[test]
 fn l003_unknown_element_suggests_the_nearest_name() {
     let h = Harness::new();
@@ -202,6 +252,33 @@ fn l003_unknown_element_suggests_the_nearest_name() {
     let misplaced = edit(R_VALID, "<Sex>2</Sex>", "<Sex>2</Sex><Severity>1</Severity>");
     let f = h.only(R_NAME, &misplaced);
     assert!(f.message.contains("<Clinical>"), "{}", f.message);
+}
+
+#[test]
+fn l003_a_known_name_in_another_namespace_is_told_about_the_namespace() {
+    let mut h = Harness::new();
+    let other = edit(R_VALID, "<Header>", "<Header xmlns=\"urn:other\">");
+    let found = h.findings(R_NAME, other.as_bytes());
+    let l003 = found.iter().find(|f| f.rule.id == "L003").unwrap();
+    assert_eq!(
+        l003.message,
+        "<Header> が名前空間 urn:other にあります。様式の名前空間 urn:rinken:nanbyo-shoman:1 に置いてください (xmlns の宣言を確認してください)"
+    );
+    // Not imported, so the format's Header is still missing.
+    assert_eq!(h.rules(R_NAME, &other), [(1, "L001"), (1, "L003")]);
+    let none = edit(R_VALID, "<Header>", "<Header xmlns=\"\">");
+    let l003 = h.findings(R_NAME, none.as_bytes()).into_iter().find(|f| f.rule.id == "L003").unwrap();
+    assert!(l003.message.contains("名前空間に属していません"), "{}", l003.message);
+    h.lang = rinken::lang::Lang::En;
+    let prefixed = edit(R_VALID, "<Sex>2</Sex>", "<v:Sex xmlns:v=\"urn:vendor\">2</v:Sex>");
+    let l003 = h.findings(R_NAME, prefixed.as_bytes()).into_iter().find(|f| f.rule.id == "L003").unwrap();
+    assert_eq!(
+        l003.message,
+        "<v:Sex> is in the namespace urn:vendor; it must be in the format's namespace urn:rinken:nanbyo-shoman:1 (check its xmlns declaration)"
+    );
+    // A prefix bound to the format's namespace is the format's element.
+    let ours = edit(R_VALID, "<Sex>2</Sex>", "<r:Sex xmlns:r=\"urn:rinken:nanbyo-shoman:1\">2</r:Sex>");
+    assert_eq!(h.rules(R_NAME, &ours), []);
 }
 
 #[test]
@@ -245,6 +322,22 @@ fn l006_too_long_or_out_of_range() {
     assert_eq!(h.rules(R_NAME, &edit(R_VALID, "<CareLevel>2</CareLevel>", "<CareLevel>6</CareLevel>")), [(1, "L006")]);
     let support = edit(R_VALID, "<CareCertification>1</CareCertification>", "<CareCertification>2</CareCertification>");
     assert_eq!(h.rules(R_NAME, &edit(&support, "<CareLevel>2</CareLevel>", "<CareLevel>3</CareLevel>")), [(1, "L006")]);
+}
+
+#[test]
+fn lengths_of_values_longer_than_a_record_keeps_are_their_real_ones() {
+    // The parser keeps the first 64 KiB of a value; the messages count all of it.
+    let h = Harness::new();
+    let f = h.only(R_NAME, &edit(R_VALID, "東京都武蔵野市境二丁目4番8号", &"あ".repeat(1_000_000)));
+    assert_eq!(f.rule.id, "L006");
+    assert!(f.message.contains("1000000 文字"), "{}", f.message);
+    let digits = "1".repeat(2_000_000);
+    let f = h.only(
+        R_NAME,
+        &edit(R_VALID, "<PostalCode>1800022</PostalCode>", &format!("<PostalCode>{digits}</PostalCode>")),
+    );
+    assert_eq!(f.rule.id, "L005");
+    assert!(f.message.contains("2000000 桁"), "{}", f.message);
 }
 
 #[test]

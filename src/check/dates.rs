@@ -101,6 +101,9 @@ pub static D007: Rule = Rule {
     good: "<DiagnosisDate>2025-04-01</DiagnosisDate> <WrittenDate>2025-06-10</WrittenDate>",
 };
 
+/// The path of findings about the form root's `formVersion` attribute.
+pub const FORM_VERSION_PATH: &str = "@formVersion";
+
 /// A point on the date chain: a full date, or a year-month compared by month.
 #[derive(Clone, Copy)]
 enum Point {
@@ -159,19 +162,27 @@ fn order(sink: &mut Sink<'_>, view: &View<'_>) {
     let lang = sink.lang();
     let mut flagged: Vec<Field> = Vec::new();
     for chain in [&[BirthDate, Onset, DiagnosisDate, WrittenDate][..], &[BirthDate, VentilatorStart, WrittenDate][..]] {
-        let present: Vec<(Field, Point)> = chain.iter().filter_map(|&f| point(view, f).map(|p| (f, p))).collect();
-        for pair in present.windows(2) {
-            let ((fa, a), (fb, b)) = (pair[0], pair[1]);
-            if a.after(b) && !flagged.contains(&fb) && !flagged.contains(&fa) {
-                flagged.push(fb);
-                let (la, lb, ta, tb) = (view.label(fa, lang), view.label(fb, lang), a.text(), b.text());
-                let msg = tr!(
-                    lang,
-                    "{lb} {tb} が {la} {ta} より前です。{la} ≤ {lb} となるよう、どちらかの日付を確認してください",
-                    "{lb} {tb} is before {la} {ta}; {la} must not be after {lb}: check both dates"
-                );
-                sink.emit(&D001, view.record(), view.path(fb), view.offset(fb), &tb, msg);
+        // Each date is compared with the last one before it that was not reported: a reported
+        // date is suspect, so it neither hides nor causes findings on the dates after it.
+        let mut last: Option<(Field, Point)> = None;
+        for &fb in chain {
+            let Some(b) = point(view, fb) else { continue };
+            // Already reported by the first chain (WrittenDate ends both).
+            if flagged.contains(&fb) {
+                continue;
             }
+            let Some((fa, a)) = last.filter(|&(_, a)| a.after(b)) else {
+                last = Some((fb, b));
+                continue;
+            };
+            flagged.push(fb);
+            let (la, lb, ta, tb) = (view.label(fa, lang), view.label(fb, lang), a.text(), b.text());
+            let msg = tr!(
+                lang,
+                "{lb} {tb} が {la} {ta} より前です。{la} ≤ {lb} となるよう、どちらかの日付を確認してください",
+                "{lb} {tb} is before {la} {ta}; {la} must not be after {lb}: check both dates"
+            );
+            sink.emit(&D001, view.record(), view.path(fb), view.offset(fb), &tb, msg);
         }
     }
 }
@@ -213,14 +224,16 @@ fn versions(sink: &mut Sink<'_>, view: &View<'_>) {
         .map(|x| x.code.as_str())
         .collect();
     let current = current.join(", ");
-    let path = view.path(Field::WrittenDate);
+    // The form version is what these rules judge (the WrittenDate is the yardstick), so they
+    // point at the root's formVersion attribute, whose value they quote.
+    let (path, at) = (FORM_VERSION_PATH, Some(view.rec.offset));
     if let Some(from) = too_early {
         let msg = tr!(lang, "様式 {code} ({name}) は {from} から使う様式で、記載年月日 {written} にはまだ使えません。この日付で使える版: {current}", "form {code} ({name}) is in use from {from}, after the WrittenDate {written}; versions in use on that date: {current}");
-        sink.emit(&D005, view.record(), path, view.offset(Field::WrittenDate), code, msg);
+        sink.emit(&D005, view.record(), path, at, code, msg);
     }
     if let Some(until) = too_late {
         let msg = tr!(lang, "様式 {code} ({name}) は {until} までの旧様式で、記載年月日 {written} には使えません。新しい様式 ({current}) で書いてください", "form {code} ({name}) could be used until {until}, not on the WrittenDate {written}; use a current version ({current})");
-        sink.emit(&D006, view.record(), path, view.offset(Field::WrittenDate), code, msg);
+        sink.emit(&D006, view.record(), path, at, code, msg);
     }
 }
 

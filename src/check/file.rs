@@ -2,7 +2,7 @@
 
 use super::{FileKind, Sink};
 use crate::finding::{Rule, Severity::*};
-use crate::input::decode::{self, Decoded, Detected, Refusal};
+use crate::input::decode::{self, Decoded, Detected, Encoding, Refusal};
 use crate::input::load::LoadError;
 use crate::lang::Text;
 use crate::parse::{DocInfo, Root, BATCH_ROOT, NAMESPACE};
@@ -204,38 +204,43 @@ pub fn empty(sink: &mut Sink<'_>, len: usize) {
 
 /// Detects the encoding; `None` when the content cannot be read at all (F004).
 pub fn decode<'b>(sink: &mut Sink<'_>, bytes: &'b [u8]) -> Option<Decoded<'b>> {
-    let raw_pos = |offset: usize| -> (u32, u32) {
-        let before = &bytes[..offset.min(bytes.len())];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
-        (line as u32, col as u32)
-    };
     match decode::decode(bytes) {
         Err(refusal) => {
-            match refusal {
-                Refusal::Utf16 => utf16(sink),
-                Refusal::Declared(name) => declared_not_utf8(sink, &name),
-                Refusal::Undecodable { offset } => undecodable(sink, offset, raw_pos(offset)),
-                Refusal::BadCp932 { offset } => bad_cp932(sink, offset, raw_pos(offset)),
-            }
+            refused(sink, &refusal);
             None
         }
         Ok(d) => {
-            if d.bom {
-                bom(sink);
-            }
-            if let Detected::Cp932 { declared } = d.encoding {
-                cp932(sink, declared);
-            }
-            if let Some(offset) = d.cut_at {
-                cut_utf8(sink, offset, raw_pos(offset));
-            }
-            if let Some(name) = &d.declared_other {
-                declared_other(sink, name);
-            }
+            encoding(sink, &d.encoding);
             Some(d)
         }
+    }
+}
+
+/// F004 for a file whose content cannot be read at all.
+pub fn refused(sink: &mut Sink<'_>, refusal: &Refusal) {
+    match refusal {
+        Refusal::Utf16 => utf16(sink),
+        Refusal::Declared(name) => declared_not_utf8(sink, name),
+        Refusal::Undecodable { offset, pos } => undecodable(sink, *offset, *pos),
+        Refusal::BadCp932 { offset, pos } => bad_cp932(sink, *offset, *pos),
+    }
+}
+
+/// The findings about how a readable file is encoded, in one order for both ways of reading.
+pub fn encoding(sink: &mut Sink<'_>, e: &Encoding) {
+    if e.bom {
+        bom(sink);
+    }
+    if let Detected::Cp932 { declared } = e.detected {
+        cp932(sink, declared);
+    }
+    if let Some((offset, pos)) = e.cut {
+        cut_utf8(sink, offset, pos);
+    }
+    match e.mislabel.as_deref() {
+        Some(name) if decode::is_sjis(name) => sjis_over_utf8(sink, name),
+        Some(name) => declared_other(sink, name),
+        None => {}
     }
 }
 
@@ -311,6 +316,18 @@ pub fn cp932(sink: &mut Sink<'_>, declared: bool) {
     sink.emit_at(&F003, 0, "", (1, 1), "", msg);
 }
 
+/// F003 for a Shift_JIS declaration over bytes that are UTF-8: F003 is the rule for what a
+/// Shift_JIS declaration gets wrong, and the text is checked as the UTF-8 it is.
+pub fn sjis_over_utf8(sink: &mut Sink<'_>, name: &str) {
+    let lang = sink.lang();
+    let msg = tr!(
+        lang,
+        "encoding=\"{name}\" と宣言されていますが、内容は UTF-8 です。宣言を encoding=\"UTF-8\" にしてください (内容は UTF-8 として検査しました)",
+        "declared encoding=\"{name}\", but the content is UTF-8; declare encoding=\"UTF-8\" (the content was checked as UTF-8)"
+    );
+    sink.emit_at(&F003, 0, "", (1, 1), name, msg);
+}
+
 /// F004 for a declaration of another encoding over text that reads as UTF-8.
 pub fn declared_other(sink: &mut Sink<'_>, name: &str) {
     let lang = sink.lang();
@@ -343,8 +360,16 @@ pub fn parse_name(name: &str) -> Option<FileName<'_>> {
     Some(FileName { letter, institution: &name[1..11] })
 }
 
+/// A name that follows the pattern with a kind letter the tables know (or `B`): the only
+/// names F010 compares with the content. An unknown letter is F009's finding alone.
+pub fn known_name<'n>(tables: &Tables, name: &'n str) -> Option<FileName<'n>> {
+    parse_name(name).filter(|n| n.letter == 'B' || tables.kinds.iter().any(|k| k.letter == n.letter))
+}
+
+/// F009 for a name off the pattern; otherwise the name's 医療機関コード is kept for F010.
 pub fn check_name(sink: &mut Sink<'_>, name: &str) {
-    if parse_name(name).is_some_and(|n| n.letter == 'B' || sink.ctx.tables.kinds.iter().any(|k| k.letter == n.letter)) {
+    sink.file_code = known_name(sink.ctx.tables, name).map(|n| n.institution.to_owned());
+    if sink.file_code.is_some() {
         return;
     }
     let lang = sink.lang();
@@ -449,12 +474,7 @@ pub fn check_code(sink: &mut Sink<'_>, view: &crate::check::view::View<'_>) {
 
 fn check_kind_letter(sink: &mut Sink<'_>, info: &DocInfo, name: &str) {
     let tables = sink.ctx.tables;
-    // An unknown letter is F009's finding; F010 compares only a letter that means a kind.
-    let Some(parsed) =
-        parse_name(name).filter(|n| n.letter == 'B' || tables.kinds.iter().any(|k| k.letter == n.letter))
-    else {
-        return;
-    };
+    let Some(parsed) = known_name(tables, name) else { return };
     let (expected, what) = match &info.root {
         Root::Batch => ('B', BATCH_ROOT.to_owned()),
         Root::Form(k) => (tables.kind(*k).letter, tables.kind(*k).root.clone()),

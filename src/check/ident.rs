@@ -4,7 +4,7 @@ use super::view::View;
 use super::Sink;
 use crate::finding::{Rule, Severity::*};
 use crate::lang::Text;
-use crate::tables::Field;
+use crate::tables::{Field, Prefectures};
 use crate::tr;
 
 pub static I001: Rule = Rule {
@@ -107,16 +107,6 @@ pub fn check_digit(body: &[u8]) -> u8 {
     ((10 - sum % 10) % 10) as u8
 }
 
-/// Prefecture of a 医療機関コード: `01`–`47`, or `51`–`97` as alternates.
-fn base_prefecture(code: &str) -> Option<u8> {
-    let pp: u8 = code.get(..2)?.parse().ok()?;
-    match pp {
-        1..=47 => Some(pp),
-        51..=97 => Some(pp - 50),
-        _ => None,
-    }
-}
-
 /// Why a 医療機関コード fails, if it does (I001–I003), in the order that keeps one cause to
 /// one finding: a bad prefecture makes the check digit meaningless; a bad check digit makes
 /// the 点数表 digit untrustworthy.
@@ -127,13 +117,17 @@ pub enum InstitutionProblem {
     Table(u8),
 }
 
-pub fn institution_problem(code: &str) -> Option<InstitutionProblem> {
+/// The problem of `code` (10 ASCII digits, else `None`: the layout rules report the shape),
+/// judged against the prefecture table, which says which numbers exist and which keep the
+/// legacy check-digit rule.
+pub fn institution_problem(code: &str, prefectures: &Prefectures) -> Option<InstitutionProblem> {
     let b = code.as_bytes();
     if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let Some(pref) = base_prefecture(code) else { return Some(InstitutionProblem::Prefecture) };
-    let body = if (11..=14).contains(&pref) { &b[3..9] } else { &b[..9] };
+    let pp = (b[0] - b'0') * 10 + (b[1] - b'0');
+    let Some(pref) = prefectures.of_institution(pp) else { return Some(InstitutionProblem::Prefecture) };
+    let body = if pref.legacy_check_digit { &b[3..9] } else { &b[..9] };
     let expected = check_digit(body);
     if b[9] - b'0' != expected {
         return Some(InstitutionProblem::CheckDigit { expected });
@@ -154,24 +148,28 @@ fn institution(sink: &mut Sink<'_>, view: &View<'_>) {
     let Some(code) = view.get(Field::InstitutionCode) else { return };
     let lang = sink.lang();
     let (path, at, record) = (view.path(Field::InstitutionCode), view.offset(Field::InstitutionCode), view.record());
-    match institution_problem(code) {
+    let prefectures = &sink.ctx.tables.prefectures;
+    match institution_problem(code, prefectures) {
         Some(InstitutionProblem::Prefecture) => {
             let pp = &code[..2];
             let msg = tr!(lang, "医療機関コード {code} の都道府県番号 {pp} は 01〜47 (別番号 51〜97) のどれでもありません。コードを確認してください", "the prefecture part {pp} of {code} is not 01–47 (or 51–97); check the code");
             sink.emit(&I002, record, path, at, code, msg);
         }
         Some(InstitutionProblem::CheckDigit { expected }) => {
-            let legacy = base_prefecture(code).is_some_and(|p| (11..=14).contains(&p));
-            let rule = if legacy {
-                lang.pick(
-                    "埼玉・千葉・東京・神奈川の旧方式 (郡市区+番号の 6 桁から計算)",
-                    "the 埼玉/千葉/東京/神奈川 legacy rule (over district + number)",
-                )
+            let pp = code[..2].parse().unwrap_or(0);
+            let pref = prefectures.of_institution(pp).expect("a check digit is judged only for a known prefecture");
+            let name = lang.pick(&pref.name_ja, &pref.name_en);
+            let rule = if pref.legacy_check_digit {
+                tr!(lang, "{name}の旧方式: 郡市区+番号の 6 桁から計算", "{name}'s legacy rule, over district + number")
             } else {
-                lang.pick("都道府県+点数表+郡市区+番号の 9 桁から計算", "computed over the 9 body digits")
+                tr!(
+                    lang,
+                    "{name}: 都道府県+点数表+郡市区+番号の 9 桁から計算",
+                    "{name}: computed over the 9 body digits"
+                )
             };
             let got = code.as_bytes()[9] as char;
-            let msg = tr!(lang, "医療機関コード {code} の検証番号 {got} が合いません ({rule}: 正しくは {expected})。打ち間違いがないか確認してください", "the check digit {got} of {code} is wrong ({rule}: it should be {expected}); check for a typing mistake");
+            let msg = tr!(lang, "医療機関コード {code} の検証番号 {got} が合いません ({rule}。正しくは {expected})。打ち間違いがないか確認してください", "the check digit {got} of {code} is wrong ({rule}; it should be {expected}); check for a typing mistake");
             sink.emit(&I001, record, path, at, code, msg);
         }
         Some(InstitutionProblem::Table(t)) => {
@@ -220,6 +218,7 @@ fn payer(sink: &mut Sink<'_>, view: &View<'_>) {
     let houbetsu = &no[..2];
     let want = &view.kind.houbetsu;
     let pref: u8 = no[2..4].parse().unwrap_or(0);
+    let prefectures = &sink.ctx.tables.prefectures;
     let expected = check_digit(&b[..7]);
     let form = lang.pick(&view.kind.name_ja, &view.kind.name_en);
     let msg = if !want.is_empty() && houbetsu != want {
@@ -228,7 +227,7 @@ fn payer(sink: &mut Sink<'_>, view: &View<'_>) {
             "公費負担者番号 {no} の法別番号 {houbetsu} は{form}のものではありません。{form}の法別番号は {want} です",
             "the public payer number {no} has 法別番号 {houbetsu}; the {form} uses {want}"
         )
-    } else if !(1..=47).contains(&pref) {
+    } else if prefectures.get(pref).is_none() {
         let pp = &no[2..4];
         tr!(
             lang,
@@ -254,11 +253,13 @@ mod tests {
 
     #[test]
     fn check_digits_of_the_formats_examples() {
-        assert_eq!(institution_problem("2610102093"), None, "京都 (normal rule)");
-        assert_eq!(institution_problem("1110102731"), None, "埼玉 (legacy rule)");
-        assert_eq!(institution_problem("2610102094"), Some(InstitutionProblem::CheckDigit { expected: 3 }));
-        assert_eq!(institution_problem("4810112344"), Some(InstitutionProblem::Prefecture));
-        assert_eq!(institution_problem("0010112344"), Some(InstitutionProblem::Prefecture));
+        let tables = crate::tables::Tables::embedded().unwrap();
+        let p = &tables.prefectures;
+        assert_eq!(institution_problem("2610102093", p), None, "京都 (normal rule)");
+        assert_eq!(institution_problem("1110102731", p), None, "埼玉 (legacy rule)");
+        assert_eq!(institution_problem("2610102094", p), Some(InstitutionProblem::CheckDigit { expected: 3 }));
+        assert_eq!(institution_problem("4810112344", p), Some(InstitutionProblem::Prefecture));
+        assert_eq!(institution_problem("0010112344", p), Some(InstitutionProblem::Prefecture));
         assert_eq!(check_digit(b"5226010"), 6, "公費負担者番号 52260106");
     }
 }

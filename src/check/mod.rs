@@ -301,7 +301,6 @@ pub fn check_bytes(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, bytes: &[
     let mut result = FileResult { bytes: bytes.len() as u64, ..empty_result() };
     let mut sink = Sink::new(ctx);
     file::check_name(&mut sink, name);
-    sink.file_code = file::parse_name(name).map(|n| n.institution.to_owned());
     if bytes.iter().all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
         file::empty(&mut sink, bytes.len());
         result.findings = sink.findings;

@@ -3,16 +3,18 @@
 //!
 //! It works at the source, once per record: the record's patient values are taken raw (valid or
 //! not) and scrubbed from the value and the message of every finding of that record, so every
-//! output — CSV, every stdout format, baselines — is redacted alike. Messages quote values in
-//! other forms too (a wareki birth date is echoed as its Western date, a full-width postal code
-//! as half-width), so those forms are scrubbed as well.
+//! output — CSV, every stdout format, baselines — is redacted alike.
+//!
+//! The scrub only has to find values as written. A message about a patient element never
+//! quotes its value in any form (the type checks are told, see [`is_patient_node`]), so the
+//! corrected spellings those messages would suggest (a wareki date as Western, a full-width
+//! postal code as digits) never exist to be missed. Other messages quote patient values only
+//! once valid (a birth date in D001), and a valid value is quoted as written.
 
 use crate::finding::{quote_value, Finding};
 use crate::parse::Record;
+use crate::tables::layout::{Layout, NodeId};
 use crate::tables::{Field, Tables};
-use crate::text::date::Date;
-use crate::text::wareki::{Wareki, WarekiError};
-use unicode_normalization::UnicodeNormalization;
 
 /// What replaces a patient value. The same in both languages, so that redacted reports and
 /// baselines compare equal whatever `--lang`.
@@ -26,26 +28,21 @@ pub struct PatientValues {
     paths: Vec<String>,
 }
 
-/// The forms in which a value can be quoted: as written, cut, half-width, and, for a date in
-/// any spelling the date rules recognise, its Western and wareki forms.
+/// The layout nodes that hold patient data.
+fn patient_nodes(layout: &Layout) -> impl Iterator<Item = NodeId> + '_ {
+    Field::ALL.iter().filter(|f| f.is_patient_data()).filter_map(|&f| layout.field_node(f))
+}
+
+/// Whether `node` holds patient data: under `--redact`, messages about it quote its value in
+/// no form.
+pub fn is_patient_node(layout: &Layout, node: NodeId) -> bool {
+    patient_nodes(layout).any(|n| n == node)
+}
+
+/// The forms in which a value reaches a finding: as written, and as [`Sink`](super::Sink)
+/// quotes any value (cut, controls replaced).
 fn variants(v: &str, out: &mut Vec<String>) {
-    let half: String = v.nfkc().filter(|c| !c.is_whitespace()).collect();
-    out.extend([v.to_owned(), quote_value(v), v.nfkc().collect(), half.clone()]);
-    let parts: Vec<&str> = half.split(['/', '.', '-', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
-    let number = |s: &str| s.parse::<u16>().ok();
-    let date = match parts.as_slice() {
-        [y, m, d] => Date::new(number(y).unwrap_or(0), number(m).unwrap_or(0) as u8, number(d).unwrap_or(0) as u8),
-        [c] if c.len() == 8 => Date::parse_compact(c),
-        _ => None,
-    }
-    .or_else(|| match Wareki::parse(v)?.to_seireki() {
-        Ok(d) | Err(WarekiError::OutsideEra { naive: d }) => Some(d),
-        Err(WarekiError::NoSuchDay) => None,
-    });
-    if let Some(d) = date {
-        out.push(d.to_string());
-        out.extend(Wareki::from_date(d).map(|w| w.to_string()));
-    }
+    out.extend([v.to_owned(), quote_value(v)]);
 }
 
 impl PatientValues {
@@ -53,8 +50,7 @@ impl PatientValues {
     pub fn of(tables: &Tables, rec: &Record) -> PatientValues {
         let layout = &tables.kind(rec.kind).layout;
         let mut pv = PatientValues::default();
-        for f in Field::ALL.iter().copied().filter(|f| f.is_patient_data()) {
-            let Some(node) = layout.field_node(f) else { continue };
+        for node in patient_nodes(layout) {
             pv.paths.push(layout.node(node).path.to_string());
             for e in rec.elems.iter().filter(|e| e.node == node) {
                 let v = rec.value(e).trim();
@@ -129,13 +125,13 @@ mod tests {
     }
 
     #[test]
-    fn scrubs_values_and_the_forms_messages_quote() {
-        let p = pv(&["平成22年5月1日", "１２３－４５６７", "山田"]);
+    fn scrubs_values_as_written_and_as_quoted() {
+        let p = pv(&["1956-09-14", "山田\u{1}花子", "山田"]);
         assert_eq!(
-            p.scrub("生年月日「平成22年5月1日」は和暦です。西暦で 2010-05-01 と書いてください"),
-            "生年月日「[REDACTED]」は和暦です。西暦で [REDACTED] と書いてください"
+            p.scrub("生年月日 1956-09-14 が 発症年月 1950-01 より後です"),
+            "生年月日 [REDACTED] が 発症年月 1950-01 より後です"
         );
-        assert_eq!(p.scrub("write 123-4567"), "write [REDACTED]");
+        assert_eq!(p.scrub("「山田\u{FFFD}花子」"), "「[REDACTED]」");
         assert_eq!(p.scrub("山田山田x"), "[REDACTED][REDACTED]x");
     }
 

@@ -1,18 +1,20 @@
 //! Checking a file too large to hold whole: the same stages as `check_bytes`, reading the file
 //! as a stream that keeps only the current form (see `input::stream`).
 //!
-//! The encoding is decided from the first bytes where it can be (BOM, UTF-16, declaration).
-//! Bytes that turn out not to be UTF-8 further in are handled as in memory: the file is
-//! checked again as CP932 if it is that (F003), refused otherwise (F004) — one extra pass,
-//! for a mistake that is rare in files this big.
+//! The encoding is decided as in memory, by `input::decode::plan` from the first bytes and
+//! whether the rest is UTF-8. The usual file, UTF-8, is parsed while that is learnt: one pass.
+//! A Shift_JIS declaration needs the answer before the parse, so its bytes are scanned first;
+//! a file that turns out not to be UTF-8 is parsed again as CP932, decoded as it streams in up
+//! to the first byte CP932 cannot decode (then F004, and that parse's findings are dropped).
+//! Either way a file is read at most twice.
 
 use super::{check_record, empty_result, file, BatchKey, Ctx, FileResult, Overflow, Sink};
 use crate::finding::Finding;
-use crate::input::decode::{declared_encoding, is_sjis};
+use crate::input::decode::{self, At, Detected, Encoding, Head, LineCol, Plan, Utf8Scan, Utf8Verdict, HEAD_BYTES};
 use crate::parse::locate::OwnedText;
-use crate::parse::{DocInfo, Record, Source};
-use crate::parse::{Parser, Root, StreamSource, XmlProblem};
-// A Ctrl-C stops a streamed file at its next read, not at its end.
+use crate::parse::{DocInfo, Parser, Record, Source, StreamSource};
+// Every read of a streamed file goes through it: a Ctrl-C stops the file at its next read,
+// not at its end.
 use crate::run::interrupt::StopOnInterrupt;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -21,72 +23,40 @@ use std::io::{self, Read, Seek, SeekFrom};
 /// memory stays bounded by one form per worker whatever the file size (docs/performance.md).
 pub const STREAM_ABOVE: u64 = 16 << 20;
 
-/// What one pass over the raw bytes learns when they turned out not to be UTF-8.
-struct RawScan {
-    hash: u128,
-    /// Offset of the first byte CP932 cannot decode.
-    bad_cp932: Option<usize>,
-    /// Offset, line and column of the first byte that is not UTF-8.
-    bad_utf8: Option<(usize, u32, u32)>,
-}
-
-fn scan_raw(mut file: &File) -> io::Result<RawScan> {
-    file.seek(SeekFrom::Start(0))?;
-    let mut file = StopOnInterrupt(file);
-    let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut input = vec![0u8; 1 << 20];
-    let mut output = vec![0u8; 3 << 20];
-    let (mut offset, mut bad_cp932, mut bad_utf8) = (0usize, None, None);
-    // UTF-8 position: bytes of a sequence cut by the chunk end wait in `carry`.
-    let (mut carry, mut line, mut col) = (Vec::<u8>::new(), 1u32, 1u32);
+fn read_retrying(mut r: impl Read, buf: &mut [u8]) -> io::Result<usize> {
     loop {
-        let n = file.read(&mut input)?;
-        let chunk = &input[..n];
-        hasher.update(chunk);
-        if bad_cp932.is_none() {
-            let mut rest = chunk;
-            let mut at = offset;
-            loop {
-                let (result, read, _) = decoder.decode_to_utf8_without_replacement(rest, &mut output, n == 0);
-                match result {
-                    encoding_rs::DecoderResult::InputEmpty => break,
-                    encoding_rs::DecoderResult::OutputFull => {
-                        rest = &rest[read..];
-                        at += read;
-                    }
-                    encoding_rs::DecoderResult::Malformed(len, after) => {
-                        bad_cp932 = Some((at + read).saturating_sub(len as usize + after as usize));
-                        break;
-                    }
-                }
-            }
-        }
-        if bad_utf8.is_none() {
-            let start = offset - carry.len();
-            carry.extend_from_slice(chunk);
-            let (valid, bad) = match std::str::from_utf8(&carry) {
-                Ok(_) => (carry.len(), None),
-                Err(e) if e.error_len().is_none() && n > 0 => (e.valid_up_to(), None),
-                Err(e) => (e.valid_up_to(), Some(e.valid_up_to())),
-            };
-            for &b in &carry[..valid] {
-                if b == b'\n' {
-                    (line, col) = (line + 1, 1);
-                } else if (b as i8) >= -0x40 {
-                    col += 1;
-                }
-            }
-            if let Some(v) = bad {
-                bad_utf8 = Some((start + v, line, col));
-            }
-            carry.drain(..valid);
-        }
-        offset += n;
-        if n == 0 {
-            return Ok(RawScan { hash: hasher.digest128(), bad_cp932, bad_utf8 });
+        match r.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
         }
     }
+}
+
+/// One pass over the raw bytes: the hash of all of them (B002), and whether those from `skip`
+/// on (after the BOM) are UTF-8.
+fn scan_raw(mut file: &File, skip: usize) -> io::Result<(u128, Utf8Verdict)> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut utf8 = Utf8Scan::default();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut at = 0;
+    loop {
+        let n = read_retrying(StopOnInterrupt(file), &mut buf)?;
+        if n == 0 {
+            return Ok((hasher.digest128(), utf8.verdict()));
+        }
+        hasher.update(&buf[..n]);
+        utf8.feed(&buf[skip.saturating_sub(at).min(n)..n]);
+        at += n;
+    }
+}
+
+/// A whole parse, its findings not yet the file's.
+struct Parsed {
+    info: DocInfo,
+    found: Vec<Finding>,
+    overflow: Overflow,
+    keys: Vec<BatchKey>,
 }
 
 /// A form on its way to the checking thread, with the text its offsets refer to.
@@ -108,7 +78,7 @@ fn parse_and_check<S: Source>(
     parser: &mut Parser<'_>,
     src: &mut S,
     file_code: Option<String>,
-) -> (DocInfo, Vec<Finding>, Overflow, Vec<BatchKey>) {
+) -> Parsed {
     let (to_checker, batches) = std::sync::mpsc::sync_channel::<Vec<Job>>(4);
     let (to_parser, spare) = std::sync::mpsc::channel::<Vec<Job>>();
     std::thread::scope(|scope| {
@@ -153,27 +123,130 @@ fn parse_and_check<S: Source>(
         }
         drop(to_checker);
         match checker.join() {
-            Ok((findings, overflow, keys)) => (info, findings, overflow, keys),
+            Ok((found, overflow, keys)) => Parsed { info, found, overflow, keys },
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
 }
 
-/// Line and column of a raw byte offset, for the rare F004 about declared Shift_JIS.
-fn raw_position(mut file: &File, offset: usize) -> io::Result<(u32, u32)> {
-    file.seek(SeekFrom::Start(0))?;
-    let mut before = Vec::new();
-    file.take(offset as u64).read_to_end(&mut before)?;
-    let line = memchr::memchr_iter(b'\n', &before).count() as u32 + 1;
-    let start = memchr::memrchr(b'\n', &before).map_or(0, |i| i + 1);
-    Ok((line, String::from_utf8_lossy(&before[start..]).chars().count() as u32 + 1))
+/// A parse as UTF-8, with what was learnt about the bytes on the way.
+struct Utf8Parse {
+    parsed: Parsed,
+    hash: u128,
+    utf8: Utf8Verdict,
+    /// Some byte is not XML whitespace (else F002).
+    content: bool,
+}
+
+/// Parses the file as UTF-8 from after its BOM, hashing every byte and learning whether they
+/// are UTF-8 as they pass.
+fn parse_utf8(
+    ctx: &Ctx<'_>,
+    parser: &mut Parser<'_>,
+    mut file: &File,
+    head: &Head,
+    file_code: Option<String>,
+) -> io::Result<Utf8Parse> {
+    let bom = &[0xEF, 0xBB, 0xBF][..head.bom_len()];
+    file.seek(SeekFrom::Start(bom.len() as u64))?;
+    // The BOM is not text, but it is part of the file's bytes (B002).
+    let mut src = StreamSource::with_hashed(StopOnInterrupt(file), bom);
+    let parsed = parse_and_check(ctx, parser, &mut src, file_code);
+    let hash = src.finish()?;
+    let content = head.bom || src.tracked().saw_content();
+    Ok(Utf8Parse { parsed, hash, utf8: src.tracked().utf8(), content })
+}
+
+/// CP932 decoded to UTF-8 as it is read. The text ends at the first byte CP932 cannot decode,
+/// which is kept with its position in the text before it.
+struct Cp932Reader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    raw: Box<[u8]>,
+    start: usize,
+    len: usize,
+    eof: bool,
+    done: bool,
+    /// Raw bytes decoded so far, and the position after their text.
+    decoded: usize,
+    at: LineCol,
+    bad: Option<At>,
+}
+
+impl<R: Read> Cp932Reader<R> {
+    fn new(inner: R) -> Cp932Reader<R> {
+        Cp932Reader {
+            inner,
+            decoder: encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling(),
+            raw: vec![0; 256 * 1024].into_boxed_slice(),
+            start: 0,
+            len: 0,
+            eof: false,
+            done: false,
+            decoded: 0,
+            at: LineCol::default(),
+            bad: None,
+        }
+    }
+}
+
+impl<R: Read> Read for Cp932Reader<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        use encoding_rs::DecoderResult;
+        while !self.done {
+            if self.start == self.len && !self.eof {
+                self.len = read_retrying(&mut self.inner, &mut self.raw)?;
+                (self.start, self.eof) = (0, self.len == 0);
+            }
+            let input = &self.raw[self.start..self.len];
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(input, out, self.eof);
+            self.start += read;
+            self.decoded += read;
+            self.at.feed(&out[..written]);
+            match result {
+                DecoderResult::Malformed(len, after) => {
+                    self.bad = Some((self.decoded - len as usize - after as usize, self.at.get()));
+                    self.done = true;
+                }
+                DecoderResult::InputEmpty => self.done = self.eof,
+                DecoderResult::OutputFull if written == 0 => {
+                    return Err(io::Error::new(io::ErrorKind::InvalidInput, "no room for one character"));
+                }
+                DecoderResult::OutputFull => {}
+            }
+            if written > 0 {
+                return Ok(written);
+            }
+        }
+        Ok(0)
+    }
+}
+
+/// Parses the file decoded from CP932 as it streams in. `Err`: the first byte CP932 cannot
+/// decode (offset after the BOM, and position); what the parse found is then void.
+fn parse_cp932(
+    ctx: &Ctx<'_>,
+    parser: &mut Parser<'_>,
+    mut file: &File,
+    head: &Head,
+    file_code: Option<String>,
+) -> io::Result<Result<Parsed, At>> {
+    file.seek(SeekFrom::Start(head.bom_len() as u64))?;
+    let mut src = StreamSource::new(Cp932Reader::new(StopOnInterrupt(file)));
+    let parsed = parse_and_check(ctx, parser, &mut src, file_code);
+    // Decode what the parse left (it stops at an XML error): a bad byte anywhere refuses the
+    // file, as in memory.
+    src.finish()?;
+    Ok(match src.tracked().get_ref().bad {
+        Some(bad) => Err(bad),
+        None => Ok(parsed),
+    })
 }
 
 pub fn check_stream(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, file: File, len: u64) -> FileResult {
     let mut result = FileResult { bytes: len, ..empty_result() };
     let mut sink = Sink::new(ctx);
     file::check_name(&mut sink, name);
-    sink.file_code = file::parse_name(name).map(|n| n.institution.to_owned());
     if let Err(e) = stages(ctx, parser, name, &file, &mut sink, &mut result) {
         // The file failed under the stream (truncated, removed, I/O error): say so; what was
         // found before stays.
@@ -185,10 +258,6 @@ pub fn check_stream(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, file: Fi
     result
 }
 
-fn is_utf8_name(name: &str) -> bool {
-    name.eq_ignore_ascii_case("utf-8") || name.eq_ignore_ascii_case("utf8")
-}
-
 fn stages(
     ctx: &Ctx<'_>,
     parser: &mut Parser<'_>,
@@ -197,99 +266,61 @@ fn stages(
     sink: &mut Sink<'_>,
     result: &mut FileResult,
 ) -> io::Result<()> {
-    let mut head = Vec::with_capacity(512);
-    file.take(512).read_to_end(&mut head)?;
-    let utf16 = [[0xFE, 0xFF], [0xFF, 0xFE], [0, b'<'], [b'<', 0]];
-    if utf16.iter().any(|p| head.starts_with(p)) {
-        file::utf16(sink);
-        result.content_hash = Some(scan_raw(file)?.hash);
-        return Ok(());
-    }
-    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
-    if bom > 0 {
-        file::bom(sink);
-    }
-    let declared = declared_encoding(&head[bom..]).map(str::to_owned);
-    if declared.as_deref().is_some_and(is_sjis) {
-        let scan = scan_raw(file)?;
-        result.content_hash = Some(scan.hash);
-        if let Some(offset) = scan.bad_cp932 {
-            file::bad_cp932(sink, offset, raw_position(file, offset)?);
+    let mut first = Vec::with_capacity(HEAD_BYTES);
+    file.take(HEAD_BYTES as u64).read_to_end(&mut first)?;
+    let head = match Head::of(&first) {
+        Ok(head) => head,
+        Err(refusal) => {
+            result.content_hash = Some(scan_raw(file, 0)?.0);
+            file::refused(sink, &refusal);
             return Ok(());
         }
-        file::cp932(sink, true);
-        return check_cp932(ctx, parser, name, file, sink, result);
-    }
-    // The usual case: UTF-8, parsed as it streams in. The BOM is not text, but it is part of
-    // the file's bytes (B002).
-    let rest = io::Cursor::new(head[bom..].to_vec()).chain(StopOnInterrupt(file));
-    let mut src = StreamSource::with_hashed(rest, &head[..bom]);
-    let (info, found, overflow, keys) = parse_and_check(ctx, parser, &mut src, sink.file_code.clone());
-    if info.error.as_ref().is_none_or(|e| e.problem != XmlProblem::NotUtf8) {
-        result.content_hash = Some(src.finish()?);
-        if let Some(d) = declared.filter(|d| !is_utf8_name(d)) {
-            file::declared_other(sink, &d);
-        }
-        if info.root == Root::None && !src.tracked().saw_content() {
-            result.content_hash = None;
-            file::empty(sink, result.bytes as usize);
-            return Ok(());
-        }
-        sink.overflow.merge(overflow);
-        conclude(ctx, name, sink, result, &info, found, keys);
-        return Ok(());
-    }
-    // Not UTF-8 after all: what was found is about misread text, and is dropped.
-    let scan = scan_raw(file)?;
-    result.content_hash = Some(scan.hash);
-    if let Some(d) = declared.filter(|d| !is_utf8_name(d)) {
-        file::declared_not_utf8(sink, &d);
-    } else if scan.bad_cp932.is_some() {
-        let (offset, line, col) = scan.bad_utf8.unwrap_or((0, 0, 0));
-        file::undecodable(sink, offset, (line, col));
+    };
+    let code = sink.file_code.clone();
+    let (hash, utf8, mut parsed) = if head.declares_sjis() {
+        let (hash, utf8) = scan_raw(file, head.bom_len())?;
+        (hash, utf8, None)
     } else {
-        file::cp932(sink, false);
-        check_cp932(ctx, parser, name, file, sink, result)?;
+        let p = parse_utf8(ctx, parser, file, &head, code.clone())?;
+        (p.hash, p.utf8, Some(p))
+    };
+    result.content_hash = Some(hash);
+    match decode::plan(&head, &utf8) {
+        Plan::Refuse(refusal) => file::refused(sink, &refusal),
+        Plan::Utf8 { cut, mislabel } => {
+            let p = match parsed.take() {
+                Some(p) => p,
+                None => parse_utf8(ctx, parser, file, &head, code)?,
+            };
+            if !p.content {
+                result.content_hash = None;
+                file::empty(sink, result.bytes as usize);
+                return Ok(());
+            }
+            file::encoding(sink, &Encoding { detected: Detected::Utf8, bom: head.bom, mislabel, cut });
+            conclude(ctx, name, sink, result, p.parsed);
+        }
+        Plan::Cp932 { declared } => match parse_cp932(ctx, parser, file, &head, code)? {
+            Ok(p) => {
+                let detected = Detected::Cp932 { declared };
+                file::encoding(sink, &Encoding { detected, bom: head.bom, mislabel: None, cut: None });
+                conclude(ctx, name, sink, result, p);
+            }
+            Err(bad) => file::refused(sink, &head.cp932_refusal(declared, bad, &utf8)),
+        },
     }
-    Ok(())
-}
-
-/// Parses the file again, decoded from CP932 (already validated) as it streams in.
-fn check_cp932(
-    ctx: &Ctx<'_>,
-    parser: &mut Parser<'_>,
-    name: &str,
-    mut file: &File,
-    sink: &mut Sink<'_>,
-    result: &mut FileResult,
-) -> io::Result<()> {
-    file.seek(SeekFrom::Start(0))?;
-    let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
-        .encoding(Some(encoding_rs::SHIFT_JIS))
-        .build(StopOnInterrupt(file));
-    let mut src = StreamSource::new(decoded);
-    let (info, found, overflow, keys) = parse_and_check(ctx, parser, &mut src, sink.file_code.clone());
-    sink.overflow.merge(overflow);
-    conclude(ctx, name, sink, result, &info, found, keys);
     Ok(())
 }
 
 /// What every complete parse ends with, as in `check_bytes`.
-fn conclude(
-    ctx: &Ctx<'_>,
-    name: &str,
-    sink: &mut Sink<'_>,
-    result: &mut FileResult,
-    info: &DocInfo,
-    found: Vec<Finding>,
-    keys: Vec<BatchKey>,
-) {
-    sink.findings.extend(found);
-    file::after_parse(sink, info, name);
+fn conclude(ctx: &Ctx<'_>, name: &str, sink: &mut Sink<'_>, result: &mut FileResult, p: Parsed) {
+    sink.overflow.merge(p.overflow);
+    sink.findings.extend(p.found);
+    file::after_parse(sink, &p.info, name);
     if ctx.redact {
         super::redact::raw_excerpt(&mut sink.findings);
     }
-    result.kind = file::kind_of(ctx.tables, &info.root);
-    result.records = info.forms;
-    result.batch_keys = keys;
+    result.kind = file::kind_of(ctx.tables, &p.info.root);
+    result.records = p.info.forms;
+    result.batch_keys = p.keys;
 }

@@ -7,7 +7,7 @@
 
 use crate::tables::diseases::{Entry, Program};
 use crate::tables::tsv::Tsv;
-use crate::tables::{TableError, TableFiles};
+use crate::tables::{Prefectures, TableError, TableFiles};
 use crate::text::chars;
 use crate::text::date::Date;
 
@@ -243,7 +243,7 @@ pub struct Institution {
 
 pub const INSTITUTIONS_TABLE: &str = "gen/institutions.tsv";
 
-pub fn load_institutions(files: &TableFiles) -> Result<Vec<Institution>, TableError> {
+pub fn load_institutions(files: &TableFiles, prefectures: &Prefectures) -> Result<Vec<Institution>, TableError> {
     let bytes = files.bytes(INSTITUTIONS_TABLE).ok_or_else(|| TableError {
         file: INSTITUTIONS_TABLE.into(),
         line: 0,
@@ -259,8 +259,7 @@ pub fn load_institutions(files: &TableFiles) -> Result<Vec<Institution>, TableEr
         let prefecture = if pp > 50 { pp - 50 } else { pp };
         let ok = code.len() == 10
             && code.bytes().all(|b| b.is_ascii_digit())
-            && (1..=47).contains(&prefecture)
-            && crate::check::ident::institution_problem(code).is_none();
+            && crate::check::ident::institution_problem(code, prefectures).is_none();
         if !ok {
             return Err(t.err(row, cc, "not a valid 10-digit 医療機関コード"));
         }
@@ -360,7 +359,8 @@ mod tests {
 
     #[test]
     fn the_institution_table_is_real_and_clean() {
-        let list = load_institutions(&TableFiles::embedded()).unwrap();
+        let tables = crate::tables::Tables::embedded().unwrap();
+        let list = load_institutions(&TableFiles::embedded(), &tables.prefectures).unwrap();
         assert!(list.len() > 2000, "a few thousand institutions");
         let prefectures: std::collections::BTreeSet<u8> = list.iter().map(|i| i.prefecture).collect();
         assert!(prefectures.len() >= 46, "spread over the country");

@@ -362,7 +362,8 @@ pub fn apply(rng: &mut Rng, w: &World<'_>, defect: Defect, form: &mut Form, file
         Defect::BadItem => {
             let group = form.get(El::Group).and_then(|g| g.parse().ok()).unwrap_or(0);
             let no = form.get(El::KokujiNo).and_then(|n| n.parse().ok()).unwrap_or(0);
-            let defs = w.item_defs(kind, group, no).expect("drawn with items");
+            let written = form.get(El::WrittenDate).and_then(Date::parse_iso).expect("drawn with a WrittenDate");
+            let defs = w.item_defs(kind, group, no, written);
             let (i, bad) = form
                 .items
                 .iter()
@@ -430,7 +431,7 @@ pub fn apply(rng: &mut Rng, w: &World<'_>, defect: Defect, form: &mut Form, file
                 .map(|d| format!("{new}{d}"))
                 .find(|c| {
                     matches!(
-                        crate::check::ident::institution_problem(c),
+                        crate::check::ident::institution_problem(c, &w.tables.prefectures),
                         Some(crate::check::ident::InstitutionProblem::Table(_))
                     )
                 })

@@ -51,7 +51,7 @@ pub struct World<'t> {
 
 impl<'t> World<'t> {
     pub fn new(tables: &'t Tables, files: &TableFiles) -> Result<World<'t>, TableError> {
-        let institutions = data::load_institutions(files)?;
+        let institutions = data::load_institutions(files, &tables.prefectures)?;
         let mut shapes = Vec::new();
         let mut kinds = Vec::new();
         for (i, kind) in tables.kinds.iter().enumerate() {
@@ -91,9 +91,10 @@ impl<'t> World<'t> {
         (lo <= hi).then_some((lo, hi))
     }
 
-    pub fn item_defs(&self, kind: KindId, group: u16, no: u16) -> Option<&'t [ItemDef]> {
+    /// The item definitions of a disease in force on `written`.
+    pub fn item_defs(&self, kind: KindId, group: u16, no: u16, written: Date) -> Vec<&'t ItemDef> {
         let tables: &'t Tables = self.tables;
-        tables.items.for_disease(kind, &item_key(&self.shapes[kind as usize], group, no))
+        tables.items.in_force(kind, &item_key(&self.shapes[kind as usize], group, no), written)
     }
 }
 
@@ -388,8 +389,8 @@ pub fn draw<'t>(rng: &mut Rng, w: &World<'t>, kind: KindId, want: &Want<'t>, for
         form.set(El::VentilatorCertification, if ventilator { "1" } else { "2" });
         form.set(El::Reason, rng.pick::<&str>(data::ATTACHMENT_REASONS));
     }
-    if let Some(defs) = w.item_defs(kind, group, no) {
-        for def in defs {
+    {
+        for def in w.item_defs(kind, group, no, written) {
             if def.required || rng.chance(700) {
                 let mut value = String::new();
                 item_value(rng, w.tables, &def.ty, written, &mut value);

@@ -1,7 +1,15 @@
-//! Encoding detection: UTF-8 (BOM tolerated, F005), Shift_JIS/CP932 declared or sniffed
-//! (F003, decoded and validated anyway), anything else F004.
+//! Encoding: UTF-8 (BOM tolerated, F005), Shift_JIS/CP932 declared or sniffed (F003, decoded
+//! and validated anyway), anything else F004.
+//!
+//! One decision serves a file read whole and a file streamed: [`Head`] (BOM, UTF-16,
+//! declaration, from the first bytes) and a [`Utf8Verdict`] (from a [`Utf8Scan`] fed the rest
+//! in chunks of any size) give a [`Plan`]. Only a CP932 plan needs more: decoding, which may
+//! still fail at some byte.
 
 use std::borrow::Cow;
+
+/// A byte offset, with the line and column it is at.
+pub type At = (usize, (u32, u32));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detected {
@@ -18,24 +26,31 @@ pub enum Refusal {
     Utf16,
     /// Declared as another encoding, and the bytes are not UTF-8 either.
     Declared(String),
-    /// Neither UTF-8 nor CP932; byte offset of the first bad UTF-8 sequence.
-    Undecodable { offset: usize },
-    /// Declared as Shift_JIS but not decodable as CP932; offset of the first bad byte.
-    BadCp932 { offset: usize },
+    /// Neither UTF-8 nor CP932: the first byte that is not UTF-8, with its line and column.
+    Undecodable { offset: usize, pos: (u32, u32) },
+    /// Declared as Shift_JIS but not decodable as CP932: the first bad byte, with its line and
+    /// column in the text decoded before it.
+    BadCp932 { offset: usize, pos: (u32, u32) },
+}
+
+/// How a file's bytes are read, and what about that is reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoding {
+    pub detected: Detected,
+    pub bom: bool,
+    /// A declaration of another encoding over bytes that are UTF-8: reported, and the text is
+    /// checked as UTF-8.
+    pub mislabel: Option<String>,
+    /// UTF-8 whose last character is cut off by the end of the file (a truncated transfer or
+    /// a full disk): the file offset where the incomplete character starts, and its line and
+    /// column. The text is what comes before it, so that the rest is still checked.
+    pub cut: Option<At>,
 }
 
 #[derive(Debug)]
 pub struct Decoded<'a> {
     pub text: Cow<'a, str>,
-    pub encoding: Detected,
-    pub bom: bool,
-    /// A declared encoding other than UTF-8 or Shift_JIS, over bytes that are valid UTF-8:
-    /// reported (F004) but the text is still checked.
-    pub declared_other: Option<String>,
-    /// UTF-8 whose last character is cut off by the end of the file (a truncated transfer or
-    /// a disk that filled up): the offset where the incomplete character starts. The text is the
-    /// part before it, so that the rest of the file is still checked.
-    pub cut_at: Option<usize>,
+    pub encoding: Encoding,
 }
 
 const SJIS_NAMES: &[&str] = &[
@@ -51,9 +66,12 @@ const SJIS_NAMES: &[&str] = &[
     "csWindows31J",
 ];
 
+/// How much of the start of a file [`Head::of`] looks at.
+pub const HEAD_BYTES: usize = 512;
+
 /// The `encoding` pseudo-attribute of an XML declaration at the start, if any.
 pub fn declared_encoding(bytes: &[u8]) -> Option<&str> {
-    let head = &bytes[..bytes.len().min(512)];
+    let head = &bytes[..bytes.len().min(HEAD_BYTES)];
     if !head.starts_with(b"<?xml") {
         return None;
     }
@@ -71,141 +89,289 @@ pub fn is_sjis(name: &str) -> bool {
     SJIS_NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
-fn is_utf8(name: &str) -> bool {
+fn is_utf8_name(name: &str) -> bool {
     name.eq_ignore_ascii_case("utf-8") || name.eq_ignore_ascii_case("utf8")
 }
 
-fn decode_cp932(bytes: &[u8]) -> Result<String, usize> {
+/// What the first bytes of a file say about its encoding.
+#[derive(Debug, Clone)]
+pub struct Head {
+    pub bom: bool,
+    pub declared: Option<String>,
+}
+
+impl Head {
+    /// From the first [`HEAD_BYTES`] of the file (or more: the rest is not looked at).
+    pub fn of(bytes: &[u8]) -> Result<Head, Refusal> {
+        if [[0xFE, 0xFF], [0xFF, 0xFE], [0, b'<'], [b'<', 0]].iter().any(|p| bytes.starts_with(p)) {
+            return Err(Refusal::Utf16);
+        }
+        let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+        let declared = declared_encoding(&bytes[if bom { 3 } else { 0 }..]).map(str::to_owned);
+        Ok(Head { bom, declared })
+    }
+
+    /// Bytes of the byte-order mark: the text starts after them.
+    pub fn bom_len(&self) -> usize {
+        if self.bom {
+            3
+        } else {
+            0
+        }
+    }
+
+    pub fn declares_sjis(&self) -> bool {
+        self.declared.as_deref().is_some_and(is_sjis)
+    }
+
+    /// The refusal for a [`Plan::Cp932`] whose decoding failed at `bad` (offset in the text
+    /// after the BOM, and position).
+    pub fn cp932_refusal(&self, declared: bool, bad: At, utf8: &Utf8Verdict) -> Refusal {
+        let at = |(offset, pos): At| (offset + self.bom_len(), pos);
+        if declared {
+            let (offset, pos) = at(bad);
+            Refusal::BadCp932 { offset, pos }
+        } else {
+            // Sniffed: the file was tried as UTF-8 first, and that is where it failed first.
+            let (offset, pos) = at(utf8.bad.unwrap_or(bad));
+            Refusal::Undecodable { offset, pos }
+        }
+    }
+}
+
+/// What to do with a file, decided from its head and whether the rest is UTF-8.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Plan {
+    /// Read it as UTF-8 (up to a cut, if any).
+    Utf8 {
+        cut: Option<At>,
+        mislabel: Option<String>,
+    },
+    /// Decode it as CP932; if a byte fails, refuse with [`Head::cp932_refusal`].
+    Cp932 {
+        declared: bool,
+    },
+    Refuse(Refusal),
+}
+
+/// The one encoding decision. Bytes that are UTF-8 are read as UTF-8 whatever the declaration
+/// says (the declaration is reported): a Shift_JIS declaration only when they also hold a
+/// character outside ASCII, since ASCII reads the same either way. A file cut inside its last
+/// character is UTF-8 up to there: sniffing it as CP932 would check mojibake.
+pub fn plan(head: &Head, utf8: &Utf8Verdict) -> Plan {
+    let is_utf8 = utf8.bad.is_none();
+    let cut = utf8.cut.map(|(offset, pos)| (offset + head.bom_len(), pos));
+    let mislabel = head.declared.clone();
+    match head.declared.as_deref() {
+        Some(name) if is_sjis(name) => {
+            if is_utf8 && utf8.non_ascii {
+                Plan::Utf8 { cut, mislabel }
+            } else {
+                Plan::Cp932 { declared: true }
+            }
+        }
+        Some(name) if !is_utf8_name(name) => {
+            if is_utf8 {
+                Plan::Utf8 { cut, mislabel }
+            } else {
+                Plan::Refuse(Refusal::Declared(name.to_owned()))
+            }
+        }
+        _ if is_utf8 => Plan::Utf8 { cut, mislabel: None },
+        _ => Plan::Cp932 { declared: false },
+    }
+}
+
+/// 1-based line and column (in characters, as an editor counts them) after the text fed so
+/// far, fed in pieces of any size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Default for LineCol {
+    fn default() -> LineCol {
+        LineCol { line: 1, col: 1 }
+    }
+}
+
+/// Characters in UTF-8 bytes: every byte that does not continue a sequence starts one.
+pub fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+fn chars(bytes: &[u8]) -> u32 {
+    u32::try_from(char_count(bytes)).unwrap_or(u32::MAX)
+}
+
+impl LineCol {
+    pub fn feed(&mut self, bytes: &[u8]) {
+        match memchr::memrchr(b'\n', bytes) {
+            None => self.col = self.col.saturating_add(chars(bytes)),
+            Some(last) => {
+                self.line = self.line.saturating_add(memchr::memchr_iter(b'\n', bytes).count() as u32);
+                self.col = 1 + chars(&bytes[last + 1..]);
+            }
+        }
+    }
+
+    pub fn get(self) -> (u32, u32) {
+        (self.line, self.col)
+    }
+
+    /// The position at the end of `bytes`.
+    pub fn of(bytes: &[u8]) -> (u32, u32) {
+        let mut at = LineCol::default();
+        at.feed(bytes);
+        at.get()
+    }
+}
+
+/// Length of the UTF-8 sequence a byte starts (1 for ASCII and for bytes that start none).
+fn width(lead: u8) -> usize {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 1,
+    }
+}
+
+/// How many bytes at the end of `bytes` start a character that they do not complete.
+pub fn incomplete_tail(bytes: &[u8]) -> usize {
+    for back in 1..=bytes.len().min(3) {
+        let b = bytes[bytes.len() - back];
+        if b & 0xC0 != 0x80 {
+            return if width(b) > back { back } else { 0 };
+        }
+    }
+    0
+}
+
+/// Whether the bytes of a file are UTF-8, learnt as they pass in chunks of any size.
+#[derive(Debug, Default)]
+pub struct Utf8Scan {
+    fed: usize,
+    /// The start of a character that the last chunk ended inside.
+    carry: [u8; 4],
+    carry_len: usize,
+    bad: Option<At>,
+    non_ascii: bool,
+    /// Position after the bytes known to be whole UTF-8 characters.
+    at: LineCol,
+}
+
+/// What a [`Utf8Scan`] learnt. Offsets count from where the scan started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Utf8Verdict {
+    /// The first byte that is not part of a UTF-8 character, and its position.
+    pub bad: Option<At>,
+    /// The bytes end inside a character that starts here (when none is bad).
+    pub cut: Option<At>,
+    /// A character outside ASCII before either.
+    pub non_ascii: bool,
+}
+
+impl Utf8Scan {
+    /// The verdict on a whole text.
+    pub fn of(bytes: &[u8]) -> Utf8Verdict {
+        let mut scan = Utf8Scan::default();
+        scan.feed(bytes);
+        scan.verdict()
+    }
+
+    pub fn feed(&mut self, chunk: &[u8]) {
+        let start = self.fed;
+        self.fed += chunk.len();
+        if self.bad.is_some() {
+            return;
+        }
+        let mut rest = chunk;
+        if self.carry_len > 0 {
+            // Complete the character the previous chunk ended inside.
+            let have = self.carry_len;
+            let take = (width(self.carry[0]) - have).min(rest.len());
+            self.carry[have..have + take].copy_from_slice(&rest[..take]);
+            self.carry_len += take;
+            rest = &rest[take..];
+            match std::str::from_utf8(&self.carry[..self.carry_len]) {
+                Ok(_) => {
+                    self.non_ascii = true;
+                    self.at.col = self.at.col.saturating_add(1);
+                    self.carry_len = 0;
+                }
+                Err(e) if e.error_len().is_none() => return,
+                Err(_) => {
+                    self.bad = Some((start - have, self.at.get()));
+                    return;
+                }
+            }
+        }
+        let base = self.fed - rest.len();
+        let (whole, tail) = rest.split_at(rest.len() - incomplete_tail(rest));
+        let valid = match simdutf8::basic::from_utf8(whole) {
+            Ok(_) => whole.len(),
+            Err(_) => simdutf8::compat::from_utf8(whole).map_or_else(|e| e.valid_up_to(), |_| whole.len()),
+        };
+        if !self.non_ascii {
+            self.non_ascii = !whole[..valid].is_ascii();
+        }
+        self.at.feed(&whole[..valid]);
+        if valid < whole.len() || std::str::from_utf8(tail).is_err_and(|e| e.error_len().is_some()) {
+            self.bad = Some((base + valid, self.at.get()));
+            return;
+        }
+        self.carry[..tail.len()].copy_from_slice(tail);
+        self.carry_len = tail.len();
+    }
+
+    pub fn verdict(&self) -> Utf8Verdict {
+        let cut = (self.bad.is_none() && self.carry_len > 0).then(|| (self.fed - self.carry_len, self.at.get()));
+        Utf8Verdict { bad: self.bad, cut, non_ascii: self.non_ascii }
+    }
+}
+
+/// Decodes CP932; on failure, the offset of the first bad byte and its position in the text
+/// decoded before it.
+fn decode_cp932(bytes: &[u8]) -> Result<String, At> {
     let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
     if !had_errors {
         return Ok(text.into_owned());
     }
-    // Find the first undecodable byte for the message.
     let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
     let mut out = String::with_capacity(bytes.len() * 3);
     let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
-    match result {
-        encoding_rs::DecoderResult::Malformed(len, consumed) => Err(read - len as usize - consumed as usize),
-        _ => Err(read),
-    }
+    let offset = match result {
+        encoding_rs::DecoderResult::Malformed(len, consumed) => read - len as usize - consumed as usize,
+        _ => read,
+    };
+    Err((offset, LineCol::of(out.as_bytes())))
 }
 
 /// Detects the encoding of a whole file and gives its text.
 pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Refusal> {
-    if bytes.starts_with(&[0xFE, 0xFF])
-        || bytes.starts_with(&[0xFF, 0xFE])
-        || bytes.starts_with(&[0, b'<'])
-        || bytes.starts_with(&[b'<', 0])
-    {
-        return Err(Refusal::Utf16);
-    }
-    let (bom, body) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        Some(rest) => (true, rest),
-        None => (false, bytes),
-    };
-    let declared = declared_encoding(body);
-    if let Some(name) = declared.filter(|n| is_sjis(n)) {
-        let _ = name;
-        return match decode_cp932(body) {
-            Ok(s) => Ok(Decoded {
-                text: Cow::Owned(s),
-                encoding: Detected::Cp932 { declared: true },
-                bom,
-                declared_other: None,
-                cut_at: None,
-            }),
-            Err(offset) => Err(Refusal::BadCp932 { offset: offset + bom as usize * 3 }),
-        };
-    }
-    let declared_other = declared.filter(|n| !is_utf8(n)).map(str::to_owned);
-    match simdutf8::basic::from_utf8(body) {
-        Ok(s) => Ok(Decoded { text: Cow::Borrowed(s), encoding: Detected::Utf8, bom, declared_other, cut_at: None }),
-        Err(_) => {
-            let (offset, incomplete_at_end) =
-                std::str::from_utf8(body).err().map_or((0, false), |e| (e.valid_up_to(), e.error_len().is_none()));
-            if incomplete_at_end {
-                // Valid UTF-8 up to a character the end of the file cuts in two. Sniffing it as
-                // CP932 would call a truncated UTF-8 file "Shift_JIS" and check mojibake.
-                let text = std::str::from_utf8(&body[..offset]).expect("valid up to here");
-                return Ok(Decoded {
-                    text: Cow::Borrowed(text),
-                    encoding: Detected::Utf8,
-                    bom,
-                    declared_other,
-                    cut_at: Some(offset + bom as usize * 3),
-                });
+    let head = Head::of(bytes)?;
+    let body = &bytes[head.bom_len()..];
+    let utf8 = Utf8Scan::of(body);
+    match plan(&head, &utf8) {
+        Plan::Refuse(r) => Err(r),
+        Plan::Cp932 { declared } => match decode_cp932(body) {
+            Ok(text) => {
+                let encoding =
+                    Encoding { detected: Detected::Cp932 { declared }, bom: head.bom, mislabel: None, cut: None };
+                Ok(Decoded { text: Cow::Owned(text), encoding })
             }
-            if let Some(name) = declared_other {
-                return Err(Refusal::Declared(name));
-            }
-            match decode_cp932(body) {
-                Ok(s) => Ok(Decoded {
-                    text: Cow::Owned(s),
-                    encoding: Detected::Cp932 { declared: false },
-                    bom,
-                    declared_other: None,
-                    cut_at: None,
-                }),
-                Err(_) => Err(Refusal::Undecodable { offset: offset + bom as usize * 3 }),
-            }
+            Err(bad) => Err(head.cp932_refusal(declared, bad, &utf8)),
+        },
+        Plan::Utf8 { cut, mislabel } => {
+            let end = utf8.cut.map_or(body.len(), |(at, _)| at);
+            let text = simdutf8::basic::from_utf8(&body[..end]).expect("the scan found these bytes UTF-8");
+            let encoding = Encoding { detected: Detected::Utf8, bom: head.bom, mislabel, cut };
+            Ok(Decoded { text: Cow::Borrowed(text), encoding })
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_declared_encoding() {
-        assert_eq!(declared_encoding(b"<?xml version=\"1.0\" encoding='Shift_JIS'?><a/>"), Some("Shift_JIS"));
-        assert_eq!(declared_encoding(b"<?xml version=\"1.0\"?><a/>"), None);
-        assert_eq!(declared_encoding(b"<a/>"), None);
-    }
-
-    #[test]
-    fn utf8_with_and_without_bom() {
-        let d = decode("<a>山田</a>".as_bytes()).unwrap();
-        assert_eq!((d.encoding, d.bom), (Detected::Utf8, false));
-        let mut b = vec![0xEF, 0xBB, 0xBF];
-        b.extend_from_slice("<a>山田</a>".as_bytes());
-        let d = decode(&b).unwrap();
-        assert!(d.bom);
-        assert_eq!(d.text, "<a>山田</a>");
-    }
-
-    #[test]
-    fn shift_jis_declared_or_sniffed_is_decoded() {
-        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><a>山田髙</a>");
-        let d = decode(&sjis).unwrap();
-        assert_eq!(d.encoding, Detected::Cp932 { declared: true });
-        assert!(d.text.contains("山田髙"));
-        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("<a>山田</a>");
-        assert_eq!(decode(&sjis).unwrap().encoding, Detected::Cp932 { declared: false });
-    }
-
-    #[test]
-    fn utf8_cut_inside_its_last_character_is_utf8_not_cp932() {
-        let whole = "<a>山田</a>".as_bytes();
-        let cut = &whole[..whole.len() - 5]; // `<a>山` and the first byte of 田
-        let d = decode(cut).unwrap();
-        assert_eq!((d.encoding, d.cut_at), (Detected::Utf8, Some(6)));
-        assert_eq!(d.text, "<a>山");
-        // An invalid byte before the end is not a cut: CP932 is still tried, then refused.
-        assert!(decode(b"<a>\x80\x80\xff</a>").is_err());
-    }
-
-    #[test]
-    fn refuses_what_is_neither() {
-        assert_eq!(decode(&[0xFF, 0xFE, b'<', 0]).unwrap_err(), Refusal::Utf16);
-        assert_eq!(decode(b"<a>\x80\x80\xff</a>").unwrap_err(), Refusal::Undecodable { offset: 3 });
-        let e = decode(b"<?xml version=\"1.0\" encoding=\"EUC-JP\"?><a>\xa4\xa2\xff</a>").unwrap_err();
-        assert_eq!(e, Refusal::Declared("EUC-JP".into()));
-        let d = decode(b"<?xml version=\"1.0\" encoding=\"EUC-JP\"?><a>x</a>").unwrap();
-        assert_eq!(d.declared_other.as_deref(), Some("EUC-JP"));
-        assert!(matches!(
-            decode(b"<?xml version=\"1.0\" encoding=\"sjis\"?><a>\x82</a>"),
-            Err(Refusal::BadCp932 { .. })
-        ));
-    }
-}
+mod tests;

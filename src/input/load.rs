@@ -49,8 +49,9 @@ impl LoadError {
     }
 }
 
-/// The largest file read whole. Bigger files are refused with F001 rather than exhausting
-/// memory; the format's forms are a few KB and batches a few hundred MB at most.
+/// The most `read_all` reads. Only files of at most `check::stream::STREAM_ABOVE` are read
+/// whole (larger ones are streamed, whatever their size); one that grows past this while it is
+/// read is refused with F001 rather than exhausting memory.
 pub const MAX_FILE_BYTES: u64 = 2 << 30;
 
 fn open(path: &Path) -> io::Result<File> {
@@ -74,12 +75,6 @@ pub fn open_regular(path: &Path) -> Result<(File, u64), LoadError> {
         return Err(LoadError::NotRegular);
     }
     Ok((file, meta.len()))
-}
-
-/// Reads the whole file.
-pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
-    let (file, len) = open_regular(path)?;
-    read_all(file, len)
 }
 
 /// Reads the rest of an opened file of (about) `len` bytes.

@@ -90,11 +90,11 @@ fn below(root: &Path, path: &Path) -> String {
     }
 }
 
-/// Walks `args` in the order given. A PATH that is a file is an input whatever its name (and
-/// one that cannot be read becomes a finding, not a lost file); under a directory, every file
-/// named `*.xml` is, in path order: a depth-first walk with each folder's entries sorted by
-/// name. Symbolic links are followed. The same file reached twice (through a link, or two
-/// PATHs) is kept once.
+/// Finds the inputs under `args`, in path order whatever the order of the arguments. A PATH
+/// that is a file is an input whatever its name (and one that cannot be read becomes a finding,
+/// not a lost file); under a directory, every file named `*.xml` is. Symbolic links are
+/// followed. The same file reached twice (through a link, or two PATHs) is kept once: the
+/// first in path order.
 pub fn discover(args: &[PathBuf]) -> Discovery {
     let mut d = Discovery::default();
     let mut linked = false;
@@ -124,10 +124,11 @@ pub fn discover(args: &[PathBuf]) -> Discovery {
         for entry in walker {
             match entry {
                 Ok(e) => {
+                    // A linked folder too: what lies below it may be reached another way.
+                    linked |= e.path_is_symlink();
                     if e.file_type().is_dir() || !is_xml_name(e.file_name()) {
                         continue;
                     }
-                    linked |= e.path_is_symlink();
                     let rel = below(arg, e.path());
                     if !e.file_type().is_file() {
                         d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::NotRegular });
@@ -153,6 +154,11 @@ pub fn discover(args: &[PathBuf]) -> Discovery {
         }
     }
     d.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    // Path order is what the walk gives under one PATH (depth-first, each folder's entries by
+    // name): `Path` compares component by component, names as bytes, so sorting extends that
+    // order across PATHs and lists on stdin, and "first" (B001, which copy is kept) does not
+    // depend on how the arguments were ordered. Under one PATH this is a check of sorted input.
+    d.inputs.sort_by(|a, b| a.path.cmp(&b.path));
     // Without links and with one PATH, no file can be reached twice: skip the stat per file.
     if linked || args.len() > 1 {
         let mut seen = HashSet::new();
@@ -162,16 +168,31 @@ pub fn discover(args: &[PathBuf]) -> Discovery {
     d
 }
 
+/// The path a report name is written to under `files/`, as the report stage builds it
+/// (empty, `.` and `..` parts dropped), folded so that names differing only in case clash, as
+/// they do on case-insensitive file systems.
+fn report_parts(name: &str) -> Vec<String> {
+    let fold = |s: &str| if s.is_ascii() { s.to_ascii_lowercase() } else { s.to_lowercase() };
+    name.split('/').filter(|s| !s.is_empty() && *s != "." && *s != "..").map(fold).collect()
+}
+
 /// Two inputs may map to the same report name (`a/x.xml` and `b/x.xml` given directly, or
-/// two directories with the same layout). Later ones get `~2`, `~3`, … after the name,
-/// compared without case so that reports survive case-insensitive file systems.
+/// two directories with the same layout), and a report file may need the name of a folder
+/// other reports go into (`x.xml` beside a folder `x.xml.csv/`). A report file that would
+/// take a name already used, by a file or a folder, gets `~2`, `~3`, … after its name.
+/// Folders are never renamed: they are reserved first, whatever the order.
 fn disambiguate_report_names(inputs: &mut [Input]) {
     let mut used: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    for input in inputs.iter() {
+        let parts = report_parts(&input.report_name);
+        for depth in 1..parts.len() {
+            used.insert(parts[..depth].join("/"));
+        }
+    }
     for input in inputs {
         let mut name = input.report_name.clone();
         let mut n = 1;
-        let folded = |s: &str| if s.is_ascii() { s.to_ascii_lowercase() } else { s.to_lowercase() };
-        while !used.insert(folded(&name)) {
+        while !used.insert(report_parts(&name).join("/") + ".csv") {
             n += 1;
             name = format!("{}~{n}", input.report_name);
         }
@@ -215,6 +236,21 @@ mod tests {
         let d = discover(&[a.join("x.xml"), b.join("X.xml"), a.join("x.xml")]);
         let names: Vec<_> = d.inputs.iter().map(|i| i.report_name.as_str()).collect();
         assert_eq!(names, ["x.xml", "X.xml~2"]);
+    }
+
+    #[test]
+    fn a_report_file_never_takes_the_name_of_a_report_folder() {
+        let input = |name: &str| Input {
+            path: PathBuf::from(name),
+            display: name.into(),
+            report_name: name.into(),
+            rel: name.into(),
+        };
+        let mut inputs = vec![input("x.xml"), input("X.xml.CSV/y.xml"), input("x.xml~2"), input("z.xml")];
+        disambiguate_report_names(&mut inputs);
+        let names: Vec<_> = inputs.iter().map(|i| i.report_name.as_str()).collect();
+        // x.xml.csv is a folder (in any case); x.xml~2.csv is then taken by the file itself.
+        assert_eq!(names, ["x.xml~2", "X.xml.CSV/y.xml", "x.xml~2~2", "z.xml"]);
     }
 
     #[test]

@@ -31,8 +31,7 @@ pub struct Locator<'a> {
 }
 
 fn chars_in(bytes: &[u8]) -> u32 {
-    // Every byte that does not continue a UTF-8 sequence starts a character.
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32
+    crate::input::decode::char_count(bytes) as u32
 }
 
 impl<'a> Locator<'a> {

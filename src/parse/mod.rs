@@ -11,6 +11,7 @@ mod problem;
 pub mod record;
 mod source;
 
+use crate::input::decode::char_count;
 use crate::tables::layout::NodeId;
 use crate::tables::{KindId, Tables};
 use locate::{Locate, Locator};
@@ -18,7 +19,7 @@ use problem::attr_error;
 pub use problem::{XmlError, XmlProblem};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
-pub use record::{Elem, ItemElem, Record, Unknown};
+pub use record::{Elem, ItemElem, Record, Span, Unknown, MAX_KEPT_VALUE};
 pub use source::{Source, StreamSource, TextSource};
 use std::collections::HashMap;
 
@@ -48,7 +49,8 @@ pub struct DocInfo {
     pub root_pos: (u32, u32),
     /// `count` attribute of a FormBatch, as written, with the root's offset.
     pub batch_count: Option<String>,
-    /// Forms completely read.
+    /// Forms begun: a form cut by an XML error counts, because its record is checked up to the
+    /// error and the summary's `records` should show it.
     pub forms: u32,
     pub error: Option<XmlError>,
     /// Where a DOCTYPE is (F007), and its text: the parse stops there, nothing is expanded.
@@ -88,7 +90,7 @@ enum Frame {
     /// A known element; `collect`: its text is its value.
     Known {
         node: NodeId,
-        elem: u32,
+        elem: usize,
         collect: bool,
     },
     /// Inside something not looked at (unknown, duplicate group, stray batch child).
@@ -111,6 +113,10 @@ pub struct Parser<'t> {
     /// The default namespace in scope is ours: the answer for almost every element, kept
     /// up to date as bindings come and go so that elements need not look it up.
     default_ours: bool,
+    /// Characters of the value being collected beyond [`MAX_KEPT_VALUE`], and how many of
+    /// them are trailing XML whitespace (not part of the value).
+    dropped: usize,
+    dropped_ws: usize,
 }
 
 fn is_xml_ws(b: u8) -> bool {
@@ -127,6 +133,8 @@ impl<'t> Parser<'t> {
             bindings: HashMap::new(),
             seen: Vec::new(),
             default_ours: false,
+            dropped: 0,
+            dropped_ws: 0,
         }
     }
 
@@ -195,8 +203,7 @@ impl<'t> Parser<'t> {
                             }
                         } else {
                             if self.collecting() {
-                                let content = t.xml10_content();
-                                self.record.text.push_str(&content);
+                                self.collect(&t.xml10_content());
                             }
                             Ok(Step::Continue)
                         }
@@ -206,7 +213,7 @@ impl<'t> Parser<'t> {
                             Err(XmlError::at(pos, XmlProblem::TextOutsideRoot))
                         } else {
                             if self.collecting() {
-                                self.record.text.push_str(&c);
+                                self.collect(&c);
                             }
                             Ok(Step::Continue)
                         }
@@ -275,6 +282,28 @@ impl<'t> Parser<'t> {
         matches!(self.stack.last(), Some((Frame::Known { collect: true, .. }, _)))
     }
 
+    /// Adds text to the value being collected, up to [`MAX_KEPT_VALUE`] bytes; beyond that
+    /// only its characters are counted. Leading whitespace is not part of the value and is
+    /// never kept, so that it cannot take the room of the value itself.
+    fn collect(&mut self, s: &str) {
+        let Some(&(Frame::Known { elem, .. }, _)) = self.stack.last() else { return };
+        let kept = self.record.text.len() - self.record.elems[elem].value.0;
+        let s = if kept == 0 { s.trim_start_matches([' ', '\t', '\n', '\r']) } else { s };
+        let fits =
+            if self.dropped == 0 { record::floor_char_boundary(s, MAX_KEPT_VALUE.saturating_sub(kept)) } else { 0 };
+        self.record.text.push_str(&s[..fits]);
+        let rest = &s.as_bytes()[fits..];
+        if rest.is_empty() {
+            return;
+        }
+        self.dropped += char_count(rest);
+        // XML whitespace is ASCII: bytes and characters are the same count.
+        match rest.iter().rposition(|&b| !is_xml_ws(b)) {
+            Some(last) => self.dropped_ws = rest.len() - last - 1,
+            None => self.dropped_ws += rest.len(),
+        }
+    }
+
     /// The name of the innermost open element, for "unclosed" messages: from the layout for
     /// known elements, else re-read at its start tag, so the hot path keeps no names.
     fn open_element_name<S: Source>(&self, src: &mut S) -> Option<String> {
@@ -318,7 +347,7 @@ impl<'t> Parser<'t> {
             return Err(XmlError::at(pos, XmlProblem::TextOutsideRoot));
         }
         if self.collecting() {
-            self.record.text.push(ch);
+            self.collect(ch.encode_utf8(&mut [0; 4]));
         }
         Ok(())
     }
@@ -463,9 +492,14 @@ impl<'t> Parser<'t> {
         let layout = &self.tables.kind(self.record.kind).layout;
         let found = if in_ns { layout.child(parent, local.as_bytes()) } else { None };
         let Some(node) = found else {
-            let name = String::from_utf8_lossy(e.name().as_ref().as_bytes()).into_owned();
-            let name = self.record.push_str(&name);
-            self.record.unknown.push(Unknown { parent, name, offset: pos });
+            let qname = e.name();
+            let name = self.record.push_str(&String::from_utf8_lossy(qname.as_ref().as_bytes()));
+            // The element's own declarations are in scope here: `in_namespace` pushed them.
+            let namespace = (!in_ns).then(|| {
+                let uri = self.resolve_prefix(prefix).unwrap_or_default();
+                self.record.push_str(&uri)
+            });
+            self.record.unknown.push(Unknown { parent, name, namespace, offset: pos });
             self.stack.push((Frame::Skip, pos));
             return Ok(());
         };
@@ -487,13 +521,14 @@ impl<'t> Parser<'t> {
             self.stack.push((Frame::Skip, pos));
             return Ok(());
         }
-        let start = self.record.text.len() as u32;
-        let elem = self.record.elems.len() as u32;
+        let start = self.record.text.len();
+        let elem = self.record.elems.len();
         self.record.elems.push(Elem { node, value: (start, start), offset: pos, repeated });
         // A repeated group is reported once (L004) and its contents are not read again.
         if repeated && !is_leaf {
             self.stack.push((Frame::Skip, pos));
         } else {
+            (self.dropped, self.dropped_ws) = (0, 0);
             self.stack.push((Frame::Known { node, elem, collect: is_leaf }, pos));
         }
         Ok(())
@@ -516,12 +551,19 @@ impl<'t> Parser<'t> {
         }
         match frame {
             Some(Frame::Known { elem, collect: true, .. }) => {
-                let e = &mut self.record.elems[elem as usize];
-                let text = &self.record.text.as_bytes()[e.value.0 as usize..];
+                let e = &mut self.record.elems[elem];
+                let text = &self.record.text.as_bytes()[e.value.0..];
                 let lead = text.iter().take_while(|&&b| is_xml_ws(b)).count();
-                let trail = text[lead..].iter().rev().take_while(|&&b| is_xml_ws(b)).count();
+                let cut = self.dropped > self.dropped_ws;
+                // When the value goes on past what is kept, its trailing whitespace is there.
+                let trail = if cut { 0 } else { text[lead..].iter().rev().take_while(|&&b| is_xml_ws(b)).count() };
                 let end = self.record.text.len() - trail;
-                e.value = (e.value.0 + lead as u32, end as u32);
+                let kept_chars = if cut { char_count(&text[lead..]) } else { 0 };
+                e.value = (e.value.0 + lead, end);
+                if cut {
+                    self.record.long.push((e.value, kept_chars + self.dropped - self.dropped_ws));
+                }
+                (self.dropped, self.dropped_ws) = (0, 0);
             }
             Some(Frame::FormRoot) => return (true, self.stack.is_empty()),
             _ => {}

@@ -3,12 +3,22 @@
 use crate::tables::layout::NodeId;
 use crate::tables::KindId;
 
+/// A range of [`Record::text`]. Offsets are `usize`: a form streamed from a file of any size
+/// cannot make them wrap.
+pub type Span = (usize, usize);
+
+/// How much of one value (text, attribute, element name) a record keeps, in bytes. Values are
+/// checked against lengths far below (the layout's longest text is a few thousand characters),
+/// and a value of gigabytes then costs no more memory than this; its length in characters is
+/// kept beside it ([`Record::full_chars`]) so that a length rule reports the real one.
+pub const MAX_KEPT_VALUE: usize = 64 << 10;
+
 /// A known element of the layout.
 #[derive(Debug, Clone, Copy)]
 pub struct Elem {
     pub node: NodeId,
     /// Value: a range of [`Record::text`], trimmed of XML whitespace.
-    pub value: (u32, u32),
+    pub value: Span,
     /// Byte offset of its start tag.
     pub offset: usize,
     /// Not the first element of this node in the record (a duplicate).
@@ -19,15 +29,18 @@ pub struct Elem {
 #[derive(Debug, Clone, Copy)]
 pub struct Unknown {
     pub parent: NodeId,
-    pub name: (u32, u32),
+    pub name: Span,
+    /// Its namespace URI when that is not the format's (an empty range: no namespace), so that
+    /// a known name in the wrong namespace is told about the namespace, not its name.
+    pub namespace: Option<Span>,
     pub offset: usize,
 }
 
 /// A disease-specific `Items/Item`, with its `code` and `value` attributes.
 #[derive(Debug, Clone, Copy)]
 pub struct ItemElem {
-    pub code: Option<(u32, u32)>,
-    pub value: Option<(u32, u32)>,
+    pub code: Option<Span>,
+    pub value: Option<Span>,
     pub offset: usize,
 }
 
@@ -38,7 +51,7 @@ pub struct Record {
     pub number: u32,
     pub kind: KindId,
     /// The `formVersion` attribute as written, if any.
-    pub version: Option<(u32, u32)>,
+    pub version: Option<Span>,
     /// Index into the kind's versions, when `formVersion` is known.
     pub version_index: Option<usize>,
     pub offset: usize,
@@ -47,6 +60,9 @@ pub struct Record {
     pub items: Vec<ItemElem>,
     /// Arena holding values and names.
     pub text: String,
+    /// Values cut at [`MAX_KEPT_VALUE`]: the kept part, and the length of the whole value in
+    /// characters. Few or none per form.
+    pub long: Vec<(Span, usize)>,
 }
 
 impl Record {
@@ -60,10 +76,17 @@ impl Record {
         self.unknown.clear();
         self.items.clear();
         self.text.clear();
+        self.long.clear();
     }
 
-    pub fn str(&self, r: (u32, u32)) -> &str {
-        &self.text[r.0 as usize..r.1 as usize]
+    pub fn str(&self, r: Span) -> &str {
+        &self.text[r.0..r.1]
+    }
+
+    /// The length in characters of a value longer than the record keeps (`None`: the span is
+    /// the whole value).
+    pub fn full_chars(&self, r: Span) -> Option<usize> {
+        self.long.iter().find(|(kept, _)| *kept == r).map(|&(_, n)| n)
     }
 
     pub fn value(&self, e: &Elem) -> &str {
@@ -74,9 +97,24 @@ impl Record {
         self.version.map(|r| self.str(r))
     }
 
-    pub(crate) fn push_str(&mut self, s: &str) -> (u32, u32) {
-        let start = self.text.len() as u32;
-        self.text.push_str(s);
-        (start, self.text.len() as u32)
+    /// Keeps a value, or its first [`MAX_KEPT_VALUE`] bytes (whole characters).
+    pub(crate) fn push_str(&mut self, s: &str) -> Span {
+        let start = self.text.len();
+        let kept = floor_char_boundary(s, MAX_KEPT_VALUE);
+        self.text.push_str(&s[..kept]);
+        let span = (start, self.text.len());
+        if kept < s.len() {
+            self.long.push((span, s.chars().count()));
+        }
+        span
     }
+}
+
+/// The largest char boundary of `s` at or below `at`.
+pub(crate) fn floor_char_boundary(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }

@@ -88,6 +88,7 @@ impl<R: Read> StreamSource<R> {
 
     /// Reads whatever the parse left unread, so that the hash covers the whole stream.
     pub fn finish(&mut self) -> std::io::Result<u128> {
+        self.reader.get_mut().forget_window();
         std::io::copy(self.reader.get_mut(), &mut std::io::sink())?;
         Ok(self.reader.get_mut().digest())
     }

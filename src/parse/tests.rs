@@ -109,3 +109,53 @@ fn a_second_byte_order_mark_is_text_before_the_root() {
     let info = p.parse(&format!("<Rinkohyo xmlns=\"{NS}\" formVersion=\"2403\">\u{feff}"), |_, _| {});
     assert_eq!(info.error.map(|e| e.problem), Some(XmlProblem::Unclosed("Rinkohyo".into())));
 }
+
+#[test]
+fn a_huge_value_keeps_a_bounded_part_and_its_real_length() {
+    let t = tables();
+    let mut p = Parser::new(&t);
+    let n = 1_000_000;
+    let pad = " ".repeat(100_000);
+    // Leading whitespace (never kept), a character reference and CDATA in the middle, trailing
+    // whitespace past the cut (not counted).
+    let value = format!("{pad}{}&#x5C71;<![CDATA[山]]>{}{pad}", "山".repeat(n), "川".repeat(n));
+    let xml = format!(
+        "<Ikensho xmlns=\"{NS}\" formVersion=\"2310\"><Patient><Address>{value}</Address><{} /></Patient></Ikensho>",
+        "Q".repeat(200_000)
+    );
+    let mut seen = None;
+    p.parse(&xml, |r, _| {
+        let e = r.elems.iter().find(|e| t.kind(r.kind).layout.node(e.node).path.as_ref() == "Patient/Address").unwrap();
+        let unknown = r.unknown[0].name;
+        seen = Some((
+            r.value(e).to_owned(),
+            r.full_chars(e.value),
+            r.str(unknown).len(),
+            r.full_chars(unknown),
+            r.text.len(),
+        ));
+    });
+    let (kept, full, name_len, name_full, arena) = seen.unwrap();
+    assert!(
+        kept.starts_with("山山") && kept.len() <= MAX_KEPT_VALUE && kept.len() > MAX_KEPT_VALUE - 4,
+        "{}",
+        kept.len()
+    );
+    assert_eq!(full, Some(2 * n + 2));
+    assert_eq!((name_len, name_full), (MAX_KEPT_VALUE, Some(200_000)));
+    assert!(arena <= 2 * MAX_KEPT_VALUE + 64, "the record holds {arena} bytes");
+}
+
+#[test]
+fn a_value_whose_only_excess_is_whitespace_is_whole() {
+    let t = tables();
+    let mut p = Parser::new(&t);
+    let body = "x".repeat(MAX_KEPT_VALUE - 1);
+    let xml = format!(
+        "<Ikensho xmlns=\"{NS}\" formVersion=\"2310\"><Patient><Address>\n {body} {}</Address></Patient></Ikensho>",
+        "\n".repeat(70_000)
+    );
+    let mut seen = None;
+    p.parse(&xml, |r, _| seen = Some((r.value(&r.elems[1]).len(), r.full_chars(r.elems[1].value))));
+    assert_eq!(seen, Some((MAX_KEPT_VALUE - 1, None)));
+}

@@ -13,32 +13,61 @@ pub struct Institutions {
 
 impl Institutions {
     pub fn load(path: &Path) -> Result<Institutions, RefError> {
-        let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| RefError {
-            file: file.clone(),
-            line: 0,
-            column: 0,
-            message: e.to_string(),
-        })?;
+        let (file, bytes) = super::read(path)?;
         Institutions::parse(&file, &bytes)
     }
 
+    /// Parses the list. Quoted cells may hold the separator (`"A, B"`), as Excel writes them.
     pub fn parse(file: &str, bytes: &[u8]) -> Result<Institutions, RefError> {
-        let err = |line: u64, column: u64, message: String| RefError { file: file.to_owned(), line, column, message };
-        let text = std::str::from_utf8(bytes).map_err(|_| err(0, 0, "not UTF-8".into()))?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut lines = text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
-        let (hline, header) = lines.next().ok_or_else(|| err(0, 0, "empty file".into()))?;
-        let sep = if header.contains('\t') { '\t' } else { ',' };
-        let col = header
-            .split(sep)
-            .position(|h| h.trim().trim_matches('"') == "code")
-            .ok_or_else(|| err(hline as u64 + 1, 0, "no `code` column in the header".into()))?;
+        let tab = bytes.split(|&b| b == b'\n').find(|l| !l.starts_with(b"#") && !l.trim_ascii().is_empty());
+        let sep = if tab.is_some_and(|l| l.contains(&b'\t')) { b'\t' } else { b',' };
+        let text = super::utf8_text(file, bytes, sep)?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(sep)
+            .comment(Some(b'#'))
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let bad_row = |e: csv::Error| {
+            let line = e.position().map_or(0, |p| p.line());
+            RefError::new(
+                file,
+                line,
+                0,
+                format!("CSV の行として読めません ({e})"),
+                format!("not a valid CSV row ({e})"),
+            )
+        };
+        let header = rdr.headers().map_err(bad_row)?.clone();
+        if header.iter().all(str::is_empty) {
+            return Err(RefError::new(file, 0, 0, "空のファイルです".into(), "the file is empty".into()));
+        }
+        let hline = header.position().map_or(1, |p| p.line());
+        let col = header.iter().position(|h| h == "code").ok_or_else(|| {
+            RefError::new(
+                file,
+                hline,
+                0,
+                "見出し行に `code` 列がありません".into(),
+                "no `code` column in the header".into(),
+            )
+        })?;
         let mut codes = Vec::new();
-        for (i, line) in lines {
-            let cell = line.split(sep).nth(col).unwrap_or("").trim().trim_matches('"');
+        for rec in rdr.records() {
+            let rec = rec.map_err(bad_row)?;
+            if rec.iter().all(str::is_empty) {
+                continue;
+            }
+            let line = rec.position().map_or(0, |p| p.line());
+            let cell = rec.get(col).unwrap_or("");
             if cell.len() != 10 || !cell.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(err(i as u64 + 1, col as u64 + 1, format!("`{cell}` is not a 10-digit code")));
+                return Err(RefError::new(
+                    file,
+                    line,
+                    col as u64 + 1,
+                    format!("`{cell}` は 10 桁の医療機関コードではありません"),
+                    format!("`{cell}` is not a 10-digit code"),
+                ));
             }
             codes.push(cell.parse::<u64>().expect("ten digits"));
         }
@@ -77,6 +106,14 @@ mod tests {
         let c = Institutions::parse("x.csv", b"name,code\nA,\"2610102093\"\n").unwrap();
         assert!(c.contains("2610102093"));
         let e = Institutions::parse("x.csv", b"code\n12345\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        let q = Institutions::parse("x.csv", b"name,code\n\"A, B\",2610102093\n").unwrap();
+        assert!(q.contains("2610102093"), "a quoted comma is part of the name");
+        let e = Institutions::parse("x.csv", b"name,code\nA,2610102093\n\"C, D\",26101\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 2));
+        let e = Institutions::parse("x.csv", b"name\nA\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        let e = Institutions::parse("x.csv", b"name,code\n\x8eR\x93c,2610102093\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 1));
     }
 }

@@ -38,54 +38,77 @@ impl Roster {
     }
 
     pub fn load(path: &Path) -> Result<Roster, RefError> {
-        let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| RefError {
-            file: file.clone(),
-            line: 0,
-            column: 0,
-            message: e.to_string(),
-        })?;
+        let (file, bytes) = super::read(path)?;
         Roster::parse(&file, &bytes)
     }
 
     /// Parses a roster; a malformed one is an error naming line and column (1-based; the
     /// column is the field number).
     pub fn parse(file: &str, bytes: &[u8]) -> Result<Roster, RefError> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let err = |line: u64, column: u64, message: String| RefError { file: file.to_owned(), line, column, message };
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(bytes);
-        let header = rdr.headers().map_err(|e| err(1, 0, e.to_string()))?.clone();
+        let text = super::utf8_text(file, bytes, b',')?;
+        let err = |line: u64, column: u64, ja: String, en: String| RefError::new(file, line, column, ja, en);
+        let bad_row = |e: csv::Error| {
+            let line = e.position().map_or(0, |p| p.line());
+            err(line, 0, format!("CSV の行として読めません ({e})"), format!("not a valid CSV row ({e})"))
+        };
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+        let header = rdr.headers().map_err(bad_row)?.clone();
         let cols: Vec<&str> = header.iter().collect();
         if cols != HEADER {
-            return Err(err(1, 0, format!("the header must be `{}`, found `{}`", HEADER.join(","), cols.join(","))));
+            let (want, found) = (HEADER.join(","), cols.join(","));
+            return Err(err(
+                1,
+                0,
+                format!("見出し行は `{want}` にしてください (いまは `{found}`)"),
+                format!("the header must be `{want}`, found `{found}`"),
+            ));
         }
         let mut roster = Roster::default();
         for rec in rdr.records() {
-            let rec = rec.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                err(line, 0, format!("not a valid CSV row: {e}"))
-            })?;
+            let rec = rec.map_err(bad_row)?;
             let line = rec.position().map_or(0, |p| p.line());
             let cell = |i: usize| rec.get(i).unwrap_or("");
             let no = cell(0);
             if no.is_empty() || no.len() > 20 || !no.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                return Err(err(line, 1, format!("doctor_no `{no}`: 1–20 of A-Z a-z 0-9 -")));
+                return Err(err(
+                    line,
+                    1,
+                    format!("doctor_no `{no}` は半角英数字と - の 1〜20 文字にしてください"),
+                    format!("doctor_no `{no}`: 1–20 of A-Z a-z 0-9 -"),
+                ));
             }
             if cell(1).is_empty() {
-                return Err(err(line, 2, "empty name".into()));
+                return Err(err(line, 2, "name が空です".into(), "empty name".into()));
             }
             let kind = cell(2);
             if !KINDS.contains(&kind) {
-                return Err(err(line, 3, format!("kind `{kind}`: one of {}", KINDS.join(", "))));
+                let kinds = KINDS.join(", ");
+                return Err(err(
+                    line,
+                    3,
+                    format!("kind `{kind}` は {kinds} のどれかにしてください"),
+                    format!("kind `{kind}`: one of {kinds}"),
+                ));
             }
             let date = |i: usize| {
-                Date::parse_iso(cell(i)).ok_or_else(|| {
-                    err(line, i as u64 + 1, format!("{} `{}` is not a YYYY-MM-DD date", HEADER[i], cell(i)))
+                let (name, value) = (HEADER[i], cell(i));
+                Date::parse_iso(value).ok_or_else(|| {
+                    err(
+                        line,
+                        i as u64 + 1,
+                        format!("{name} `{value}` は YYYY-MM-DD の日付にしてください"),
+                        format!("{name} `{value}` is not a YYYY-MM-DD date"),
+                    )
                 })
             };
             let (valid_from, valid_to) = (date(3)?, date(4)?);
             if valid_to < valid_from {
-                return Err(err(line, 5, format!("valid_to {valid_to} is before valid_from {valid_from}")));
+                return Err(err(
+                    line,
+                    5,
+                    format!("valid_to {valid_to} が valid_from {valid_from} より前です"),
+                    format!("valid_to {valid_to} is before valid_from {valid_from}"),
+                ));
             }
             roster.by_no.entry(no.to_owned()).or_default().push(RosterRow {
                 name: cell(1).to_owned(),
@@ -123,5 +146,23 @@ mod tests {
         let e =
             Roster::parse("d.csv", b"doctor_no,name,kind,valid_from,valid_to\nA,x,shoman,2021-04-01\n").unwrap_err();
         assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn a_roster_saved_by_excel_as_shift_jis_says_how_to_save_it() {
+        let e = Roster::parse(
+            "d.csv",
+            b"doctor_no,name,kind,valid_from,valid_to\nA,\x8b\x9e\x93s,shoman,2021-04-01,2026-03-31\n",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (2, 2));
+        let ja = e.render(crate::lang::Lang::Ja);
+        assert!(ja.contains("CSV UTF-8"), "{ja}");
+        let e = Roster::parse("d.csv", b"doctor_no,name,kind,valid_from,valid_to\nA,x,doctor,2021-04-01,2026-03-31\n")
+            .unwrap_err();
+        assert_eq!(
+            e.render(crate::lang::Lang::Ja),
+            "d.csv:2:3: kind `doctor` は nanbyo, kyoryoku, shoman のどれかにしてください"
+        );
     }
 }

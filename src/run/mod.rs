@@ -168,16 +168,14 @@ pub fn load(opts: &CheckOptions) -> Result<Loaded, RunError> {
     let lang = opts.lang;
     let tables = Tables::with_overlay(opts.tables.as_deref())
         .map_err(|e| RunError(tr!(lang, "コード表を読めません: {e}", "cannot load the code tables: {e}")))?;
-    let roster = opts
-        .doctors
-        .as_deref()
-        .map(Roster::load)
-        .transpose()
-        .map_err(|e| RunError(tr!(lang, "指定医名簿を読めません: {e}", "cannot read the doctor roster: {e}")))?;
-    let institutions =
-        opts.institutions.as_deref().map(Institutions::load).transpose().map_err(|e| {
-            RunError(tr!(lang, "医療機関一覧を読めません: {e}", "cannot read the institution list: {e}"))
-        })?;
+    let roster = opts.doctors.as_deref().map(Roster::load).transpose().map_err(|e| {
+        let e = e.render(lang);
+        RunError(tr!(lang, "指定医名簿を読めません: {e}", "cannot read the doctor roster: {e}"))
+    })?;
+    let institutions = opts.institutions.as_deref().map(Institutions::load).transpose().map_err(|e| {
+        let e = e.render(lang);
+        RunError(tr!(lang, "医療機関一覧を読めません: {e}", "cannot read the institution list: {e}"))
+    })?;
     let baseline =
         opts.baseline.as_deref().map(|p| Baseline::load(p, opts.redact, lang)).transpose().map_err(RunError)?;
     Ok(Loaded { tables, roster, institutions, baseline })

@@ -4,6 +4,7 @@ use super::codes::CodeLists;
 use super::forms::FormKind;
 use super::tsv::{TableError, Tsv};
 use super::types::Type;
+use crate::text::date::Date;
 use std::collections::HashMap;
 
 #[derive(Debug)]
@@ -13,6 +14,29 @@ pub struct ItemDef {
     pub label_en: String,
     pub ty: Type,
     pub required: bool,
+    /// The WrittenDates the definition applies to, inclusive; `None` is open-ended. Disease
+    /// keys are renumbered (小慢, 2025-04-01), so a key's items are dated like the disease
+    /// tables: the next renumbering is new rows, not a code change.
+    pub valid_from: Option<Date>,
+    pub valid_to: Option<Date>,
+}
+
+impl ItemDef {
+    pub fn applies_on(&self, on: Date) -> bool {
+        self.valid_from.is_none_or(|f| f <= on) && self.valid_to.is_none_or(|t| on <= t)
+    }
+
+    fn overlaps(&self, other: &ItemDef) -> bool {
+        let starts_before_other_ends = match (self.valid_from, other.valid_to) {
+            (Some(f), Some(t)) => f <= t,
+            _ => true,
+        };
+        let ends_after_other_starts = match (self.valid_to, other.valid_from) {
+            (Some(t), Some(f)) => f <= t,
+            _ => true,
+        };
+        starts_before_other_ends && ends_after_other_starts
+    }
 }
 
 /// Item definitions by (form kind index, disease key). The disease key is the 告示番号 for
@@ -25,6 +49,7 @@ pub struct Items {
 impl Items {
     pub fn load(t: &Tsv<'_>, kinds: &[FormKind], lists: &CodeLists) -> Result<Items, TableError> {
         let c = |n| t.col(n);
+        let (vf, vt) = (t.opt_col("valid_from"), t.opt_col("valid_to"));
         let (cf, cd, cc, cj, ce, ct, cs, cl, cr) = (
             c("form")?,
             c("disease")?,
@@ -61,23 +86,43 @@ impl Items {
                 "always" => true,
                 other => return Err(t.err(row, cr, format!("`{other}`: use always or leave empty"))),
             };
-            let code = row.get(cc);
-            let defs = by_disease.entry((kind as u8, disease.to_owned())).or_default();
-            if code.is_empty() || defs.iter().any(|d| d.code == code) {
-                return Err(t.err(row, cc, "empty or duplicate item code for this disease"));
+            let date = |col: Option<usize>| match row.opt(col) {
+                "" => Ok(None),
+                s => Date::parse_iso(s).map(Some).ok_or_else(|| t.err(row, col.unwrap_or(0), "not a YYYY-MM-DD date")),
+            };
+            let (valid_from, valid_to) = (date(vf)?, date(vt)?);
+            if let (Some(f), Some(to)) = (valid_from, valid_to) {
+                if to < f {
+                    return Err(t.err(row, vt.unwrap_or(0), "valid_to is before valid_from"));
+                }
             }
-            defs.push(ItemDef {
+            let code = row.get(cc);
+            let def = ItemDef {
                 code: code.to_owned(),
                 name_ja: row.get(cj).to_owned(),
                 label_en: row.get(ce).to_owned(),
                 ty,
                 required,
-            });
+                valid_from,
+                valid_to,
+            };
+            let defs = by_disease.entry((kind as u8, disease.to_owned())).or_default();
+            if code.is_empty() || defs.iter().any(|d| d.code == code && d.overlaps(&def)) {
+                return Err(t.err(row, cc, "empty item code, or the same code for this disease on overlapping dates"));
+            }
+            defs.push(def);
         }
         Ok(Items { by_disease })
     }
 
+    /// Every definition for a disease key, whatever its dates.
     pub fn for_disease(&self, kind: u8, key: &str) -> Option<&[ItemDef]> {
         self.by_disease.get(&(kind, key.to_owned())).map(Vec::as_slice)
+    }
+
+    /// The definitions that apply to a form of `kind` for disease `key` written on `on`; empty
+    /// when the table says nothing about that disease then.
+    pub fn in_force(&self, kind: u8, key: &str, on: Date) -> Vec<&ItemDef> {
+        self.for_disease(kind, key).unwrap_or(&[]).iter().filter(|d| d.applies_on(on)).collect()
     }
 }

@@ -42,7 +42,9 @@ impl TableFiles {
         TableFiles { files }
     }
 
-    /// Lays the `.tsv` files found under `dir` over the current set.
+    /// Lays the `.tsv` files found under `dir` over the current set: each file replaces the one
+    /// of the same name and the others stay, so that a vendor can ship only an edited
+    /// `layout.tsv`, and the next disease revision is one new file.
     pub fn overlay(&mut self, dir: &Path) -> Result<(), TableError> {
         let err = |path: &Path, e: &dyn std::fmt::Display| TableError {
             file: path.display().to_string(),
@@ -86,16 +88,58 @@ impl TableFiles {
     }
 }
 
-/// Prefectures (JIS X 0401), by two-digit code.
+/// Prefectures (JIS X 0401), indexed by their number 1–47.
 #[derive(Debug, Default)]
 pub struct Prefectures {
-    names: BTreeMap<String, (String, String)>,
+    by_number: Vec<Option<Prefecture>>,
+}
+
+#[derive(Debug)]
+pub struct Prefecture {
+    pub name_ja: String,
+    pub name_en: String,
+    /// Whether a 医療機関コード's check digit covers only 郡市区 + 番号 (`GGNNNN`, the legacy
+    /// rule of 埼玉・千葉・東京・神奈川) rather than the whole body (`PPTGGNNNN`).
+    pub legacy_check_digit: bool,
 }
 
 impl Prefectures {
-    /// The name of a prefecture code, `01`–`47`.
-    pub fn name(&self, code: &str) -> Option<(&str, &str)> {
-        self.names.get(code).map(|(ja, en)| (ja.as_str(), en.as_str()))
+    /// The prefecture numbered `n` (`13` → 東京都).
+    pub fn get(&self, n: u8) -> Option<&Prefecture> {
+        self.by_number.get(usize::from(n)).and_then(Option::as_ref)
+    }
+
+    /// The prefecture a 医療機関コード's first two digits name, alternates (number + 50)
+    /// included; `None` when they name none.
+    pub fn of_institution(&self, pp: u8) -> Option<&Prefecture> {
+        self.get(pp).or_else(|| pp.checked_sub(50).and_then(|n| self.get(n)))
+    }
+
+    fn load(t: &tsv::Tsv<'_>) -> Result<Prefectures, TableError> {
+        let (pc, pn, pr, pb) = (t.col("code")?, t.col("name")?, t.col("romaji")?, t.col("check_digit_body")?);
+        let mut by_number: Vec<Option<Prefecture>> = (0..50).map(|_| None).collect();
+        for row in &t.rows {
+            let code = row.get(pc);
+            let n = match code.parse::<u8>() {
+                Ok(n @ 1..=49) if code.len() == 2 => usize::from(n),
+                _ => return Err(t.err(row, pc, "a prefecture number is two digits, 01–49")),
+            };
+            if by_number[n].is_some() {
+                return Err(t.err(row, pc, "listed twice"));
+            }
+            let legacy_check_digit = match row.get(pb) {
+                "PPTGGNNNN" => false,
+                "GGNNNN" => true,
+                _ => return Err(t.err(row, pb, "check_digit_body is PPTGGNNNN or GGNNNN")),
+            };
+            let romaji = row.get(pr);
+            let mut name_en = romaji.to_owned();
+            if let Some(first) = name_en.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            by_number[n] = Some(Prefecture { name_ja: row.get(pn).to_owned(), name_en, legacy_check_digit });
+        }
+        Ok(Prefectures { by_number })
     }
 }
 
@@ -147,12 +191,7 @@ impl Tables {
                 });
             }
         }
-        let pt = files.tsv("prefectures.tsv")?;
-        let (pc, pn, pr) = (pt.col("code")?, pt.col("name")?, pt.col("romaji")?);
-        let mut prefectures = Prefectures::default();
-        for row in &pt.rows {
-            prefectures.names.insert(row.get(pc).to_owned(), (row.get(pn).to_owned(), row.get(pr).to_owned()));
-        }
+        let prefectures = Prefectures::load(&files.tsv("prefectures.tsv")?)?;
         Ok(Tables { kinds, codes, items, diseases, prefectures })
     }
 
@@ -162,5 +201,30 @@ impl Tables {
 
     pub fn kind(&self, id: KindId) -> &FormKind {
         &self.kinds[id as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn revisions(t: &Tables, program: &str) -> Vec<String> {
+        t.diseases.program(program).unwrap().revisions.iter().map(|r| r.start.to_string()).collect()
+    }
+
+    #[test]
+    fn a_directory_replaces_files_by_name_and_keeps_the_others() {
+        let files = TableFiles::embedded();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("diseases")).unwrap();
+        let current = std::str::from_utf8(files.bytes("diseases/shoman_2025-04-01.tsv").unwrap()).unwrap();
+        let renamed = current.replace("\t1\t1型糖尿病\t", "\t1\tインスリン依存性糖尿病\t");
+        std::fs::write(dir.path().join("diseases/shoman_2025-04-01.tsv"), renamed).unwrap();
+        std::fs::write(dir.path().join("diseases/shoman_2026-04-01.tsv"), current).unwrap();
+        let t = Tables::with_overlay(Some(dir.path())).unwrap();
+        assert_eq!(revisions(&t, "shoman"), ["2021-11-01", "2025-04-01", "2026-04-01"]);
+        let program = t.diseases.program("shoman").unwrap();
+        assert_eq!(program.revisions[1].get(7, 1).unwrap().name, "インスリン依存性糖尿病", "replaced by name");
+        assert_eq!(program.revisions[2].get(7, 1).unwrap().name, "1型糖尿病", "added");
     }
 }

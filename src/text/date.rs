@@ -1,7 +1,7 @@
 //! Gregorian calendar dates without external crates.
 //!
 //! The validator only needs day-granular civil dates (no times, no time zones beyond "what is
-//! today in Japan"), so a tiny value type is simpler and safer than pulling in a date library.
+//! today here"), so a tiny value type is simpler and safer than pulling in a date library.
 
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -146,21 +146,22 @@ impl Date {
         Date::new(u16::try_from(year).ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
     }
 
-    /// Today's date for a user in Japan.
+    /// Today's local date, as the operating system sees it (`TZ`, else `/etc/localtime`).
     ///
-    /// Reading the system time zone database portably needs libc or a crate, so this takes a
-    /// deliberately simple rule: the UTC date of `SystemTime::now()` shifted by +9 hours (JST,
-    /// which has no daylight saving) when the environment variable `TZ` is unset or names
-    /// Japan (`Asia/Tokyo`, `JST-9`, `Japan`, optionally with the POSIX `:` prefix), and the
-    /// plain UTC date for any other `TZ` (including an empty one, which libc treats as UTC).
-    /// An unset `TZ` means Japan because the tool is used by Japanese hospitals and CI runners
-    /// usually leave `TZ` unset while running in UTC. Callers that need a different "today"
-    /// take it from `--as-of`.
+    /// On Unix this asks libc's `localtime_r`, the same answer `date +%F` gives. Elsewhere it
+    /// falls back to a deliberately simple rule, because reading the Windows time zone needs
+    /// another dependency for one default: JST (which has no daylight saving) when `TZ` is
+    /// unset or names Japan, UTC for any other `TZ`. Callers that need a different "today" take
+    /// it from `--as-of`.
     pub fn today_local() -> Date {
         let secs = match SystemTime::now().duration_since(UNIX_EPOCH) {
             Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
             Err(e) => i64::try_from(e.duration().as_secs()).map_or(i64::MIN, |s| -s),
         };
+        #[cfg(unix)]
+        if let Some(today) = os_local_date(secs) {
+            return today;
+        }
         let tz = std::env::var_os("TZ");
         let tz_is_japan = match &tz {
             None => true,
@@ -168,6 +169,25 @@ impl Date {
         };
         today_at(secs, tz_is_japan)
     }
+}
+
+/// The local calendar day at Unix time `unix_secs`; `None` if libc cannot say.
+#[cfg(unix)]
+fn os_local_date(unix_secs: i64) -> Option<Date> {
+    let t = libc::time_t::try_from(unix_secs).ok()?;
+    // SAFETY: `tm` is plain data that localtime_r fills in; both pointers are valid for the call.
+    let tm = unsafe {
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&t, &mut tm).is_null() {
+            return None;
+        }
+        tm
+    };
+    Date::new(
+        u16::try_from(tm.tm_year.checked_add(1900)?).ok()?,
+        u8::try_from(tm.tm_mon.checked_add(1)?).ok()?,
+        u8::try_from(tm.tm_mday).ok()?,
+    )
 }
 
 fn names_japan(tz: &str) -> bool {
@@ -500,6 +520,27 @@ mod tests {
     fn today_local_is_plausible() {
         let today = Date::today_local();
         assert!(today >= d(2024, 1, 1) && today < d(2200, 1, 1), "{today}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn today_local_is_the_date_the_os_shows() {
+        let os = || {
+            let out = std::process::Command::new("date").arg("+%F").output().expect("run date");
+            Date::parse_iso(String::from_utf8(out.stdout).unwrap().trim()).expect("date +%F")
+        };
+        // Sampled on both sides so that a run across midnight cannot fail the test.
+        let (before, ours, after) = (os(), Date::today_local(), os());
+        assert!(ours == before || ours == after, "{before} {ours} {after}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn os_local_date_follows_the_zone_at_a_given_instant() {
+        // The zone is the process's; whatever it is, the local day is within one of the UTC day.
+        let t = d(2025, 5, 9).days_since_epoch() * 86_400 + 12 * 3600;
+        let local = os_local_date(t).unwrap();
+        assert!((local.days_since_epoch() - d(2025, 5, 9).days_since_epoch()).abs() <= 1, "{local}");
     }
 
     #[test]

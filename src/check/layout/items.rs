@@ -26,7 +26,12 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     }
     let Some(key) = disease_key(view) else { return };
     let tables = sink.ctx.tables;
-    let Some(defs) = tables.items.for_disease(view.kind_id, &key) else { return };
+    // Without a readable WrittenDate (its own finding), judge by today's definitions.
+    let on = view.date(Field::WrittenDate).unwrap_or(sink.ctx.as_of);
+    let defs = tables.items.in_force(view.kind_id, &key, on);
+    if defs.is_empty() {
+        return;
+    }
     let lang = sink.lang();
     let rec = view.rec;
     let base = &layout.node(item_node).path;
@@ -77,7 +82,9 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
             }
             continue;
         }
-        let cx = TypeCtx { lang, codes: &tables.codes, env: view };
+        // Items hold clinical values, not patient data.
+        let full_chars = item.value.and_then(|v| rec.full_chars(v));
+        let cx = TypeCtx { lang, codes: &tables.codes, env: view, private: false, full_chars };
         let out = values::check(&def.ty, value, label, &cx);
         if let Some(w) = out.warning {
             sink.emit(w.rule, rec.number, &path(), Some(item.offset), value, w.message);
@@ -94,17 +101,29 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     }
     let items_parent = layout.node(item_node).parent;
     let offset = view.elem(items_parent).map_or(rec.offset, |e| e.offset);
-    if view.state(items_parent) == State::Absent && items_parent != 0 && defs.iter().any(|d| d.required) {
-        // The whole block is missing: one finding for the block, naming what it must hold.
+    let state = view.state(items_parent);
+    if matches!(state, State::Absent | State::Empty) && items_parent != 0 && defs.iter().any(|d| d.required) {
+        // The whole block is missing or empty: one finding for the block, naming what it must
+        // hold (L001 or L002, as for any required element).
         let needed: Vec<&str> = defs.iter().filter(|d| d.required).map(|d| d.code.as_str()).collect();
         let needed = needed.join(", ");
         let name = &layout.node(items_parent).name;
-        let msg = tr!(
-            lang,
-            "疾病 {key} の必須の疾病別項目 ({needed}) を含む <{name}> がありません",
-            "<{name}> is missing; disease {key} requires the items {needed}"
-        );
-        sink.emit(&L001, rec.number, &layout.node(items_parent).path, Some(offset), "", msg);
+        let path = &layout.node(items_parent).path;
+        if state == State::Empty {
+            let msg = tr!(
+                lang,
+                "<{name}> が空です。疾病 {key} の必須の疾病別項目 ({needed}) を書いてください",
+                "<{name}> is empty; disease {key} requires the items {needed}"
+            );
+            sink.emit(&L002, rec.number, path, Some(offset), "", msg);
+        } else {
+            let msg = tr!(
+                lang,
+                "疾病 {key} の必須の疾病別項目 ({needed}) を含む <{name}> がありません",
+                "<{name}> is missing; disease {key} requires the items {needed}"
+            );
+            sink.emit(&L001, rec.number, path, Some(offset), "", msg);
+        }
         return;
     }
     for def in defs.iter().filter(|d| d.required && !seen.contains(&d.code.as_str())) {

@@ -14,8 +14,9 @@ pub use rules::*;
 use super::view::{State, View, NONE};
 use super::Sink;
 use crate::check::file::F012;
+use crate::check::redact;
 use crate::parse::locate::Locate;
-use crate::parse::Record;
+use crate::parse::{Record, NAMESPACE};
 use crate::tables::layout::{Layout, NodeId};
 use crate::tables::types::Type;
 use crate::tr;
@@ -35,7 +36,7 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
             None => ("", tr!(lang, "<{root}> に formVersion 属性がありません。様式の版 ({known}) を書いてください。この様式はこれ以上検査しません", "<{root}> has no formVersion attribute; give the form version ({known}); this form is not checked further")),
             Some(v) => (v, tr!(lang, "formVersion=\"{v}\" は {root} の既知の版ではありません。使える版: {known}。この様式はこれ以上検査しません", "formVersion=\"{v}\" is not a known version of {root}; known versions: {known}; this form is not checked further")),
         };
-        sink.emit(&F012, rec.number, "", Some(rec.offset), value, msg);
+        sink.emit(&F012, rec.number, crate::check::dates::FORM_VERSION_PATH, Some(rec.offset), value, msg);
         return None;
     };
     let n = layout.nodes.len();
@@ -46,6 +47,7 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
         }
     }
     let blocked = structure(sink, &view, layout, loc);
+    let filled = with_children(rec, layout);
     let mut deferred = Vec::new();
     for (i, e) in rec.elems.iter().enumerate() {
         if e.repeated || blocked[e.node as usize] {
@@ -56,10 +58,10 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
             deferred.push(i);
             continue;
         }
-        check_value(sink, &mut view, i);
+        check_value(sink, &mut view, i, &filled);
     }
     for i in deferred {
-        check_value(sink, &mut view, i);
+        check_value(sink, &mut view, i, &filled);
     }
     presence(sink, &view, layout, &blocked);
     unknown_elements(sink, &view, layout, &blocked);
@@ -114,19 +116,43 @@ fn structure(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, loc: &dyn Lo
     blocked
 }
 
-fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize) {
+/// Per node, whether the record has an element (known, unknown or an item) directly inside it.
+/// Only the first of repeated groups is read, so this is about that one.
+fn with_children(rec: &Record, layout: &Layout) -> Vec<bool> {
+    let mut filled = vec![false; layout.nodes.len()];
+    for e in &rec.elems {
+        filled[layout.node(e.node).parent as usize] = true;
+    }
+    for u in &rec.unknown {
+        filled[u.parent as usize] = true;
+    }
+    if let (Some(item), false) = (layout.item_node, rec.items.is_empty()) {
+        filled[layout.node(item).parent as usize] = true;
+    }
+    filled
+}
+
+fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize, filled: &[bool]) {
     let rec = view.rec;
     let e = &rec.elems[i];
     let row = view.kind.layout.row_for(view.version, e.node).expect("checked elements have rows");
     let value = rec.value(e);
+    // A block with nothing inside is empty like a leaf with no text: `<Clinical/>` is one
+    // finding for the block, and `<Attachment/>` where it must be absent is no finding at all.
     let state = if row.ty.is_group() {
-        State::Valid
+        if filled[e.node as usize] {
+            State::Valid
+        } else {
+            State::Empty
+        }
     } else if value.is_empty() {
         State::Empty
     } else {
         let lang = sink.lang();
         let label = lang.pick(&row.name_ja, &row.label_en);
-        let cx = TypeCtx { lang, codes: &sink.ctx.tables.codes, env: &*view };
+        let private = sink.ctx.redact && redact::is_patient_node(&view.kind.layout, e.node);
+        let full_chars = rec.full_chars(e.value);
+        let cx = TypeCtx { lang, codes: &sink.ctx.tables.codes, env: &*view, private, full_chars };
         let out = values::check(&row.ty, value, label, &cx);
         let path = &view.kind.layout.node(e.node).path;
         if let Some(w) = out.warning {
@@ -165,11 +191,39 @@ fn presence(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, blocked: &[bo
                 };
                 if view.state(node) == State::Empty {
                     let e = view.elem(node).expect("empty elements are present");
-                    let msg = tr!(
-                        lang,
-                        "{label} <{name}> が空です{because}。値を書いてください",
-                        "{label} <{name}> is empty{because}; give it a value"
-                    );
+                    let msg = if row.ty.is_group() {
+                        // What it must hold, as far as conditions outside the block tell.
+                        let needed: Vec<&str> = n
+                            .children
+                            .iter()
+                            .filter(|&&c| {
+                                layout
+                                    .row_for(view.version, c)
+                                    .is_some_and(|r| r.required.as_ref().is_some_and(|q| q.holds(view)))
+                            })
+                            .map(|&c| &*layout.node(c).name)
+                            .collect();
+                        let needed = needed.join(", ");
+                        if needed.is_empty() {
+                            tr!(
+                                lang,
+                                "ブロック {label} <{name}> が空です{because}。中の要素を書いてください",
+                                "the block {label} <{name}> is empty{because}; fill in its elements"
+                            )
+                        } else {
+                            tr!(
+                                lang,
+                                "ブロック {label} <{name}> が空です{because}。<{name}> の中に必須の要素 ({needed}) を書いてください",
+                                "the block {label} <{name}> is empty{because}; add its required elements ({needed}) inside <{name}>"
+                            )
+                        }
+                    } else {
+                        tr!(
+                            lang,
+                            "{label} <{name}> が空です{because}。値を書いてください",
+                            "{label} <{name}> is empty{because}; give it a value"
+                        )
+                    };
                     sink.emit(&L002, rec.number, &n.path, Some(e.offset), "", msg);
                 } else {
                     let parent = layout.node(n.parent);
@@ -234,7 +288,17 @@ fn unknown_elements(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, block
         let siblings = || parent.children.iter().copied().filter(|&c| in_version(c));
         let elsewhere =
             (1..layout.nodes.len() as NodeId).filter(|&c| in_version(c)).find(|&c| *layout.node(c).name == *name);
-        let msg = if let Some(near) = closest(name, siblings().map(|c| &*layout.node(c).name)) {
+        let local = name.rsplit_once(':').map_or(name, |(_, l)| l);
+        let foreign = u.namespace.filter(|_| siblings().any(|c| *layout.node(c).name == *local));
+        let msg = if let Some(ns) = foreign {
+            // The right name in the wrong namespace: renaming it would change nothing.
+            let (ns, ours) = (rec.str(ns), NAMESPACE);
+            if ns.is_empty() {
+                tr!(lang, "<{name}> が名前空間に属していません。様式の名前空間 {ours} に置いてください (xmlns=\"\" などで外れていないか確認してください)", "<{name}> is in no namespace; it must be in the format's namespace {ours} (check for xmlns=\"\" or a missing declaration)")
+            } else {
+                tr!(lang, "<{name}> が名前空間 {ns} にあります。様式の名前空間 {ours} に置いてください (xmlns の宣言を確認してください)", "<{name}> is in the namespace {ns}; it must be in the format's namespace {ours} (check its xmlns declaration)")
+            }
+        } else if let Some(near) = closest(name, siblings().map(|c| &*layout.node(c).name)) {
             let label = layout
                 .child(u.parent, near.as_bytes())
                 .and_then(|c| layout.row_for(view.version, c))

@@ -20,8 +20,8 @@ pub static L002: Rule = Rule {
     severity: E,
     summary: Text { ja: "必須の要素が空", en: "a required element is present but empty" },
     why: Text {
-        ja: "空のタグは値がないのと同じです。任意の要素が空のときは、ないものとして扱い報告しません。",
-        en: "An empty tag is no value. An optional element that is empty is treated as absent and not reported.",
+        ja: "空のタグは値がないのと同じです。中に要素のないブロック (<Clinical/>) も空で、中の要素を 1 つずつは報告しません。任意の要素が空のときは、ないものとして扱い報告しません。",
+        en: "An empty tag is no value. A block with no elements inside (<Clinical/>) is empty too, and what it lacks is not reported element by element. An optional element that is empty is treated as absent and not reported.",
     },
     bad: "<Address></Address>",
     good: "<Address>京都府京都市上京区…</Address>",

@@ -3,6 +3,7 @@
 //! would be right.
 
 use super::rules::{L005, L006, L007, L008, L009, L010, L011};
+use crate::check::redact::MARKER;
 use crate::finding::Rule;
 use crate::lang::Lang;
 use crate::tables::codes::CodeLists;
@@ -24,6 +25,37 @@ pub struct TypeCtx<'a> {
     pub lang: Lang,
     pub codes: &'a CodeLists,
     pub env: &'a dyn Env,
+    /// The value is patient data and `--redact` is on: messages quote it in no form at all,
+    /// neither as written nor as the corrected spelling they would otherwise suggest. Deciding
+    /// this here, where messages are built, leaves redaction nothing to guess about.
+    pub private: bool,
+    /// The value's real length in characters when the value checked is only its first part
+    /// (`parse::MAX_KEPT_VALUE`), so that length messages give the real one.
+    pub full_chars: Option<usize>,
+}
+
+impl TypeCtx<'_> {
+    /// The value as a message quotes it.
+    fn quote<'v>(&self, v: &'v str) -> &'v str {
+        if self.private {
+            MARKER
+        } else {
+            v
+        }
+    }
+
+    /// A form derived from the value (the spelling a message suggests), when it may be shown.
+    fn derived<'v>(&self, s: &'v str) -> Option<&'v str> {
+        (!self.private).then_some(s)
+    }
+
+    /// "Write it half-width", with the half-width form when it may be shown.
+    fn write_half(&self, half: &str) -> String {
+        match self.derived(half) {
+            Some(h) => tr!(self.lang, "半角で {h} と書いてください", "write {h}"),
+            None => tr!(self.lang, "半角で書いてください", "write it half-width"),
+        }
+    }
 }
 
 /// Result of checking one value: an error, and (independently) a warning.
@@ -48,13 +80,14 @@ fn all_digits(s: &str) -> bool {
 
 pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
     let lang = cx.lang;
+    let q = cx.quote(v);
     match ty {
         Type::Group | Type::Item => Outcome::default(),
-        Type::Date => date(v, label, lang),
-        Type::YearMonth => year_month(v, label, lang),
+        Type::Date => date(v, label, cx),
+        Type::YearMonth => year_month(v, label, cx),
         Type::Int(r) => number(v, label, r, false, cx),
         Type::Decimal(r) => number(v, label, r, true, cx),
-        Type::Digits(n) => digits(v, label, *n, lang),
+        Type::Digits(n) => digits(v, label, *n, cx),
         Type::Code(id) => {
             let list = cx.codes.get(*id);
             if list.find(v).is_some() {
@@ -63,12 +96,13 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
             let allowed = list.describe(lang);
             let half = half_width(v);
             if half != v && list.find(&half).is_some() {
+                let fix = cx.write_half(&half);
                 return fail(
                     &L007,
                     tr!(
                         lang,
-                        "{label} のコード「{v}」が全角です。半角で {half} と書いてください (使えるコード: {allowed})",
-                        "{label} code \"{v}\" is full-width; write {half} (codes: {allowed})"
+                        "{label} のコード「{q}」が全角です。{fix} (使えるコード: {allowed})",
+                        "{label} code \"{q}\" is full-width; {fix} (codes: {allowed})"
                     ),
                 );
             }
@@ -76,13 +110,13 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
                 &L007,
                 tr!(
                     lang,
-                    "{label} に「{v}」というコードはありません。使えるコード: {allowed}",
-                    "\"{v}\" is not a code of {label}; codes: {allowed}"
+                    "{label} に「{q}」というコードはありません。使えるコード: {allowed}",
+                    "\"{q}\" is not a code of {label}; codes: {allowed}"
                 ),
             )
         }
-        Type::Text(n) => text(v, label, *n, lang),
-        Type::Kana(n) => kana(v, label, *n, lang),
+        Type::Text(n) => text(v, label, *n, cx),
+        Type::Kana(n) => kana(v, label, *n, cx),
         Type::Phone => {
             let ok_chars = v.bytes().all(|b| b.is_ascii_digit() || b == b'-');
             let n = v.bytes().filter(u8::is_ascii_digit).count();
@@ -92,28 +126,30 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
             let half = half_width(v).replace(['‐', '−', 'ー', '―'], "-");
             let hn = half.bytes().filter(u8::is_ascii_digit).count();
             if half != v && half.bytes().all(|b| b.is_ascii_digit() || b == b'-') && (10..=11).contains(&hn) {
+                let fix = cx.write_half(&half);
                 return fail(
                     &L005,
                     tr!(
                         lang,
-                        "{label}「{v}」に全角文字があります。半角で {half} と書いてください",
-                        "{label} \"{v}\" has full-width characters; write {half}"
+                        "{label}「{q}」に全角文字があります。{fix}",
+                        "{label} \"{q}\" has full-width characters; {fix}"
                     ),
                 );
             }
-            fail(&L005, tr!(lang, "{label}「{v}」は電話番号の形ではありません。数字 10〜11 桁 (ハイフン可) で書いてください (例: 075-000-0000)", "{label} \"{v}\" is not a phone number: 10–11 digits with optional hyphens (e.g. 075-000-0000)"))
+            fail(&L005, tr!(lang, "{label}「{q}」は電話番号の形ではありません。数字 10〜11 桁 (ハイフン可) で書いてください (例: 075-000-0000)", "{label} \"{q}\" is not a phone number: 10–11 digits with optional hyphens (e.g. 075-000-0000)"))
         }
         Type::DoctorNo => {
             let bad = v.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-'));
             if let Some(c) = bad {
                 let half = half_width(v);
                 if half.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && half.chars().count() <= 20 {
+                    let fix = cx.write_half(&half);
                     return fail(
                         &L005,
                         tr!(
                             lang,
-                            "{label}「{v}」に全角文字があります。半角で {half} と書いてください",
-                            "{label} \"{v}\" has full-width characters; write {half}"
+                            "{label}「{q}」に全角文字があります。{fix}",
+                            "{label} \"{q}\" has full-width characters; {fix}"
                         ),
                     );
                 }
@@ -126,7 +162,7 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
                     ),
                 );
             }
-            let len = v.chars().count();
+            let len = cx.full_chars.unwrap_or_else(|| v.chars().count());
             if len > 20 {
                 return fail(
                     &L006,
@@ -142,12 +178,21 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
     }
 }
 
-fn date(v: &str, label: &str, lang: Lang) -> Outcome {
+/// "Write it as {form}" when the corrected form may be shown, else the pattern to follow.
+fn write_as(cx: &TypeCtx<'_>, form: &str, pattern: &str) -> String {
+    match cx.derived(form) {
+        Some(f) => tr!(cx.lang, "{f} と書いてください", "write {f}"),
+        None => tr!(cx.lang, "{pattern} で書いてください", "rewrite it as {pattern}"),
+    }
+}
+
+fn date(v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
+    let (lang, q) = (cx.lang, cx.quote(v));
     if Date::parse_iso(v).is_some() {
         return Outcome::default();
     }
     if let Some(w) = Wareki::parse(v) {
-        return wareki(v, w, label, lang, false);
+        return wareki(v, w, label, cx, false);
     }
     // Other spellings of a real date: full-width, slashes, dots, compact.
     let half = half_width(v);
@@ -160,12 +205,13 @@ fn date(v: &str, label: &str, lang: Lang) -> Outcome {
         _ => None,
     };
     if let Some(d) = guess {
+        let fix = write_as(cx, &d.to_string(), "YYYY-MM-DD");
         return fail(
             &L008,
             tr!(
                 lang,
-                "{label}「{v}」は YYYY-MM-DD の形ではありません。{d} と書いてください",
-                "{label} \"{v}\" is not in YYYY-MM-DD form; write {d}"
+                "{label}「{q}」は YYYY-MM-DD の形ではありません。{fix}",
+                "{label} \"{q}\" is not in YYYY-MM-DD form; {fix}"
             ),
         );
     }
@@ -173,12 +219,16 @@ fn date(v: &str, label: &str, lang: Lang) -> Outcome {
         if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u16>(), m.parse::<u8>(), d.parse::<u8>()) {
             if (1..=12).contains(&m) && d >= 1 && y >= 1 {
                 let last = Date::days_in_month(y, m);
+                let why = match cx.derived(&half) {
+                    Some(_) => tr!(lang, "{y}年{m}月は{last}日まで", "{y}-{m:02} has {last} days"),
+                    None => tr!(lang, "その月にその日はありません", "its month has fewer days"),
+                };
                 return fail(
                     &L008,
                     tr!(
                         lang,
-                        "{label}「{v}」は存在しない日付です ({y}年{m}月は{last}日まで)",
-                        "{label} \"{v}\" is not a real day ({y}-{m:02} has {last} days)"
+                        "{label}「{q}」は存在しない日付です ({why})",
+                        "{label} \"{q}\" is not a real day ({why})"
                     ),
                 );
             }
@@ -188,48 +238,51 @@ fn date(v: &str, label: &str, lang: Lang) -> Outcome {
         &L008,
         tr!(
             lang,
-            "{label}「{v}」は日付ではありません。西暦の YYYY-MM-DD で書いてください (例: 2025-06-10)",
-            "{label} \"{v}\" is not a date; write a Western-calendar YYYY-MM-DD (e.g. 2025-06-10)"
+            "{label}「{q}」は日付ではありません。西暦の YYYY-MM-DD で書いてください (例: 2025-06-10)",
+            "{label} \"{q}\" is not a date; write a Western-calendar YYYY-MM-DD (e.g. 2025-06-10)"
         ),
     )
 }
 
-fn wareki(v: &str, w: Wareki, label: &str, lang: Lang, month_only: bool) -> Outcome {
+fn wareki(v: &str, w: Wareki, label: &str, cx: &TypeCtx<'_>, month_only: bool) -> Outcome {
+    let (lang, q) = (cx.lang, cx.quote(v));
     let fmt = |d: Date| if month_only { YearMonth::of(d).to_string() } else { d.to_string() };
+    let pattern = if month_only { "YYYY-MM" } else { "YYYY-MM-DD" };
     match w.to_seireki() {
         Ok(d) => {
             let s = fmt(d);
-            fail(
-                &L009,
-                tr!(
-                    lang,
-                    "{label}「{v}」は和暦です。西暦で {s} と書いてください",
-                    "{label} \"{v}\" is a Japanese-era date; write it in the Western calendar as {s}"
-                ),
-            )
+            let fix = match cx.derived(&s) {
+                Some(s) => tr!(lang, "西暦で {s} と書いてください", "write it in the Western calendar as {s}"),
+                None => tr!(lang, "西暦の {pattern} で書いてください", "write it in the Western calendar as {pattern}"),
+            };
+            fail(&L009, tr!(lang, "{label}「{q}」は和暦です。{fix}", "{label} \"{q}\" is a Japanese-era date; {fix}"))
         }
         Err(WarekiError::OutsideEra { naive }) => {
             let s = fmt(naive);
             let hint = Wareki::from_date(naive).map(|r| r.to_string()).unwrap_or_default();
-            fail(&L009, tr!(lang, "{label}「{v}」は和暦で、その元号の期間外の日付です ({hint} = {s} のこと?)。西暦の {s} の形で書いてください", "{label} \"{v}\" is a Japanese-era date outside its era ({hint} = {s}?); write it in the Western calendar, like {s}"))
+            match cx.derived(&s) {
+                Some(s) => fail(&L009, tr!(lang, "{label}「{q}」は和暦で、その元号の期間外の日付です ({hint} = {s} のこと?)。西暦の {s} の形で書いてください", "{label} \"{q}\" is a Japanese-era date outside its era ({hint} = {s}?); write it in the Western calendar, like {s}")),
+                None => fail(&L009, tr!(lang, "{label}「{q}」は和暦で、その元号の期間外の日付です。西暦の {pattern} で書いてください", "{label} \"{q}\" is a Japanese-era date outside its era; write it in the Western calendar as {pattern}")),
+            }
         }
         Err(WarekiError::NoSuchDay) => fail(
             &L009,
             tr!(
                 lang,
-                "{label}「{v}」は和暦で、しかも存在しない日付です。西暦の YYYY-MM-DD で書いてください",
-                "{label} \"{v}\" is a Japanese-era date and not a real day; write a Western-calendar YYYY-MM-DD"
+                "{label}「{q}」は和暦で、しかも存在しない日付です。西暦の YYYY-MM-DD で書いてください",
+                "{label} \"{q}\" is a Japanese-era date and not a real day; write a Western-calendar YYYY-MM-DD"
             ),
         ),
     }
 }
 
-fn year_month(v: &str, label: &str, lang: Lang) -> Outcome {
+fn year_month(v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
+    let (lang, q) = (cx.lang, cx.quote(v));
     if YearMonth::parse_iso(v).is_some() {
         return Outcome::default();
     }
     if let Some(w) = Wareki::parse(v) {
-        return wareki(v, w, label, lang, true);
+        return wareki(v, w, label, cx, true);
     }
     let half = half_width(v);
     let parts: Vec<&str> = half.split(['/', '.', '-', '年', '月']).filter(|p| !p.is_empty()).collect();
@@ -246,27 +299,30 @@ fn year_month(v: &str, label: &str, lang: Lang) -> Outcome {
         _ => None,
     };
     match guess {
-        Some(ym) => fail(
-            &L008,
-            tr!(
-                lang,
-                "{label}「{v}」は YYYY-MM の形ではありません。{ym} と書いてください",
-                "{label} \"{v}\" is not in YYYY-MM form; write {ym}"
-            ),
-        ),
+        Some(ym) => {
+            let fix = write_as(cx, &ym.to_string(), "YYYY-MM");
+            fail(
+                &L008,
+                tr!(
+                    lang,
+                    "{label}「{q}」は YYYY-MM の形ではありません。{fix}",
+                    "{label} \"{q}\" is not in YYYY-MM form; {fix}"
+                ),
+            )
+        }
         None => fail(
             &L008,
             tr!(
                 lang,
-                "{label}「{v}」は年月ではありません。西暦の YYYY-MM で書いてください (例: 2025-03)",
-                "{label} \"{v}\" is not a year-month; write a Western-calendar YYYY-MM (e.g. 2025-03)"
+                "{label}「{q}」は年月ではありません。西暦の YYYY-MM で書いてください (例: 2025-03)",
+                "{label} \"{q}\" is not a year-month; write a Western-calendar YYYY-MM (e.g. 2025-03)"
             ),
         ),
     }
 }
 
 fn number(v: &str, label: &str, ranges: &Ranges, decimal: bool, cx: &TypeCtx<'_>) -> Outcome {
-    let lang = cx.lang;
+    let (lang, q) = (cx.lang, cx.quote(v));
     let well_formed = |s: &str| {
         let (int, frac) = match s.split_once('.') {
             Some((i, f)) if decimal => (i, Some(f)),
@@ -279,21 +335,15 @@ fn number(v: &str, label: &str, ranges: &Ranges, decimal: bool, cx: &TypeCtx<'_>
         let what =
             lang.pick(if decimal { "数値" } else { "整数" }, if decimal { "a number" } else { "a whole number" });
         if half != v && well_formed(&half) {
-            return fail(
-                &L005,
-                tr!(
-                    lang,
-                    "{label}「{v}」は全角です。半角で {half} と書いてください",
-                    "{label} \"{v}\" is full-width; write {half}"
-                ),
-            );
+            let fix = cx.write_half(&half);
+            return fail(&L005, tr!(lang, "{label}「{q}」は全角です。{fix}", "{label} \"{q}\" is full-width; {fix}"));
         }
         return fail(
             &L005,
             tr!(
                 lang,
-                "{label}「{v}」は半角数字の{what}ではありません",
-                "{label} \"{v}\" is not {what} in ASCII digits"
+                "{label}「{q}」は半角数字の{what}ではありません",
+                "{label} \"{q}\" is not {what} in ASCII digits"
             ),
         );
     }
@@ -312,8 +362,8 @@ fn number(v: &str, label: &str, ranges: &Ranges, decimal: bool, cx: &TypeCtx<'_>
                         &L006,
                         tr!(
                             lang,
-                            "{label} {v} は範囲外です。{range} の範囲で書いてください{cond}",
-                            "{label} {v} is out of range; it must be within {range}{cond}"
+                            "{label} {q} は範囲外です。{range} の範囲で書いてください{cond}",
+                            "{label} {q} is out of range; it must be within {range}{cond}"
                         ),
                     );
                 }
@@ -326,7 +376,8 @@ fn number(v: &str, label: &str, ranges: &Ranges, decimal: bool, cx: &TypeCtx<'_>
     Outcome::default()
 }
 
-fn digits(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
+fn digits(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
+    let (lang, q) = (cx.lang, cx.quote(v));
     if v.len() == n && all_digits(v) {
         return Outcome::default();
     }
@@ -337,17 +388,17 @@ fn digits(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
         } else {
             lang.pick("区切り文字", "separators")
         };
+        let fix = match cx.derived(&half) {
+            Some(h) => tr!(lang, "半角数字 {n} 桁で {h} と書いてください", "write the {n} ASCII digits {h}"),
+            None => tr!(lang, "半角数字 {n} 桁で書いてください", "write {n} ASCII digits only"),
+        };
         return fail(
             &L005,
-            tr!(
-                lang,
-                "{label}「{v}」に{why}があります。半角数字 {n} 桁で {half} と書いてください",
-                "{label} \"{v}\" contains {why}; write the {n} ASCII digits {half}"
-            ),
+            tr!(lang, "{label}「{q}」に{why}があります。{fix}", "{label} \"{q}\" contains {why}; {fix}"),
         );
     }
     if all_digits(v) {
-        let len = v.len();
+        let len = cx.full_chars.unwrap_or(v.len());
         return fail(
             &L005,
             tr!(
@@ -361,8 +412,8 @@ fn digits(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
         &L005,
         tr!(
             lang,
-            "{label}「{v}」は数字だけではありません。半角数字 {n} 桁で書いてください",
-            "{label} \"{v}\" is not all digits; write {n} ASCII digits"
+            "{label}「{q}」は数字だけではありません。半角数字 {n} 桁で書いてください",
+            "{label} \"{q}\" is not all digits; write {n} ASCII digits"
         ),
     )
 }
@@ -422,16 +473,21 @@ fn control_char(s: &Scan, label: &str, lang: Lang) -> Option<Outcome> {
     ))
 }
 
-fn halfwidth_kana(v: &str, s: &Scan, label: &str, lang: Lang) -> Option<Outcome> {
+fn halfwidth_kana(v: &str, s: &Scan, label: &str, cx: &TypeCtx<'_>) -> Option<Outcome> {
     let c = s.halfwidth?;
-    // The whole value, full-width, up to what a message can quote.
+    // The whole value, full-width, up to what a message can quote. The one character quoted
+    // stays even when the value is private: it identifies no one and shows what to fix.
     let full: String = v.chars().take(crate::finding::MAX_VALUE_CHARS).nfkc().collect();
+    let fix = match cx.derived(&full) {
+        Some(full) => tr!(cx.lang, "全角で「{full}」と書いてください", "write it full-width: \"{full}\""),
+        None => tr!(cx.lang, "全角で書いてください", "write it full-width"),
+    };
     Some(fail(
         &L010,
         tr!(
-            lang,
-            "{label} に半角カタカナ「{c}」があります。全角で「{full}」と書いてください",
-            "{label} has half-width katakana \"{c}\"; write it full-width: \"{full}\""
+            cx.lang,
+            "{label} に半角カタカナ「{c}」があります。{fix}",
+            "{label} has half-width katakana \"{c}\"; {fix}"
         ),
     ))
 }
@@ -450,10 +506,12 @@ fn too_long(s: &Scan, label: &str, n: usize, lang: Lang) -> Option<Outcome> {
     })
 }
 
-fn text(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
-    let s = scan(v, false);
+fn text(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
+    let lang = cx.lang;
+    let mut s = scan(v, false);
+    s.chars = cx.full_chars.unwrap_or(s.chars);
     let mut out = control_char(&s, label, lang)
-        .or_else(|| halfwidth_kana(v, &s, label, lang))
+        .or_else(|| halfwidth_kana(v, &s, label, cx))
         .or_else(|| too_long(&s, label, n, lang))
         .unwrap_or_default();
     if let Some((c, kind)) = s.machine {
@@ -485,9 +543,11 @@ fn text(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
     out
 }
 
-fn kana(v: &str, label: &str, n: usize, lang: Lang) -> Outcome {
-    let s = scan(v, true);
-    if let Some(o) = control_char(&s, label, lang).or_else(|| halfwidth_kana(v, &s, label, lang)) {
+fn kana(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
+    let lang = cx.lang;
+    let mut s = scan(v, true);
+    s.chars = cx.full_chars.unwrap_or(s.chars);
+    if let Some(o) = control_char(&s, label, lang).or_else(|| halfwidth_kana(v, &s, label, cx)) {
         return o;
     }
     if let Some(c) = s.not_kana {
