@@ -4,8 +4,9 @@
 //! A finding is keyed by the file's path below its PATH argument, the record number, the rule,
 //! the element path and the value — not by line or column, so that reformatting a file or
 //! adding a comment does not bring old findings back. Keys are counted (a multiset): a second
-//! identical finding in the same record is new. The meta rules (M) are never recorded: a cut
-//! or an internal error is not something to accept.
+//! identical finding in the same record is new. The meta rules (M) and the rules that say a
+//! file was not checked are never recorded: a cut, an unreadable file or an internal error is
+//! not something to accept.
 
 use crate::finding::Finding;
 use crate::lang::Lang;
@@ -51,8 +52,11 @@ fn key(rel: &str, f: &Finding) -> Key {
     }
 }
 
+/// A cut (M001) is not something to accept, and neither is a file or form that was not checked
+/// (`rules::ALWAYS_ON`: an unreadable file, a parse that stopped, an internal error): a baseline
+/// holding one would hide every new problem in that file.
 fn recordable(f: &Finding) -> bool {
-    !f.rule.id.starts_with('M')
+    !f.rule.id.starts_with('M') && !f.rule.always_on()
 }
 
 /// The findings a baseline accepts, counted.
@@ -156,17 +160,7 @@ mod tests {
     use crate::rules::find;
 
     fn f(rule: &str, line: u32, value: &str) -> Finding {
-        let rule = find(rule).unwrap();
-        Finding {
-            record: 1,
-            rule,
-            severity: Severity::E,
-            path: "Patient/Sex".into(),
-            line,
-            column: 3,
-            value: value.into(),
-            message: format!("line {line}"),
-        }
+        Finding::new(find(rule).unwrap(), Severity::E, 1, "Patient/Sex", (line, 3), value, format!("line {line}"))
     }
 
     fn round_trip(rec: &Recorder) -> Baseline {
@@ -187,6 +181,16 @@ mod tests {
         assert_eq!(left, [(20, "L007"), (21, "L007"), (0, "M001")]);
         let mut other = vec![f("L007", 10, "9")];
         assert_eq!(b.absorb("b/x.xml", &mut other), 0, "keyed by file");
+    }
+
+    #[test]
+    fn findings_that_say_a_file_was_not_checked_are_never_accepted() {
+        let mut rec = Recorder::default();
+        rec.record("a/x.xml", &[f("F006", 3, "<a"), f("F001", 0, ""), f("F009", 0, "x.xml")]);
+        let mut b = round_trip(&rec);
+        let mut today = vec![f("F006", 3, "<a"), f("F001", 0, ""), f("F009", 0, "x.xml")];
+        assert_eq!(b.absorb("a/x.xml", &mut today), 1);
+        assert_eq!(today.iter().map(|f| f.rule.id).collect::<Vec<_>>(), ["F006", "F001"]);
     }
 
     #[test]

@@ -140,14 +140,15 @@ fn print_rules(args: &RulesArgs) {
             let list: Vec<serde_json::Value> = rules::ALL
                 .iter()
                 .map(|r| {
+                    let (bad, good) = r.examples(lang);
                     serde_json::json!({
                         "id": r.id,
                         "family": &r.id[..1],
                         "severity": r.severity.letter(),
                         "summary": r.summary.get(lang),
                         "why": r.why.get(lang),
-                        "bad": r.bad,
-                        "good": r.good,
+                        "bad": bad,
+                        "good": good,
                     })
                 })
                 .collect();
@@ -165,17 +166,26 @@ pub fn rules_markdown(lang: Lang) -> String {
     ));
     let (bad, good) = (lang.pick("誤り", "bad"), lang.pick("正しい", "fixed"));
     for r in rules::ALL {
+        let (bad_example, good_example) = r.examples(lang);
         s.push_str(&format!(
-            "\n## {} ({})\n\n{}\n\n{}\n\n- {bad}: `{}`\n- {good}: `{}`\n",
+            "\n## {} ({})\n\n{}\n\n{}{}\n\n- {bad}: `{bad_example}`\n- {good}: `{good_example}`\n",
             r.id,
             r.severity,
             r.summary.get(lang),
             r.why.get(lang),
-            r.bad,
-            r.good
+            always_on_note(r, lang),
         ));
     }
     s
+}
+
+/// A paragraph for the rules that no selection switches off; empty for the others.
+fn always_on_note(r: &crate::finding::Rule, lang: Lang) -> String {
+    if r.always_on() {
+        format!("\n\n{}", rules::ALWAYS_ON_NOTE.get(lang))
+    } else {
+        String::new()
+    }
 }
 
 fn explain(id: &str, lang: Lang) -> Result<u8, RunError> {
@@ -193,13 +203,13 @@ fn explain(id: &str, lang: Lang) -> Result<u8, RunError> {
         (Severity::W, Lang::En) => "W warning",
     };
     let (bad, good) = (lang.pick("誤りの例", "bad"), lang.pick("直した例", "fixed"));
+    let (bad_example, good_example) = r.examples(lang);
     println!(
-        "{} ({sev})\n{}\n\n{}\n\n  {bad}: {}\n  {good}: {}",
+        "{} ({sev})\n{}\n\n{}{}\n\n  {bad}: {bad_example}\n  {good}: {good_example}",
         r.id,
         r.summary.get(lang),
         r.why.get(lang),
-        r.bad,
-        r.good
+        always_on_note(r, lang),
     );
     Ok(0)
 }

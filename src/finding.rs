@@ -63,6 +63,9 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 /// cell beside it already shows more.
 const QUOTE_IN_MESSAGE_CHARS: usize = 40;
 
+// Not `#[non_exhaustive]`: that would still let code of this crate build a finding without
+// `Finding::new`, which is what the private field prevents.
+#[allow(clippy::manual_non_exhaustive)]
 #[derive(Clone, Debug)]
 pub struct Finding {
     /// 0 for file-level findings, else the 1-based form number in the file.
@@ -77,9 +80,37 @@ pub struct Finding {
     pub column: u32,
     pub value: String,
     pub message: String,
+    /// Private, so that [`Finding::new`] is the only way to make one.
+    _sealed: (),
 }
 
 impl Finding {
+    /// Makes a finding, the only way there is: whatever produced it (a check through the
+    /// `Sink`, a batch rule, the M001 of a cut), its path and value are cut to
+    /// [`MAX_VALUE_CHARS`] and its message bounded to [`MAX_MESSAGE_CHARS`], all made
+    /// [`report_safe`]. `pos` is (line, column), (0, 0) when unknown.
+    pub fn new(
+        rule: &'static Rule,
+        severity: Severity,
+        record: u32,
+        path: &str,
+        pos: (u32, u32),
+        value: &str,
+        message: String,
+    ) -> Finding {
+        Finding {
+            record,
+            rule,
+            severity,
+            path: quote_value(path),
+            line: pos.0,
+            column: pos.1,
+            value: quote_value(value),
+            message: bound_message(message, value),
+            _sealed: (),
+        }
+    }
+
     /// The order rows take in a per-file report: record, line, column, rule.
     pub fn sort_key(&self) -> (u32, u32, u32, &'static str) {
         (self.record, self.line, self.column, self.rule.id)
@@ -184,5 +215,18 @@ mod tests {
         let m = bound_message(format!("開始{other}終了"), "x");
         assert_eq!(m.chars().count(), MAX_MESSAGE_CHARS);
         assert!(m.starts_with("開始山") && m.ends_with("山終了") && m.contains(" … "), "{m}");
+    }
+
+    #[test]
+    fn every_finding_is_made_safe_and_bounded_by_its_constructor() {
+        let rule = crate::rules::find("B002").unwrap();
+        let name = format!("{}/a\u{1b}[31mred\u{202e}.xml", "d".repeat(600));
+        let f =
+            Finding::new(rule, Severity::W, 0, "\u{7}p", (0, 0), &name, format!("{name} とバイト単位で同じ内容です"));
+        assert!(f.message.chars().count() <= MAX_MESSAGE_CHARS, "{}", f.message.chars().count());
+        assert!(f.value.chars().count() <= MAX_VALUE_CHARS + 1);
+        for cell in [&f.message, &f.value, &f.path] {
+            assert!(!cell.contains(['\u{1b}', '\u{202e}', '\u{7}']), "{cell}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::check::{batch::*, dates::*, disease::*, doctor::*, file::*, ident::*, layout::rules::*, meta::*};
 use crate::finding::{Rule, Severity};
+use crate::lang::{Lang, Text};
 
 pub static ALL: &[&Rule] = &[
     &F001, &F002, &F003, &F004, &F005, &F006, &F007, &F008, &F009, &F010, &F011, &F012, //
@@ -15,6 +16,43 @@ pub static ALL: &[&Rule] = &[
     &B001, &B002, //
     &M001, &M002,
 ];
+
+/// Rules whose finding says that a file, or a form, was not checked (wholly or past a point):
+/// it could not be read (F001), was empty (F002), could not be decoded (F004), stopped being XML
+/// (F006), declared entities (F007), is no known form (F008), is a form version that cannot be
+/// checked (F012), or rinken failed on it (M002). Without them a file nobody checked would read
+/// `ok`, so no selection, configuration, per-path ignore or baseline switches them off; their
+/// severity can still be changed.
+pub static ALWAYS_ON: &[&Rule] = &[&F001, &F002, &F004, &F006, &F007, &F008, &F012, &M002];
+
+/// What `rinken rule` and the catalogue say about a rule of [`ALWAYS_ON`].
+pub const ALWAYS_ON_NOTE: Text = Text {
+    ja: "この規則は --select・--ignore・設定ファイル・ベースラインでは外せません。ファイル (または様式) を検査できなかったことを示すので、外すと検査していないファイルが ok と報告されるためです (重大度は変えられます)。",
+    en: "This rule cannot be switched off by --select, --ignore, the configuration or a baseline: it says that the file (or form) was not checked, and without it a file nobody checked would be reported ok (its severity can be changed).",
+};
+
+impl Rule {
+    /// Whether this rule is one of [`ALWAYS_ON`].
+    pub fn always_on(&self) -> bool {
+        ALWAYS_ON.iter().any(|r| r.id == self.id)
+    }
+}
+
+/// Japanese versions of the examples written as prose rather than as a fragment of a form.
+/// `Rule::bad` and `good` are otherwise the same in every language (XML, values, file names).
+static PROSE_EXAMPLES_JA: &[(&Rule, (&str, &str))] =
+    &[(&B001, B001_EXAMPLES_JA), (&B002, B002_EXAMPLES_JA), (&M001, M001_EXAMPLES_JA), (&M002, M002_EXAMPLES_JA)];
+
+impl Rule {
+    /// The bad and the fixed example, in `lang` where they are prose.
+    pub fn examples(&self, lang: Lang) -> (&'static str, &'static str) {
+        let ja = PROSE_EXAMPLES_JA.iter().find(|(r, _)| r.id == self.id).map(|(_, e)| *e);
+        match (lang, ja) {
+            (Lang::Ja, Some(e)) => e,
+            _ => (self.bad, self.good),
+        }
+    }
+}
 
 /// The rule with this ID (case-insensitive).
 pub fn find(id: &str) -> Option<&'static Rule> {

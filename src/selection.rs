@@ -62,7 +62,8 @@ pub enum Level {
 }
 
 /// The run's rule configuration: every rule on at its catalogue severity, then each layer in
-/// order, then the severity overrides, the longest (most specific) prefix winning.
+/// order, then the severity overrides, the longest (most specific) prefix winning. The rules
+/// of [`crate::rules::ALWAYS_ON`] stay on whatever the layers and `"off"` say.
 pub fn rule_config(layers: &[Layer], severity: &[(Prefix, Level)]) -> RuleConfig {
     let mut on: Vec<&'static Rule> = ALL.to_vec();
     for layer in layers {
@@ -75,12 +76,14 @@ pub fn rule_config(layers: &[Layer], severity: &[(Prefix, Level)]) -> RuleConfig
     by_length.sort_by_key(|(p, _)| if p.0 == "ALL" { 0 } else { p.0.len() });
     let mut config = RuleConfig::default();
     for rule in ALL.iter().copied() {
-        let mut sev = on.contains(&rule).then_some(rule.severity);
+        let always = rule.always_on();
+        let mut sev = (always || on.contains(&rule)).then_some(rule.severity);
         if sev.is_some() {
             for (_, level) in by_length.iter().filter(|(p, _)| p.rules().contains(&rule)) {
                 sev = match level {
                     Level::Error => Some(Severity::E),
                     Level::Warning => Some(Severity::W),
+                    Level::Off if always => sev,
                     Level::Off => None,
                 };
             }
@@ -102,7 +105,8 @@ impl<'de> serde::Deserialize<'de> for PathGlob {
     }
 }
 
-/// Rules switched off for the inputs whose path matches a glob.
+/// Rules switched off for the inputs whose path matches a glob (never one of
+/// [`crate::rules::ALWAYS_ON`]).
 #[derive(Debug, Clone, Default)]
 pub struct PathIgnores {
     set: GlobSet,
@@ -115,7 +119,7 @@ impl PathIgnores {
         let mut rules = Vec::new();
         for (glob, prefixes) in entries {
             builder.add(Glob::new(&glob.0).expect("validated when read"));
-            rules.push(prefixes.iter().flat_map(|p| p.rules()).map(|r| r.id).collect());
+            rules.push(prefixes.iter().flat_map(|p| p.rules()).filter(|r| !r.always_on()).map(|r| r.id).collect());
         }
         PathIgnores { set: builder.build().expect("globs validated when read"), rules }
     }
@@ -149,7 +153,10 @@ mod tests {
         let cli = Layer { select: None, ignore: vec![p("D001")] };
         let c = rule_config(&[file, cli], &[]);
         let on: Vec<&str> = ALL.iter().filter(|r| c.severity(r).is_some()).map(|r| r.id).collect();
-        assert_eq!(on, ["D002", "D003", "D004", "D005", "D006"]);
+        assert_eq!(
+            on,
+            ["F001", "F002", "F004", "F006", "F007", "F008", "F012", "D002", "D003", "D004", "D005", "D006", "M002"]
+        );
         let cli = Layer { select: Some(vec![p("l00"), p("F001")]), ignore: vec![] };
         let c = rule_config(&[Layer { select: Some(vec![p("D")]), ignore: vec![] }, cli], &[]);
         assert!(c.severity(find("L009").unwrap()).is_some() && c.severity(find("F001").unwrap()).is_some());
@@ -181,5 +188,20 @@ mod tests {
         assert_eq!(ig.ignored("in/old/a.xml", "old/a.xml"), ["D006", "F009"]);
         assert!(ig.ignored("in/new/a.xml", "new/a.xml").is_empty());
         assert_eq!(ig.ignored("x/y_test.xml", "y_test.xml").len(), 14);
+    }
+
+    #[test]
+    fn rules_that_say_a_file_was_not_checked_cannot_be_switched_off() {
+        let cli = Layer { select: Some(vec![p("L")]), ignore: vec![p("F"), p("M")] };
+        let c = rule_config(&[cli], &[(p("F006"), Level::Off), (p("F012"), Level::Warning), (p("M"), Level::Off)]);
+        for id in ["F001", "F002", "F004", "F006", "F007", "F008", "M002"] {
+            assert_eq!(c.severity(find(id).unwrap()), Some(Severity::E), "{id}");
+        }
+        assert_eq!(c.severity(find("F012").unwrap()), Some(Severity::W), "their severity can change");
+        for id in ["F003", "F005", "F009", "M001", "D001"] {
+            assert_eq!(c.severity(find(id).unwrap()), None, "{id}");
+        }
+        let ig = PathIgnores::new(&[(PathGlob("**".into()), vec![p("F"), p("M")])]);
+        assert_eq!(ig.ignored("a.xml", "a.xml"), ["F003", "F005", "F009", "F010", "F011", "M001"]);
     }
 }

@@ -74,3 +74,32 @@ fn rules_json_and_table_come_from_the_catalogue() {
         table.lines().map(|l| l.char_indices().filter(|(_, c)| *c == ' ').nth(3).unwrap().0).collect();
     assert_eq!(starts.len(), 1, "summaries start in one column:\n{table}");
 }
+
+#[test]
+fn no_selection_makes_a_file_that_was_not_checked_read_ok() {
+    // Not well-formed, a DOCTYPE, empty: none of these files was checked, whatever rules run.
+    let files = [
+        "samples/invalid/F006-not-well-formed",
+        "samples/invalid/F007-doctype-entity",
+        "samples/invalid/F002-empty-file",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let o = out.to_str().unwrap();
+    for selection in [&["--select", "L"][..], &["--ignore", "F,M"], &["--select", "D", "--ignore", "F006,F007,F002"]] {
+        let mut args = vec!["--out", o];
+        args.extend_from_slice(selection);
+        args.extend_from_slice(&files);
+        let run = check(&args, &root());
+        assert_eq!(run.code, 1, "{selection:?}: {}", run.stderr);
+        let rows = read_csv(&out.join("summary.csv"));
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|r| r["status"] == "error"), "{selection:?}: {rows:?}");
+        let mut rules: Vec<String> = all_findings(&out).into_iter().map(|r| r["rule"].clone()).collect();
+        rules.sort();
+        assert_eq!(rules, ["F002", "F006", "F007"], "{selection:?}");
+    }
+    let explained = rinken(&["rule", "F006"], &root()).stdout;
+    assert!(explained.contains("--select・--ignore・設定ファイル・ベースラインでは外せません"), "{explained}");
+    assert!(!rinken(&["rule", "F009"], &root()).stdout.contains("外せません"));
+}

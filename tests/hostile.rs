@@ -390,3 +390,33 @@ fn a_large_file_that_stops_parsing_early_is_not_held_in_memory() {
     assert_eq!(rules, ["F006"]);
     assert!(run.max_rss < (size as u64) / 2, "peak memory {} MB for a {} MB file", run.max_rss >> 20, size >> 20);
 }
+
+#[test]
+fn batch_findings_quote_another_files_name_inertly_and_briefly() {
+    // B002 names the first copy. Its name holds a terminal colour escape and a right-to-left
+    // override, and its path is over 600 characters long.
+    let tmp = tempfile::tempdir().unwrap();
+    let deep = tmp.path().join("in").join("d".repeat(200)).join("e".repeat(200)).join("f".repeat(200));
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("a\u{1b}[31mred\u{202e}.xml"), R_VALID).unwrap();
+    std::fs::write(deep.join("b.xml"), R_VALID).unwrap();
+    let args = ["check", "in", "--as-of", AS_OF, "--no-progress", "--format", "jsonl", "--out", "out"].map(OsStr::new);
+    let run = child::run(&args, tmp.path(), &tmp.path().join("logs"));
+    assert_eq!(run.code, Some(0), "warnings only: {}", run.stderr);
+    let report = tmp.path().join("out/files").join(deep.strip_prefix(tmp.path().join("in")).unwrap()).join("b.xml.csv");
+    let csv: Vec<String> =
+        read_csv(&report).into_iter().filter(|r| r["rule"] == "B002").map(|r| r["message"].clone()).collect();
+    let jsonl: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["rule"] == "B002")
+        .map(|v| v["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!((csv.len(), jsonl.len()), (1, 1), "{csv:?} {jsonl:?}");
+    for m in csv.iter().chain(&jsonl) {
+        assert!(!m.contains(['\u{1b}', '\u{202e}']), "raw escape in {m:?}");
+        assert!(m.contains("red\u{FFFD}.xml"), "{m}");
+        assert!(m.chars().count() <= MAX_MESSAGE_CHARS, "{} chars", m.chars().count());
+    }
+}

@@ -43,6 +43,44 @@ fn a_panic_while_checking_one_file_is_a_finding_and_the_run_goes_on() {
     assert_eq!((a["records"].as_str(), a["errors"].as_str()), ("1", "0"));
 }
 
+#[test]
+fn results_waiting_for_a_slow_first_file_stay_within_the_window() {
+    // The first file in path order is slow (as a 1 GB batch is). Later files may be checked
+    // meanwhile, but only as far as the window: their results wait for it in memory.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (files, threads) = (600, 3);
+    for i in 0..files {
+        std::fs::write(dir.join(format!("f{i:04}.xml")), "").unwrap();
+    }
+    let others = std::sync::atomic::AtomicUsize::new(0);
+    let at_slow_end = std::sync::atomic::AtomicUsize::new(usize::MAX);
+    let checker =
+        |ctx: &rinken::check::Ctx<'_>, parser: &mut rinken::parse::Parser<'_>, input: &rinken::input::Input| {
+            use std::sync::atomic::Ordering::SeqCst;
+            if input.path.ends_with("f0000.xml") {
+                // Until every other file is checked, or long enough to show that they are not.
+                let until = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+                while others.load(SeqCst) < files - 1 && std::time::Instant::now() < until {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                at_slow_end.store(others.load(SeqCst), SeqCst);
+            } else {
+                others.fetch_add(1, SeqCst);
+            }
+            rinken::check::check_file(ctx, parser, input)
+        };
+    let opts = CheckOptions { threads: Some(threads), ..options(vec![dir], tmp.path().join("out")) };
+    let outcome = check_with(&opts, &mut [], &checker).unwrap();
+    assert_eq!(outcome.totals.files, files as u64, "every file reported");
+    let width = rinken::run::window::width(files, threads);
+    assert!(width < files / 10, "a window of {width} files shows nothing here");
+    let checked_meanwhile = at_slow_end.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(checked_meanwhile < width, "{checked_meanwhile} files checked past a window of {width}");
+    assert!(outcome.reorder_peak < width, "{} results waited, window {width}", outcome.reorder_peak);
+}
+
 /// Streaming (for files too large to hold) and reading whole must agree on everything.
 fn compare_stream_and_whole(name: &str, bytes: &[u8], h: &Harness) {
     let ctx = h.ctx();
@@ -465,4 +503,73 @@ fn a_file_replaced_by_a_named_pipe_during_the_run_is_f001_not_a_hang() {
     let rows = read_csv(&out.join("files/b.xml.csv"));
     assert_eq!(rows.iter().map(|r| r["rule"].as_str()).collect::<Vec<_>>(), ["F001"]);
     assert!(rows[0]["message"].contains("通常のファイルではありません"), "{}", rows[0]["message"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_interrupt_ends_a_run_that_cannot_stop_by_itself_leaving_the_previous_report() {
+    // A run stuck writing its text output to a pipe nobody reads (a pager left open): the first
+    // SIGINT cannot end it, since the report thread is blocked in that write. The second must,
+    // with status 2 and no staging folder left.
+    use std::os::fd::AsRawFd;
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path();
+    many_files(&cwd.join("in"), 3);
+    let first = common::child::run(
+        &["check", "in", "--as-of", "2026-11-21", "--no-progress", "--out", "out"].map(std::ffi::OsStr::new),
+        cwd,
+        &cwd.join("logs"),
+    );
+    assert_eq!(first.code, Some(0), "warnings only: {}", first.stderr);
+    let previous = tree(&cwd.join("out"));
+    std::fs::remove_dir_all(cwd.join("in")).unwrap();
+    many_files(&cwd.join("in"), 2000);
+    let stderr = std::fs::File::create(cwd.join("stderr")).unwrap();
+    let mut child = std::process::Command::new(bin())
+        .args(["check", "in", "--as-of", "2026-11-21", "--no-progress", "--threads", "1", "--out", "out"])
+        .current_dir(cwd)
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let deadline = std::time::Instant::now() + common::child::WATCHDOG;
+    let queued = || {
+        let mut n: libc::c_int = 0;
+        // SAFETY: FIONREAD on the read end of our own pipe, into a live c_int.
+        assert_eq!(unsafe { libc::ioctl(stdout.as_raw_fd(), libc::FIONREAD, &mut n) }, 0);
+        n
+    };
+    // Wait until the pipe (64 KiB by default; the run writes far more) is nearly full and stays
+    // so: the writer is blocked.
+    let (mut last, mut since) = (0, std::time::Instant::now());
+    while std::time::Instant::now() < deadline {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before stdout filled up");
+        let now = queued();
+        if now != last {
+            (last, since) = (now, std::time::Instant::now());
+        } else if now > 60_000 && since.elapsed() > std::time::Duration::from_millis(300) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let deadline = std::time::Instant::now() + common::child::WATCHDOG;
+    let status = loop {
+        // SAFETY: signalling our own child, which has not been waited for yet.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {:?} of SIGINTs", common::child::WATCHDOG);
+        }
+    };
+    drop(stdout);
+    let stderr = std::fs::read_to_string(cwd.join("stderr")).unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("中断しました。以前の完全なレポートがそのまま残っています"), "{stderr}");
+    assert!(tree(&cwd.join("out")) == previous, "the previous report changed, or staging was left");
 }

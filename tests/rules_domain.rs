@@ -440,3 +440,21 @@ fn b001_within_one_batch_file() {
     assert_eq!((rows[0]["record"].as_str(), rows[0]["rule"].as_str()), ("2", "B001"));
     assert!(rows[0]["message"].contains("このファイルの 1 件目"), "{}", rows[0]["message"]);
 }
+
+#[test]
+fn b001_sees_through_the_spelling_freedoms_of_the_format() {
+    // Kana names may be hiragana or katakana, with spaces; KokujiNo is a number (06 is 6).
+    let tmp = tempfile::tempdir().unwrap();
+    let form = |xml: &str| xml.split_once("?>\n").unwrap().1.replace(" xmlns=\"urn:rinken:nanbyo-shoman:1\"", "");
+    let hiragana = set(&set(R_VALID, "FamilyNameKana", "なかむら"), "GivenNameKana", "かず　こ");
+    let padded = set(R_VALID, "KokujiNo", "06");
+    let other = set(R_VALID, "KokujiNo", "60");
+    let forms = [R_VALID, &hiragana, &padded, &other].map(form).concat();
+    let batch = format!("<FormBatch xmlns=\"urn:rinken:nanbyo-shoman:1\" count=\"4\">{forms}</FormBatch>");
+    std::fs::write(tmp.path().join("B131331572820250612000001.xml"), batch).unwrap();
+    let out = tmp.path().join("out");
+    let run = rinken(&["check", ".", "--as-of", "2026-11-21", "-q", "--out", out.to_str().unwrap()], tmp.path());
+    let rows = all_findings(&out);
+    let b001: Vec<&str> = rows.iter().filter(|r| r["rule"] == "B001").map(|r| r["record"].as_str()).collect();
+    assert_eq!(b001, ["2", "3"], "{}", run.stderr);
+}

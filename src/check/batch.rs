@@ -8,10 +8,11 @@
 
 use super::view::View;
 use super::FileResult;
-use crate::finding::{Finding, Rule, Severity::*};
+use crate::finding::{Rule, Severity::*};
 use crate::lang::{Lang, Text};
 use crate::rules::RuleConfig;
 use crate::tables::Field;
+use crate::text::normalize::kana_key;
 use crate::tr;
 use std::collections::HashMap;
 
@@ -45,26 +46,36 @@ pub static B002: Rule = Rule {
     good: "one of them",
 };
 
+/// B001's examples in Japanese (see `rules::PROSE_EXAMPLES_JA`).
+pub const B001_EXAMPLES_JA: (&str, &str) =
+    ("同じ患者の 7-1 の意見書 (記載年月日 2025-06-30) が 2 つのファイルにある", "1 つの様式は 1 つのファイルに");
+
+/// B002's examples in Japanese.
+pub const B002_EXAMPLES_JA: (&str, &str) = ("R…000001.xml と R…000002.xml が同じバイト列", "どちらか一方だけ");
+
 /// The B001 identity of a record, hashed; `None` when any part is missing or invalid.
+///
+/// Each part is taken in the spelling-free form the format allows: kana names as
+/// [`kana_key`]s (hiragana and katakana, spacing), the disease key as numbers (`06` is 6, as
+/// for C001); the dates and the sex code passed checks that admit one spelling only.
 pub fn record_key(view: &View<'_>) -> Option<u128> {
     use Field::*;
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(view.kind.id.as_bytes());
-    // Kana names passed the kana check, so the only spelling freedom left is spacing, which
-    // names ignore; the other parts passed their format checks and are canonical already.
     for f in [FamilyKana, GivenKana] {
         h.update(b"\x1f");
-        for c in view.get(f)?.chars().filter(|c| !c.is_whitespace()) {
+        for c in kana_key(view.get(f)?) {
             h.update(c.encode_utf8(&mut [0; 4]).as_bytes());
         }
     }
-    let group = if view.node_of(DiseaseGroup).is_some() { Some(view.get(DiseaseGroup)?) } else { None };
-    for part in
-        [view.get(BirthDate)?, view.get(Sex)?, view.get(DiseaseNo)?, view.get(WrittenDate)?, group.unwrap_or("")]
-    {
+    for part in [view.get(BirthDate)?, view.get(Sex)?, view.get(WrittenDate)?] {
         h.update(b"\x1f");
         h.update(part.as_bytes());
     }
+    // A form without a group (臨個票) hashes u32::MAX there, which no group number can be.
+    let group = if view.node_of(DiseaseGroup).is_some() { u32::from(view.number(DiseaseGroup)?) } else { u32::MAX };
+    h.update(&u32::from(view.number(DiseaseNo)?).to_le_bytes());
+    h.update(&group.to_le_bytes());
     Some(h.digest128())
 }
 
@@ -78,8 +89,8 @@ pub struct BatchState {
 }
 
 impl BatchState {
-    /// Adds B findings to the file at `index` (in path order); `name_of` gives a file's
-    /// display name for the messages.
+    /// Adds B findings to the file at `index` (in path order), consuming its batch keys;
+    /// `name_of` gives a file's display name for the messages.
     pub fn observe(
         &mut self,
         index: u32,
@@ -90,54 +101,75 @@ impl BatchState {
     ) {
         if let Some(hash) = result.content_hash {
             if let Some(&first) = self.files.get(&hash) {
-                let first_name = name_of(first);
-                if let Some(severity) = rules.severity(&B002) {
-                    let message = tr!(
+                result.add(rules, &B002, 0, (0, 0), || {
+                    let first_name = name_of(first);
+                    tr!(
                         lang,
                         "{first_name} とバイト単位で同じ内容です。同じファイルのコピーなので、一方を外してください",
                         "byte-identical to {first_name}; it is a copy, remove one of them"
-                    );
-                    result.findings.push(Finding {
-                        record: 0,
-                        rule: &B002,
-                        severity,
-                        path: String::new(),
-                        line: 0,
-                        column: 0,
-                        value: String::new(),
-                        message,
-                    });
-                }
+                    )
+                });
                 // Its forms are the first file's forms again: B002 says it all.
                 return;
             }
             self.files.insert(hash, index);
         }
-        for key in &result.batch_keys {
+        for key in std::mem::take(&mut result.batch_keys) {
             match self.forms.get(&key.hash) {
-                Some(&(file, record)) => {
-                    let Some(severity) = rules.severity(&B001) else { continue };
-                    let first_name = name_of(file);
-                    let message = if file == index {
+                Some(&(file, record)) => result.add(rules, &B001, key.record, (key.line, key.column), || {
+                    if file == index {
                         tr!(lang, "同じ様式 (患者・疾病・記載年月日が同じ) がこのファイルの {record} 件目にもあります。重複を外してください", "the same form (same patient, disease and WrittenDate) is also form {record} of this file; remove the duplicate")
                     } else {
+                        let first_name = name_of(file);
                         tr!(lang, "同じ様式 (患者・疾病・記載年月日が同じ) が {first_name} の {record} 件目にもあります。再送なら古い方を外してください", "the same form (same patient, disease and WrittenDate) is also form {record} of {first_name}; if this is a resend, remove the older one")
-                    };
-                    result.findings.push(Finding {
-                        record: key.record,
-                        rule: &B001,
-                        severity,
-                        path: String::new(),
-                        line: key.line,
-                        column: key.column,
-                        value: String::new(),
-                        message,
-                    });
-                }
+                    }
+                }),
                 None => {
                     self.forms.insert(key.hash, (index, key.record));
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{empty_result, BatchKey, MAX_KEPT_FINDINGS};
+    use crate::finding::{Finding, MAX_MESSAGE_CHARS};
+
+    fn observe(state: &mut BatchState, index: u32, result: &mut FileResult, name: &str) {
+        state.observe(index, result, &RuleConfig::default(), Lang::Ja, &|_| name.to_owned());
+    }
+
+    #[test]
+    fn batch_findings_share_the_per_file_cap_and_are_counted_past_it() {
+        let key = |record| BatchKey { hash: 7, record, line: record, column: 1 };
+        let l003 = crate::rules::find("L003").unwrap();
+        let mut result = FileResult {
+            findings: (2..MAX_KEPT_FINDINGS).map(|_| Finding::new(l003, W, 1, "", (1, 1), "", String::new())).collect(),
+            batch_keys: (1..=5).map(key).collect(),
+            ..empty_result()
+        };
+        observe(&mut BatchState::default(), 0, &mut result, "a.xml");
+        // Forms 2 to 5 repeat form 1: two fit under the cap, two are counted only.
+        assert_eq!(result.findings.len(), MAX_KEPT_FINDINGS);
+        assert_eq!(result.findings.iter().filter(|f| f.rule.id == "B001").count(), 2);
+        assert_eq!(result.overflow.counts(), (0, 2));
+    }
+
+    #[test]
+    fn another_file_named_in_a_message_is_quoted_safely_and_briefly() {
+        let hostile = format!("{}/a\u{1b}[31mred\u{202e}.xml", "長い".repeat(400));
+        let mut state = BatchState::default();
+        let copy = || FileResult { content_hash: Some(1), ..empty_result() };
+        observe(&mut state, 0, &mut copy(), &hostile);
+        let mut second = copy();
+        observe(&mut state, 1, &mut second, &hostile);
+        let m = &second.findings[0].message;
+        assert_eq!(second.findings[0].rule.id, "B002");
+        assert!(!m.contains(['\u{1b}', '\u{202e}']), "{m}");
+        assert!(m.contains("a\u{FFFD}[31mred\u{FFFD}.xml"), "{m}");
+        assert!(m.chars().count() <= MAX_MESSAGE_CHARS, "{}", m.chars().count());
     }
 }

@@ -17,7 +17,7 @@ pub mod redact;
 pub mod stream;
 pub mod view;
 
-use crate::finding::{bound_message, quote_value, Finding, Rule, Severity};
+use crate::finding::{Finding, Rule, Severity};
 use crate::input::Input;
 use crate::lang::Lang;
 use crate::parse::locate::Locate;
@@ -89,12 +89,26 @@ impl FileResult {
     pub fn count(&self, sev: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == sev).count()
     }
+
+    /// Adds a file-level or form-level finding made after the check (the batch rules), under
+    /// the run's selection and the same cap as the `Sink`'s; `message` is built only when the
+    /// finding is kept.
+    pub fn add(
+        &mut self,
+        rules: &RuleConfig,
+        rule: &'static Rule,
+        record: u32,
+        pos: (u32, u32),
+        message: impl FnOnce() -> String,
+    ) {
+        let Some(severity) = rules.severity(rule) else { return };
+        if self.overflow.admit(self.findings.len(), rule, severity) {
+            self.findings.push(Finding::new(rule, severity, record, "", pos, "", message()));
+        }
+    }
 }
 
-/// A file keeps at most this many findings. A form with millions of unknown elements must not
-/// take millions of findings' worth of memory; beyond this, findings are counted by rule (so
-/// counts, status and exit code stay right) and an M001 says how many were not kept.
-pub const MAX_KEPT_FINDINGS: usize = 30_000;
+pub use meta::MAX_KEPT_FINDINGS;
 
 /// Findings counted but not kept, by rule and severity.
 #[derive(Debug, Default, Clone)]
@@ -103,8 +117,15 @@ pub struct Overflow {
 }
 
 impl Overflow {
-    fn add(&mut self, rule: &'static Rule, severity: Severity) {
+    /// Whether a finding fits beside the `kept` ones a file has; when it does not, it is
+    /// counted here instead. Every producer of a file's findings (the `Sink` during the check,
+    /// the batch rules after it) goes through this, so the cap holds for all of them.
+    pub fn admit(&mut self, kept: usize, rule: &'static Rule, severity: Severity) -> bool {
+        if kept < MAX_KEPT_FINDINGS {
+            return true;
+        }
         self.add_n(rule, severity, 1);
+        false
     }
 
     fn add_n(&mut self, rule: &'static Rule, severity: Severity, n: u64) {
@@ -158,15 +179,17 @@ impl<'c> Sink<'c> {
         }
     }
 
-    /// Whether a finding of `rule` would be kept. When the file's findings are full it counts
-    /// one and says no, so that a loop over millions of offenders skips building messages.
+    /// The severity of a finding of `rule` when it is to be kept. When the file's findings are
+    /// full it counts one and says no.
+    fn admit(&mut self, rule: &'static Rule) -> Option<Severity> {
+        let severity = self.ctx.rules.severity(rule)?;
+        self.overflow.admit(self.findings.len(), rule, severity).then_some(severity)
+    }
+
+    /// Whether a finding of `rule` would be kept (counting it when not), so that a loop over
+    /// millions of offenders can skip building messages.
     pub fn room(&mut self, rule: &'static Rule) -> bool {
-        let Some(severity) = self.ctx.rules.severity(rule) else { return false };
-        if self.findings.len() >= MAX_KEPT_FINDINGS {
-            self.overflow.add(rule, severity);
-            return false;
-        }
-        true
+        self.admit(rule).is_some()
     }
 
     /// Records a finding. `offset` is a byte offset in the file's text, when there is one.
@@ -179,13 +202,11 @@ impl<'c> Sink<'c> {
         value: &str,
         message: String,
     ) {
-        if !self.room(rule) {
-            return;
-        }
+        let Some(severity) = self.admit(rule) else { return };
         if let Some(o) = offset {
             self.pending.push((self.findings.len(), o));
         }
-        self.emit_at(rule, record, path, (0, 0), value, message);
+        self.findings.push(Finding::new(rule, severity, record, path, (0, 0), value, message));
     }
 
     /// Records a finding whose line and column are already known.
@@ -198,21 +219,8 @@ impl<'c> Sink<'c> {
         value: &str,
         message: String,
     ) {
-        let Some(severity) = self.ctx.rules.severity(rule) else { return };
-        if self.findings.len() >= MAX_KEPT_FINDINGS {
-            self.overflow.add(rule, severity);
-            return;
-        }
-        self.findings.push(Finding {
-            record,
-            rule,
-            severity,
-            path: quote_value(path),
-            line: pos.0,
-            column: pos.1,
-            value: quote_value(value),
-            message: bound_message(message, value),
-        });
+        let Some(severity) = self.admit(rule) else { return };
+        self.findings.push(Finding::new(rule, severity, record, path, pos, value, message));
     }
 }
 

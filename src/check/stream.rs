@@ -13,6 +13,9 @@ use crate::finding::Finding;
 use crate::input::decode::{self, At, Detected, Encoding, Head, LineCol, Plan, Utf8Scan, Utf8Verdict, HEAD_BYTES};
 use crate::parse::locate::OwnedText;
 use crate::parse::{DocInfo, Parser, Record, Source, StreamSource};
+// Every read of a streamed file goes through it: a Ctrl-C stops the file at its next read,
+// not at its end.
+use crate::run::interrupt::StopOnInterrupt;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
@@ -38,7 +41,7 @@ fn scan_raw(mut file: &File, skip: usize) -> io::Result<(u128, Utf8Verdict)> {
     let mut buf = vec![0u8; 1 << 20];
     let mut at = 0;
     loop {
-        let n = read_retrying(file, &mut buf)?;
+        let n = read_retrying(StopOnInterrupt(file), &mut buf)?;
         if n == 0 {
             return Ok((hasher.digest128(), utf8.verdict()));
         }
@@ -147,7 +150,7 @@ fn parse_utf8(
     let bom = &[0xEF, 0xBB, 0xBF][..head.bom_len()];
     file.seek(SeekFrom::Start(bom.len() as u64))?;
     // The BOM is not text, but it is part of the file's bytes (B002).
-    let mut src = StreamSource::with_hashed(file, bom);
+    let mut src = StreamSource::with_hashed(StopOnInterrupt(file), bom);
     let parsed = parse_and_check(ctx, parser, &mut src, file_code);
     let hash = src.finish()?;
     let content = head.bom || src.tracked().saw_content();
@@ -229,7 +232,7 @@ fn parse_cp932(
     file_code: Option<String>,
 ) -> io::Result<Result<Parsed, At>> {
     file.seek(SeekFrom::Start(head.bom_len() as u64))?;
-    let mut src = StreamSource::new(Cp932Reader::new(file));
+    let mut src = StreamSource::new(Cp932Reader::new(StopOnInterrupt(file)));
     let parsed = parse_and_check(ctx, parser, &mut src, file_code);
     // Decode what the parse left (it stops at an XML error): a bad byte anywhere refuses the
     // file, as in memory.

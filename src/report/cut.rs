@@ -27,16 +27,7 @@ pub fn cut(findings: &mut Vec<Finding>, max: usize, rules: &RuleConfig, lang: La
         "指摘が多いため最初の {max} 件だけを示しました。残りのエラー {e} 件・警告 {w} 件は省略しています (summary.csv の件数には含まれます)。すべて見るには --max-findings を外してください",
         "only the first {max} findings are shown; {e} more E and {w} more W findings were left out (summary.csv counts them); remove --max-findings to see them all"
     );
-    findings.push(Finding {
-        record: 0,
-        rule: &M001,
-        severity,
-        path: String::new(),
-        line: 0,
-        column: 0,
-        value: rest.len().to_string(),
-        message,
-    });
+    findings.push(Finding::new(&M001, severity, 0, "", (0, 0), &rest.len().to_string(), message));
     sort(findings);
 }
 
@@ -44,22 +35,13 @@ pub fn cut(findings: &mut Vec<Finding>, max: usize, rules: &RuleConfig, lang: La
 /// `check::MAX_KEPT_FINDINGS` in one file).
 pub fn not_kept(findings: &mut Vec<Finding>, errors: u64, warnings: u64, rules: &RuleConfig, lang: Lang) {
     let Some(severity) = rules.severity(&M001).filter(|_| errors + warnings > 0) else { return };
-    let (kept, n) = (crate::check::MAX_KEPT_FINDINGS, errors + warnings);
+    let (kept, n) = (crate::check::meta::MAX_KEPT_SHOWN, errors + warnings);
     let message = tr!(
         lang,
         "このファイルの指摘が {kept} 件を超えたため、ほかのエラー {errors} 件・警告 {warnings} 件は記録していません (summary.csv の件数には含まれます)。最初の指摘から直してください",
         "this file has more than {kept} findings; {errors} more E and {warnings} more W were counted but not kept (summary.csv counts them); fix the first ones first"
     );
-    findings.push(Finding {
-        record: 0,
-        rule: &M001,
-        severity,
-        path: String::new(),
-        line: 0,
-        column: 0,
-        value: n.to_string(),
-        message,
-    });
+    findings.push(Finding::new(&M001, severity, 0, "", (0, 0), &n.to_string(), message));
     sort(findings);
 }
 
@@ -69,9 +51,7 @@ mod tests {
     use crate::rules::find;
 
     fn finding(record: u32, rule: &str, severity: Severity) -> Finding {
-        let rule = find(rule).unwrap();
-        let (path, value, message) = (String::new(), String::new(), String::new());
-        Finding { record, rule, severity, path, line: record, column: 1, value, message }
+        Finding::new(find(rule).unwrap(), severity, record, "", (record, 1), "", String::new())
     }
 
     #[test]

@@ -3,5 +3,6 @@
 pub mod csv;
 pub mod cut;
 pub mod formats;
+pub mod stage;
 pub mod staging;
 pub mod summary;

@@ -8,6 +8,58 @@
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// Staging folders of the runs under way (one for the command line), and every write into
+/// them, under one lock: a second Ctrl-C, which ends the process at once, removes them all
+/// and keeps the lock until the process is gone, so nothing can create them again.
+pub struct Registry(Mutex<Live>);
+
+pub struct Live {
+    dirs: Vec<PathBuf>,
+    committed: bool,
+}
+
+impl Live {
+    /// Whether the latest run swapped its report in.
+    pub fn committed(&self) -> bool {
+        self.committed
+    }
+}
+
+impl Registry {
+    pub const fn new() -> Registry {
+        Registry(Mutex::new(Live { dirs: Vec::new(), committed: false }))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Live> {
+        // The lock guards plain data, whole even if a write panicked while holding it.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Removes every staging folder under way and returns the lock, to be held until the
+    /// process exits.
+    pub fn remove_all(&self) -> MutexGuard<'_, Live> {
+        let mut live = self.lock();
+        for dir in live.dirs.drain(..) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        live
+    }
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry::new()
+    }
+}
+
+static LIVE: Registry = Registry::new();
+
+/// [`Registry::remove_all`] on the staging folders of this process.
+pub fn remove_all_for_exit() -> MutexGuard<'static, Live> {
+    LIVE.remove_all()
+}
 
 pub struct Staging {
     out: PathBuf,
@@ -22,6 +74,7 @@ fn context(path: &Path, e: io::Error) -> io::Error {
 impl Staging {
     /// Creates the report folder (if missing) and a fresh staging folder inside it.
     pub fn create(out: &Path) -> io::Result<Staging> {
+        let mut live = LIVE.lock();
         std::fs::create_dir_all(out).map_err(|e| context(out, e))?;
         let dir = out.join(format!(".rinken-staging-{}", std::process::id()));
         if dir.exists() {
@@ -32,11 +85,14 @@ impl Staging {
         // Fail now, not after checking 100,000 files, when the folder is not writable.
         let probe = dir.join("summary.csv");
         std::fs::write(&probe, b"").map_err(|e| context(&probe, e))?;
+        live.dirs.push(dir.clone());
+        live.committed = false;
         Ok(Staging { out: out.to_path_buf(), dir, made: HashSet::new() })
     }
 
     /// Writes `files/<name>.csv`.
     pub fn write_file_report(&mut self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let _live = LIVE.lock();
         let rel: PathBuf = name.split('/').filter(|s| !s.is_empty() && *s != ".." && *s != ".").collect();
         let mut path = self.dir.join("files").join(rel);
         let mut file_name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -52,12 +108,21 @@ impl Staging {
 
     /// Writes a file at the top of the report (summary.csv, other formats).
     pub fn write_top(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let _live = LIVE.lock();
         let path = self.dir.join(name);
         std::fs::write(&path, bytes).map_err(|e| context(&path, e))
     }
 
     /// Swaps the staged report in, replacing the previous one.
     pub fn commit(self, tops: &[&str]) -> io::Result<()> {
+        let mut live = LIVE.lock();
+        self.swap_in(tops)?;
+        live.dirs.retain(|d| *d != self.dir);
+        live.committed = true;
+        Ok(())
+    }
+
+    fn swap_in(&self, tops: &[&str]) -> io::Result<()> {
         let old = self.out.join(format!(".rinken-old-{}", std::process::id()));
         std::fs::create_dir_all(&old).map_err(|e| context(&old, e))?;
         let summary = "summary.csv";
@@ -82,7 +147,9 @@ impl Staging {
 
     /// Drops the staged report; the previous report stays as it was.
     pub fn abandon(self) {
+        let mut live = LIVE.lock();
         let _ = std::fs::remove_dir_all(&self.dir);
+        live.dirs.retain(|d| *d != self.dir);
     }
 
     /// Whether a complete report from an earlier run exists.
@@ -129,6 +196,19 @@ mod tests {
         s.abandon();
         assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), b"S1");
         assert!(!out.join("files/x.xml.csv").exists());
+    }
+
+    #[test]
+    fn removing_all_for_an_exit_removes_each_folder_and_keeps_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::new();
+        let staged = dir.path().join(".rinken-staging-1");
+        std::fs::create_dir_all(staged.join("files/a")).unwrap();
+        registry.lock().dirs.push(staged.clone());
+        let live = registry.remove_all();
+        assert!(!staged.exists());
+        assert!(registry.0.try_lock().is_err(), "held: no write can follow");
+        assert!(!live.committed());
     }
 
     #[test]

@@ -85,9 +85,30 @@ fn is_latin_gloss(inner: &str) -> bool {
         && inner.chars().any(|c| c.is_ascii_alphabetic())
 }
 
+/// The comparison key of a kana name (a `kana` field, already checked by L010): two spellings
+/// the format lets a writer choose between compare equal. Hiragana and katakana are both
+/// allowed (`やまだ` and `ヤマダ` are one name), so hiragana becomes katakana, the iteration
+/// marks included; whitespace, allowed between the parts of a name, is dropped.
+pub fn kana_key(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| !c.is_whitespace()).map(|c| match c {
+        // ぁ..ゖ and ゝゞ sit exactly 0x60 below ァ..ヶ and ヽヾ.
+        '\u{3041}'..='\u{3096}' | '\u{309D}' | '\u{309E}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+        _ => c,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kana_names_compare_across_hiragana_katakana_and_spacing() {
+        let key = |s: &str| kana_key(s).collect::<String>();
+        assert_eq!(key("やまだ　はなこ"), "ヤマダハナコ");
+        assert_eq!(key("ヤマダ ハナコ"), "ヤマダハナコ");
+        assert_eq!(key("いすゞ"), "イスヾ");
+        assert_eq!(key("ぁゖー・ヴ"), "ァヶー・ヴ");
+    }
 
     fn same(a: &str, b: &str) {
         assert_eq!(normalize_name(a), normalize_name(b), "{a} vs {b}");

@@ -173,15 +173,8 @@ pub(crate) mod testing {
             report_name: "a.xml".into(),
             rel: "a.xml".into(),
         };
-        let mk = |record, rule: &str, severity, line, path: &str, message: &str| Finding {
-            record,
-            rule: find(rule).unwrap(),
-            severity,
-            path: path.into(),
-            line,
-            column: 5,
-            value: "v,1".into(),
-            message: message.into(),
+        let mk = |record, rule: &str, severity, line, path: &str, message: &str| {
+            Finding::new(find(rule).unwrap(), severity, record, path, (line, 5), "v,1", message.into())
         };
         let findings = vec![
             mk(0, "F009", Severity::E, 0, "", "bad name"),

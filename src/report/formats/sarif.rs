@@ -65,8 +65,9 @@ pub fn artifact_uri(display: &str) -> (String, bool) {
 
 fn rule_json(r: &Rule, lang: Lang) -> Value {
     let (bad, good) = (lang.pick("誤りの例", "bad"), lang.pick("直した例", "fixed"));
-    let help = format!("{}\n\n{bad}: {}\n{good}: {}", r.why.get(lang), r.bad, r.good);
-    let help_md = format!("{}\n\n- {bad}: `{}`\n- {good}: `{}`", r.why.get(lang), r.bad, r.good);
+    let (bad_example, good_example) = r.examples(lang);
+    let help = format!("{}\n\n{bad}: {bad_example}\n{good}: {good_example}", r.why.get(lang));
+    let help_md = format!("{}\n\n- {bad}: `{bad_example}`\n- {good}: `{good_example}`", r.why.get(lang));
     json!({
         "id": r.id,
         "name": r.id,

@@ -1,0 +1,277 @@
+//! The report stage: each file's result, strictly in path order, through the batch rules,
+//! per-path ignores, the baseline and the cuts, into the staged CSV reports, `summary.csv` and
+//! the observers. It runs on one thread; results arrive in any order and wait in a reorder
+//! buffer until every file before theirs is reported. Path order is what makes reports
+//! byte-identical whatever the thread count, and what lets the batch rules name "the first"
+//! occurrence without a second pass.
+
+use crate::baseline::{Baseline, Recorder};
+use crate::check::batch::BatchState;
+use crate::check::FileResult;
+use crate::finding::Severity;
+use crate::input::{Input, Skipped};
+use crate::report::csv::file_report;
+use crate::report::cut;
+use crate::report::staging::Staging;
+use crate::report::summary::{self, Summary};
+use crate::run::interrupt::{self, interrupted};
+use crate::run::{CheckOptions, FailOn, FileReport, Observer, Outcome, RunError};
+use crate::tr;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+pub struct ReportStage<'r, 'o> {
+    opts: &'r CheckOptions,
+    inputs: &'r [Input],
+    observers: &'r mut [&'o mut dyn Observer],
+    staging: Staging,
+    bar: Option<indicatif::ProgressBar>,
+    summary: Summary,
+    batch: BatchState,
+    baseline: Option<Baseline>,
+    recorder: Option<Recorder>,
+    /// Findings the baseline absorbed.
+    absorbed: u64,
+    write_error: Option<std::io::Error>,
+    /// Results that arrived before the file they follow in path order.
+    pending: BTreeMap<usize, FileResult>,
+    /// Files reported so far: the index of the next one to report.
+    reported: usize,
+    /// The most results `pending` held at once.
+    peak: usize,
+}
+
+fn progress_bar(total: usize, enabled: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !enabled || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    let style = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {eta}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
+impl<'r, 'o> ReportStage<'r, 'o> {
+    pub fn new(
+        opts: &'r CheckOptions,
+        inputs: &'r [Input],
+        observers: &'r mut [&'o mut dyn Observer],
+        staging: Staging,
+        baseline: Option<Baseline>,
+    ) -> Self {
+        ReportStage {
+            opts,
+            inputs,
+            observers,
+            staging,
+            bar: progress_bar(inputs.len(), opts.progress && !opts.quiet),
+            summary: Summary::default(),
+            batch: BatchState::default(),
+            baseline,
+            recorder: opts.write_baseline.as_ref().map(|_| Recorder::default()),
+            absorbed: 0,
+            write_error: None,
+            pending: BTreeMap::new(),
+            reported: 0,
+            peak: 0,
+        }
+    }
+
+    /// Takes the result of the file at `index` (in path order), in whatever order results
+    /// come, and reports it and every file it was holding up. Returns how many files are
+    /// reported: all those before that index.
+    pub fn accept(&mut self, index: usize, result: FileResult) -> usize {
+        // An interrupted run writes nothing more: its staged report is about to go.
+        if interrupted() {
+            return self.reported;
+        }
+        if index != self.reported {
+            self.pending.insert(index, result);
+            self.peak = self.peak.max(self.pending.len());
+            return self.reported;
+        }
+        self.report(result);
+        while let Some(result) = self.pending.remove(&self.reported) {
+            self.report(result);
+        }
+        self.reported
+    }
+
+    /// Whether a report could not be written: the run has failed, checking more is useless.
+    pub fn failed(&self) -> bool {
+        self.write_error.is_some()
+    }
+
+    /// The most results held at once waiting for an earlier file.
+    pub fn peak(&self) -> usize {
+        self.peak
+    }
+
+    /// Reports the file at `self.reported`.
+    fn report(&mut self, mut result: FileResult) {
+        let (opts, lang) = (self.opts, self.opts.lang);
+        let index = self.reported;
+        let input = &self.inputs[index];
+        let inputs = self.inputs;
+        let name_of = |k: u32| inputs[k as usize].display.clone();
+        self.batch.observe(index as u32, &mut result, &opts.rules, lang, &name_of);
+        let ignored = opts.path_ignores.ignored(&input.display, &input.rel);
+        result.findings.retain(|f| !ignored.contains(&f.rule.id));
+        result.overflow.by_rule.retain(|(rule, _, _)| !ignored.contains(&rule.id));
+        let (more_errors, more_warnings) = result.overflow.counts();
+        cut::sort(&mut result.findings);
+        if let Some(r) = &mut self.recorder {
+            r.record(&input.rel, &result.findings);
+        }
+        if let Some(b) = &mut self.baseline {
+            self.absorbed += b.absorb(&input.rel, &mut result.findings) as u64;
+        }
+        let errors = result.count(Severity::E) + more_errors as usize;
+        let warnings = result.count(Severity::W) + more_warnings as usize;
+        cut::not_kept(&mut result.findings, more_errors, more_warnings, &opts.rules, lang);
+        if let Some(max) = opts.max_findings {
+            cut::cut(&mut result.findings, max, &opts.rules, lang);
+        }
+        if !result.findings.is_empty() && self.write_error.is_none() {
+            let bytes = file_report(&input.display, &result.findings, opts.csv_encoding);
+            if let Err(e) = self.staging.write_file_report(&input.report_name, &bytes) {
+                self.write_error = Some(e);
+            }
+        }
+        self.summary.add(&input.display, result.kind, result.records, result.bytes, errors, warnings);
+        let report = FileReport {
+            input,
+            kind: result.kind,
+            records: result.records,
+            errors,
+            warnings,
+            findings: &result.findings,
+        };
+        // Output between two redraws of the progress bar, not through it.
+        let observers = &mut *self.observers;
+        let mut show = || observers.iter_mut().for_each(|o| o.file(&report));
+        match &self.bar {
+            Some(bar) => {
+                bar.suspend(show);
+                bar.inc(1);
+            }
+            None => show(),
+        }
+        self.reported += 1;
+    }
+
+    /// Ends the run: with every file reported, swaps the report in, writes the baseline and
+    /// lets the observers finish; otherwise (interrupted, a write failed) leaves the previous
+    /// report as it was.
+    pub fn finish(self, started: Instant, skipped: &[Skipped]) -> Result<Outcome, RunError> {
+        let ReportStage {
+            opts, inputs, observers, staging, bar, summary, recorder, absorbed, write_error, peak, ..
+        } = self;
+        let lang = opts.lang;
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        if let Some(e) = write_error {
+            staging.abandon();
+            return Err(RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}")));
+        }
+        if interrupted() || (summary.totals.files as usize) < inputs.len() {
+            staging.abandon();
+            return Err(interrupt::error(lang, interrupt::left_in(&opts.out)));
+        }
+        let totals = summary.totals;
+        let summary_bytes = summary.finish(opts.csv_encoding);
+        staging
+            .write_top("summary.csv", &summary_bytes)
+            .and_then(|_| staging.commit(&["summary.csv"]))
+            .map_err(|e| RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}")))?;
+        if let (Some(r), Some(path)) = (&recorder, &opts.write_baseline) {
+            r.write(path, opts.redact).map_err(|e| {
+                let shown = path.display();
+                RunError(tr!(lang, "ベースライン {shown} を書けません: {e}", "cannot write the baseline {shown}: {e}"))
+            })?;
+        }
+        for o in observers.iter_mut() {
+            o.finish(&totals, skipped);
+        }
+        for o in observers.iter_mut() {
+            o.flush().map_err(|e| {
+                RunError(tr!(lang, "標準出力に書けません: {e}", "cannot write to standard output: {e}"))
+            })?;
+        }
+        if !opts.quiet {
+            let report = opts.out.join("summary.csv").display().to_string();
+            eprint!("{}", summary::human(&totals, started.elapsed(), lang, &report, skipped));
+            if let Some(path) = &opts.baseline {
+                let shown = path.display();
+                eprintln!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "        ベースライン {shown} にある既知の指摘 {absorbed} 件は報告していません",
+                        "        {absorbed} known findings in the baseline {shown} were not reported"
+                    )
+                );
+            }
+            if let Some(path) = &opts.write_baseline {
+                let shown = path.display();
+                eprintln!(
+                    "{}",
+                    tr!(lang, "        ベースラインを {shown} に書きました", "        baseline written to {shown}")
+                );
+            }
+        }
+        let failing = match opts.fail_on {
+            FailOn::Error => totals.errors > 0,
+            FailOn::Warning => totals.errors + totals.warnings > 0,
+        };
+        Ok(Outcome { totals, absorbed, exit: u8::from(failing && !opts.exit_zero), reorder_peak: peak })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::empty_result;
+    use crate::report::summary::Totals;
+
+    struct Order(Vec<String>);
+
+    impl Observer for Order {
+        fn file(&mut self, file: &FileReport<'_>) {
+            self.0.push(file.input.display.clone());
+        }
+        fn finish(&mut self, _: &Totals, _: &[Skipped]) {}
+    }
+
+    #[test]
+    fn files_are_reported_in_path_order_whatever_order_their_results_come_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let name = |i: usize| format!("in/f{i}.xml");
+        let inputs: Vec<Input> = (0..5)
+            .map(|i| Input {
+                path: name(i).into(),
+                display: name(i),
+                report_name: format!("f{i}.xml"),
+                rel: format!("f{i}.xml"),
+            })
+            .collect();
+        let as_of = crate::text::date::Date::parse_iso("2026-11-21").unwrap();
+        let opts = CheckOptions { quiet: true, progress: false, ..CheckOptions::new(vec![], out.clone(), as_of) };
+        let mut order = Order(Vec::new());
+        let mut observers: [&mut dyn Observer; 1] = [&mut order];
+        let mut stage = ReportStage::new(&opts, &inputs, &mut observers, Staging::create(&out).unwrap(), None);
+        let reported: Vec<usize> = [3, 1, 0, 4, 2].into_iter().map(|i| stage.accept(i, empty_result())).collect();
+        assert_eq!(reported, [0, 0, 2, 2, 5]);
+        assert_eq!(stage.peak(), 2, "3 and 1 waited for 0, then 3 and 4 for 2");
+        let outcome = stage.finish(Instant::now(), &[]).unwrap();
+        assert_eq!((outcome.totals.files, outcome.exit), (5, 0));
+        assert_eq!(order.0, (0..5).map(name).collect::<Vec<_>>());
+        let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+        let files: Vec<&str> = summary.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+        assert_eq!(files, (0..5).map(name).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,257 @@
+//! The `check` pipeline: discover → check in parallel → report in path order.
+//!
+//! Workers claim files in path order, never far ahead of the report ([`window`]), and hand
+//! their results to the report stage ([`crate::report::stage`]), which runs on the calling
+//! thread and sees files strictly in path order.
+
+use crate::baseline::Baseline;
+use crate::check::{check_file, Ctx, FileKind, FileResult};
+use crate::finding::Finding;
+use crate::input::{discover, Input, Skipped};
+use crate::lang::Lang;
+use crate::parse::Parser;
+use crate::refdata::{Institutions, Roster};
+use crate::report::csv::CsvEncoding;
+use crate::report::stage::ReportStage;
+use crate::report::staging::Staging;
+use crate::report::summary::Totals;
+use crate::rules::RuleConfig;
+use crate::selection::PathIgnores;
+use crate::tables::Tables;
+use crate::text::date::Date;
+use crate::tr;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub mod interrupt;
+mod isolate;
+pub mod window;
+
+pub use isolate::FileChecker;
+use isolate::{check_isolated, install_panic_hook};
+use window::{CloseOnDrop, Window};
+
+pub use interrupt::{interrupted, INTERRUPTED};
+
+/// Everything `rinken check` needs, after the command line and configuration are merged.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub as_of: Date,
+    pub tables: Option<PathBuf>,
+    pub doctors: Option<PathBuf>,
+    pub institutions: Option<PathBuf>,
+    pub threads: Option<usize>,
+    pub lang: Lang,
+    /// What stdout shows (the CLI builds the observer; the run itself does not look).
+    pub format: crate::report::formats::Format,
+    pub rules: RuleConfig,
+    /// Rules switched off for some paths (`[per-path-ignores]`).
+    pub path_ignores: PathIgnores,
+    pub csv_encoding: CsvEncoding,
+    /// No human summary on stderr.
+    pub quiet: bool,
+    /// Show a progress bar when stderr is a terminal.
+    pub progress: bool,
+    /// Exit 0 whatever the findings (2 still means the run failed).
+    pub exit_zero: bool,
+    pub fail_on: FailOn,
+    /// Per file: findings kept in the reports (the rest are counted, and summed up by M001).
+    pub max_findings: Option<usize>,
+    /// Patient values replaced by a marker in every output.
+    pub redact: bool,
+    /// Report only the findings this baseline does not hold.
+    pub baseline: Option<PathBuf>,
+    /// Record this run's findings as a baseline.
+    pub write_baseline: Option<PathBuf>,
+}
+
+impl CheckOptions {
+    /// The defaults of the command line for these paths, report folder and date; callers
+    /// (tests, embedders) change what they need with struct update syntax.
+    pub fn new(paths: Vec<PathBuf>, out: PathBuf, as_of: Date) -> CheckOptions {
+        CheckOptions {
+            paths,
+            out,
+            as_of,
+            tables: None,
+            doctors: None,
+            institutions: None,
+            threads: None,
+            lang: Lang::default(),
+            format: Default::default(),
+            rules: RuleConfig::default(),
+            path_ignores: PathIgnores::default(),
+            csv_encoding: CsvEncoding::default(),
+            quiet: false,
+            progress: true,
+            exit_zero: false,
+            fail_on: FailOn::default(),
+            max_findings: None,
+            redact: false,
+            baseline: None,
+            write_baseline: None,
+        }
+    }
+}
+
+/// The lowest severity that makes the exit status 1 (`--fail-on`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+}
+
+/// A failure of the run itself (exit status 2), with one clear message.
+#[derive(Debug)]
+pub struct RunError(pub String);
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One file as every output sees it: after per-path ignores and the baseline, and cut at
+/// `--max-findings`. The counts are taken before the cut; they are summary.csv's.
+pub struct FileReport<'a> {
+    pub input: &'a Input,
+    pub kind: FileKind,
+    pub records: u32,
+    pub errors: usize,
+    pub warnings: usize,
+    pub findings: &'a [Finding],
+}
+
+#[cfg(test)]
+impl<'a> FileReport<'a> {
+    pub fn new(input: &'a Input, findings: &'a [Finding], errors: usize, warnings: usize) -> FileReport<'a> {
+        FileReport { input, kind: FileKind::Rinkohyo, records: 1, errors, warnings, findings }
+    }
+}
+
+/// Receives every file's report, in path order, as the run goes (the stdout formats).
+pub trait Observer {
+    fn file(&mut self, file: &FileReport<'_>);
+    /// Called once a run is complete and its reports are in place.
+    fn finish(&mut self, totals: &Totals, skipped: &[Skipped]);
+    /// Called last; an error here is the run's own (exit 2).
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    pub totals: Totals,
+    /// Findings the baseline absorbed.
+    pub absorbed: u64,
+    /// 0, or 1 when a finding reaches `--fail-on` (and not `--exit-zero`).
+    pub exit: u8,
+    /// The most results held at once waiting for an earlier file to be reported: at most
+    /// [`window::width`] (what bounds memory when the first file is slow).
+    pub reorder_peak: usize,
+}
+
+/// Loads what a run consults; any problem here is the run's own (exit 2).
+pub struct Loaded {
+    pub tables: Tables,
+    pub roster: Option<Roster>,
+    pub institutions: Option<Institutions>,
+    pub baseline: Option<Baseline>,
+}
+
+pub fn load(opts: &CheckOptions) -> Result<Loaded, RunError> {
+    let lang = opts.lang;
+    let tables = Tables::with_overlay(opts.tables.as_deref())
+        .map_err(|e| RunError(tr!(lang, "コード表を読めません: {e}", "cannot load the code tables: {e}")))?;
+    let roster = opts.doctors.as_deref().map(Roster::load).transpose().map_err(|e| {
+        let e = e.render(lang);
+        RunError(tr!(lang, "指定医名簿を読めません: {e}", "cannot read the doctor roster: {e}"))
+    })?;
+    let institutions = opts.institutions.as_deref().map(Institutions::load).transpose().map_err(|e| {
+        let e = e.render(lang);
+        RunError(tr!(lang, "医療機関一覧を読めません: {e}", "cannot read the institution list: {e}"))
+    })?;
+    let baseline =
+        opts.baseline.as_deref().map(|p| Baseline::load(p, opts.redact, lang)).transpose().map_err(RunError)?;
+    Ok(Loaded { tables, roster, institutions, baseline })
+}
+
+/// Runs `rinken check`.
+pub fn check(opts: &CheckOptions, observers: &mut [&mut dyn Observer]) -> Result<Outcome, RunError> {
+    check_with(opts, observers, &check_file)
+}
+
+/// Runs `rinken check` with another way of checking each file (tests inject failures).
+pub fn check_with(
+    opts: &CheckOptions,
+    observers: &mut [&mut dyn Observer],
+    checker: &FileChecker<'_>,
+) -> Result<Outcome, RunError> {
+    let started = Instant::now();
+    let lang = opts.lang;
+    interrupt::watch(lang, opts.out.clone());
+    install_panic_hook();
+    let mut loaded = load(opts)?;
+    let discovery = discover(&opts.paths);
+    let inputs = &discovery.inputs;
+    if interrupted() {
+        return Err(interrupt::error(lang, interrupt::left_in(&opts.out)));
+    }
+    let staging = Staging::create(&opts.out).map_err(|e| {
+        RunError(tr!(lang, "レポートフォルダに書き込めません: {e}", "cannot write the report folder: {e}"))
+    })?;
+    let ctx = Ctx {
+        tables: &loaded.tables,
+        lang,
+        as_of: opts.as_of,
+        rules: &opts.rules,
+        roster: loaded.roster.as_ref(),
+        institutions: loaded.institutions.as_ref(),
+        redact: opts.redact,
+    };
+    let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("rinken-worker-{i}"))
+        .build()
+        .map_err(|e| RunError(format!("thread pool: {e}")))?;
+    let window = Window::new(inputs.len(), threads);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(usize, FileResult)>>(256);
+    let mut stage = ReportStage::new(opts, inputs, observers, staging, loaded.baseline.take());
+
+    std::thread::scope(|scope| {
+        let (ctx, window) = (&ctx, &window);
+        scope.spawn(move || {
+            pool.broadcast(|_| {
+                let mut parser = Parser::new(ctx.tables);
+                let tx = tx.clone();
+                while let Some(files) = window.claim(&interrupted) {
+                    let done: Vec<(usize, FileResult)> =
+                        files.map(|i| (i, check_isolated(ctx, &mut parser, &inputs[i], checker))).collect();
+                    if tx.send(done).is_err() {
+                        break;
+                    }
+                }
+            });
+            drop(tx);
+        });
+        // Should the report stage unwind, workers waiting for the window to move must end.
+        let _close = CloseOnDrop(window);
+        for done in rx {
+            let mut reported = 0;
+            for (i, result) in done {
+                reported = stage.accept(i, result);
+            }
+            window.advance(reported);
+            if stage.failed() {
+                window.close();
+            }
+        }
+    });
+    stage.finish(started, &discovery.skipped)
+}
