@@ -40,8 +40,30 @@ impl Rule {
 
 /// Japanese versions of the examples written as prose rather than as a fragment of a form.
 /// `Rule::bad` and `good` are otherwise the same in every language (XML, values, file names).
-static PROSE_EXAMPLES_JA: &[(&Rule, (&str, &str))] =
-    &[(&B001, B001_EXAMPLES_JA), (&B002, B002_EXAMPLES_JA), (&M001, M001_EXAMPLES_JA), (&M002, M002_EXAMPLES_JA)];
+static PROSE_EXAMPLES_JA: &[(&Rule, (&str, &str))] = &[
+    (&F002, F002_EXAMPLES_JA),
+    (&F007, F007_EXAMPLES_JA),
+    (&F011, F011_EXAMPLES_JA),
+    (&L001, L001_EXAMPLES_JA),
+    (&L006, L006_EXAMPLES_JA),
+    (&L013, L013_EXAMPLES_JA),
+    (&C002, C002_EXAMPLES_JA),
+    (&D003, D003_EXAMPLES_JA),
+    (&D004, D004_EXAMPLES_JA),
+    (&D005, D005_EXAMPLES_JA),
+    (&D006, D006_EXAMPLES_JA),
+    (&I004, I004_EXAMPLES_JA),
+    (&I006, I006_EXAMPLES_JA),
+    (&P001, P001_EXAMPLES_JA),
+    (&P002, P002_EXAMPLES_JA),
+    (&P003, P003_EXAMPLES_JA),
+    (&P004, P004_EXAMPLES_JA),
+    (&P005, P005_EXAMPLES_JA),
+    (&B001, B001_EXAMPLES_JA),
+    (&B002, B002_EXAMPLES_JA),
+    (&M001, M001_EXAMPLES_JA),
+    (&M002, M002_EXAMPLES_JA),
+];
 
 impl Rule {
     /// The bad and the fixed example, in `lang` where they are prose.
@@ -110,6 +132,31 @@ mod tests {
             }
         }
         assert_eq!(ALL.len(), 52, "50 of RULES.md and 2 meta rules");
+    }
+
+    #[test]
+    fn japanese_examples_have_no_english_prose() {
+        // What may stay in Latin letters: markup, attribute values, option and column names.
+        let english = ["with", "for", "by", "of", "a", "an", "the", "written", "not", "in", "on", "no", "or", "bytes"];
+        for r in ALL {
+            let (bad, good) = r.examples(Lang::Ja);
+            for text in [bad, good] {
+                let mut plain = String::new();
+                let mut depth = 0;
+                for c in text.chars() {
+                    match c {
+                        '<' => depth += 1,
+                        '>' => depth -= 1,
+                        _ if depth == 0 => plain.push(c),
+                        _ => {}
+                    }
+                }
+                let words = plain.split(|c: char| !c.is_ascii_alphabetic());
+                for w in words.filter(|w| !w.is_empty()) {
+                    assert!(!english.contains(&w), "{}: `{w}` in the Japanese example `{text}`", r.id);
+                }
+            }
+        }
     }
 
     #[test]

@@ -44,6 +44,12 @@ pub static D003: Rule = Rule {
     good: "<ApplicationType>2</ApplicationType> (継続) for an existing recipient",
 };
 
+/// D003's examples in Japanese (see `Rule::examples`).
+pub const D003_EXAMPLES_JA: (&str, &str) = (
+    "<ApplicationType>1</ApplicationType>、生年月日 2007-04-01、記載日 2025-06-10",
+    "<ApplicationType>2</ApplicationType> (継続: 既に受給者のとき)",
+);
+
 pub static D004: Rule = Rule {
     id: "D004",
     severity: E,
@@ -59,6 +65,12 @@ pub static D004: Rule = Rule {
     good: "a 臨床調査個人票 for the adult programme",
 };
 
+/// D004's examples in Japanese (see `Rule::examples`).
+pub const D004_EXAMPLES_JA: (&str, &str) = (
+    "<ApplicationType>2</ApplicationType>、生年月日 2005-01-01、記載日 2025-06-10",
+    "成人の制度 (指定難病) の臨床調査個人票",
+);
+
 pub static D005: Rule = Rule {
     id: "D005",
     severity: E,
@@ -70,6 +82,12 @@ pub static D005: Rule = Rule {
     bad: "formVersion=\"2403\" with <WrittenDate>2024-03-15</WrittenDate>",
     good: "formVersion=\"2309\" with <WrittenDate>2024-03-15</WrittenDate>",
 };
+
+/// D005's examples in Japanese (see `Rule::examples`).
+pub const D005_EXAMPLES_JA: (&str, &str) = (
+    "formVersion=\"2403\" で <WrittenDate>2024-03-15</WrittenDate>",
+    "formVersion=\"2309\" で <WrittenDate>2024-03-15</WrittenDate>",
+);
 
 pub static D006: Rule = Rule {
     id: "D006",
@@ -85,6 +103,10 @@ pub static D006: Rule = Rule {
     bad: "<Ikensho formVersion=\"1810\"> written 2026-05-01",
     good: "<Ikensho formVersion=\"2310\">",
 };
+
+/// D006's examples in Japanese (see `Rule::examples`).
+pub const D006_EXAMPLES_JA: (&str, &str) =
+    ("<Ikensho formVersion=\"1810\"> を 2026-05-01 に記載", "<Ikensho formVersion=\"2310\">");
 
 pub static D007: Rule = Rule {
     id: "D007",

@@ -41,6 +41,12 @@ pub static C002: Rule = Rule {
     good: "<KokujiNo>345</KokujiNo> with <WrittenDate>2025-04-01</WrittenDate> or later",
 };
 
+/// C002's examples in Japanese (see `Rule::examples`).
+pub const C002_EXAMPLES_JA: (&str, &str) = (
+    "<KokujiNo>345</KokujiNo> で <WrittenDate>2024-10-01</WrittenDate>",
+    "<KokujiNo>345</KokujiNo> で <WrittenDate>2025-04-01</WrittenDate> 以降",
+);
+
 pub static C003: Rule = Rule {
     id: "C003",
     severity: E,

@@ -21,6 +21,10 @@ pub static P001: Rule = Rule {
     good: "<DoctorNo>S26-000101</DoctorNo>",
 };
 
+/// P001's examples in Japanese (see `Rule::examples`).
+pub const P001_EXAMPLES_JA: (&str, &str) =
+    ("<DoctorNo>S26-009999</DoctorNo> (名簿にない)", "<DoctorNo>S26-000101</DoctorNo>");
+
 pub static P002: Rule = Rule {
     id: "P002",
     severity: E,
@@ -36,6 +40,10 @@ pub static P002: Rule = Rule {
     good: "an 意見書 by a doctor designated as shoman",
 };
 
+/// P002's examples in Japanese (see `Rule::examples`).
+pub const P002_EXAMPLES_JA: (&str, &str) =
+    ("難病指定医 (nanbyo) だけの医師が書いた意見書", "小慢指定医 (shoman) の医師が書いた意見書");
+
 pub static P003: Rule = Rule {
     id: "P003",
     severity: E,
@@ -50,6 +58,12 @@ pub static P003: Rule = Rule {
     good: "<ApplicationType>2</ApplicationType> by a kyoryoku doctor",
 };
 
+/// P003's examples in Japanese (see `Rule::examples`).
+pub const P003_EXAMPLES_JA: (&str, &str) = (
+    "協力難病指定医 (kyoryoku) が書いた <ApplicationType>1</ApplicationType>",
+    "協力難病指定医 (kyoryoku) が書いた <ApplicationType>2</ApplicationType>",
+);
+
 pub static P004: Rule = Rule {
     id: "P004",
     severity: E,
@@ -62,6 +76,10 @@ pub static P004: Rule = Rule {
     good: "written within valid_from … valid_to",
 };
 
+/// P004's examples in Japanese (see `Rule::examples`).
+pub const P004_EXAMPLES_JA: (&str, &str) =
+    ("指定期間が 2024-03-31 までの医師が 2025-06-20 に記載", "valid_from … valid_to の期間内に記載");
+
 pub static P005: Rule = Rule {
     id: "P005",
     severity: W,
@@ -70,6 +88,10 @@ pub static P005: Rule = Rule {
     bad: "<DoctorName>伊藤由美</DoctorName> (roster: 伊藤由紀)",
     good: "<DoctorName>伊藤由紀</DoctorName>",
 };
+
+/// P005's examples in Japanese (see `Rule::examples`).
+pub const P005_EXAMPLES_JA: (&str, &str) =
+    ("<DoctorName>伊藤由美</DoctorName> (名簿: 伊藤由紀)", "<DoctorName>伊藤由紀</DoctorName>");
 
 pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     let Some(roster) = sink.ctx.roster else { return };

@@ -37,6 +37,10 @@ pub static F002: Rule = Rule {
     good: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Rinkohyo …>…</Rinkohyo>",
 };
 
+/// F002's examples in Japanese (see `Rule::examples`).
+pub const F002_EXAMPLES_JA: (&str, &str) =
+    ("(0 バイト)", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Rinkohyo …>…</Rinkohyo>");
+
 pub static F003: Rule = Rule {
     id: "F003",
     severity: E,
@@ -106,6 +110,9 @@ pub static F007: Rule = Rule {
     good: "(no DOCTYPE)",
 };
 
+/// F007's examples in Japanese (see `Rule::examples`).
+pub const F007_EXAMPLES_JA: (&str, &str) = ("<!DOCTYPE Rinkohyo [<!ENTITY a \"…\">]>", "(DOCTYPE なし)");
+
 pub static F008: Rule = Rule {
     id: "F008",
     severity: E,
@@ -165,6 +172,10 @@ pub static F011: Rule = Rule {
     bad: "<FormBatch count=\"3\"> with 2 forms",
     good: "<FormBatch count=\"2\"> with 2 forms",
 };
+
+/// F011's examples in Japanese (see `Rule::examples`).
+pub const F011_EXAMPLES_JA: (&str, &str) =
+    ("<FormBatch count=\"3\"> に様式が 2 件", "<FormBatch count=\"2\"> に様式が 2 件");
 
 pub static F012: Rule = Rule {
     id: "F012",

@@ -65,6 +65,9 @@ pub static I004: Rule = Rule {
     good: "a code listed in the institution file",
 };
 
+/// I004's examples in Japanese (see `Rule::examples`).
+pub const I004_EXAMPLES_JA: (&str, &str) = ("2610102093 (一覧にない)", "医療機関一覧にあるコード");
+
 pub static I005: Rule = Rule {
     id: "I005",
     severity: E,
@@ -91,6 +94,9 @@ pub static I006: Rule = Rule {
     bad: "52260106 on a 臨床調査個人票",
     good: "54260104",
 };
+
+/// I006's examples in Japanese (see `Rule::examples`).
+pub const I006_EXAMPLES_JA: (&str, &str) = ("臨床調査個人票に 52260106", "54260104");
 
 /// The check digit of `body` (ASCII digits): weights 2,1,2,1… from the rightmost digit,
 /// products of 10 or more replaced by their digit sum, C = (10 − sum mod 10) mod 10.

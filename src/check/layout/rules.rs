@@ -15,6 +15,9 @@ pub static L001: Rule = Rule {
     good: "<Patient>…<Sex>2</Sex>…</Patient>",
 };
 
+/// L001's examples in Japanese (see `Rule::examples`).
+pub const L001_EXAMPLES_JA: (&str, &str) = ("<Patient>…(<Sex> がない)…</Patient>", "<Patient>…<Sex>2</Sex>…</Patient>");
+
 pub static L002: Rule = Rule {
     id: "L002",
     severity: E,
@@ -79,6 +82,10 @@ pub static L006: Rule = Rule {
     bad: "<CareLevel>6</CareLevel> (CareCertification=1: 1..5)",
     good: "<CareLevel>5</CareLevel>",
 };
+
+/// L006's examples in Japanese (see `Rule::examples`).
+pub const L006_EXAMPLES_JA: (&str, &str) =
+    ("<CareLevel>6</CareLevel> (CareCertification=1 のとき 1..5)", "<CareLevel>5</CareLevel>");
 
 pub static L007: Rule = Rule {
     id: "L007",
@@ -168,6 +175,10 @@ pub static L013: Rule = Rule {
     bad: "<Item code=\"UPDRS\" value=\"30\"/> (disease 6)",
     good: "<Item code=\"HY\" value=\"3\"/>",
 };
+
+/// L013's examples in Japanese (see `Rule::examples`).
+pub const L013_EXAMPLES_JA: (&str, &str) =
+    ("<Item code=\"UPDRS\" value=\"30\"/> (疾病 6)", "<Item code=\"HY\" value=\"3\"/>");
 
 pub static L014: Rule = Rule {
     id: "L014",
