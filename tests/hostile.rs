@@ -345,6 +345,28 @@ fn a_form_with_300_000_unknown_elements_on_one_line_is_checked_with_bounded_find
 }
 
 #[test]
+fn a_million_namespace_prefixes_and_unknown_elements_keep_memory_bounded() {
+    // Each sibling declares a prefix of its own: a prefix goes out of scope with its element,
+    // and unknown elements past what a file's findings could show are only counted.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("in")).unwrap();
+    let body: String = (0..1_000_000).map(|i| format!("<x xmlns:p{i}=\"urn:u\"/>")).collect();
+    let xml = in_patient(&body);
+    let file_size = xml.len() as u64;
+    std::fs::write(tmp.path().join("in").join(R_NAME), xml).unwrap();
+    let run = child::run(&check_args(&["in".into()], "out", "1"), tmp.path(), &tmp.path().join("logs"));
+    assert_eq!(run.code, Some(0), "warnings only: {}", run.stderr);
+    let summary = read_csv(&tmp.path().join("out/summary.csv"));
+    assert_eq!(summary[0]["warnings"], "1000000", "every L003 counted, kept or not");
+    assert!(
+        run.max_rss < 2 * file_size + (64 << 20),
+        "peak memory {} MB for a {} MB file",
+        run.max_rss >> 20,
+        file_size >> 20
+    );
+}
+
+#[test]
 fn cells_cannot_start_a_formula() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("f");

@@ -100,6 +100,53 @@ fn the_next_revision_is_a_data_change() {
 }
 
 #[test]
+fn the_next_revision_may_keep_the_source_data_s_dated_added_column() {
+    // The shared source names the column `added_2025_04`; a revision copied from such a file
+    // must still know its additions (else C002 silently becomes C003).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("diseases")).unwrap();
+    let current = std::fs::read_to_string(root().join("code-tables/diseases/shoman_2025-04-01.tsv")).unwrap();
+    let dated = current.replacen("\tadded\t", "\tadded_2025_04\t", 1);
+    assert_ne!(dated, current);
+    std::fs::write(dir.path().join("diseases/shoman_2025-04-01.tsv"), &dated).unwrap();
+    let mut h = Harness::new();
+    h.tables = rinken::tables::Tables::with_overlay(Some(dir.path())).unwrap();
+    // 脊髄空洞症 became 11-38 on 2025-04-01 as an addition: the day before, it is C002.
+    let s = shoman_disease(&ikensho("2025-03-31", "2025-03-01", "2013-08-03"), "11", "38", "脊髄空洞症");
+    assert_eq!(h.rules(S_NAME, &s), [(1, "C002")]);
+    // Two such columns, or a value other than 0/1, are table errors, not silent guesses.
+    let twice = dated.replacen("\tadded_2025_04\t", "\tadded_2025_04\tadded\t", 1);
+    std::fs::write(dir.path().join("diseases/shoman_2025-04-01.tsv"), twice).unwrap();
+    let e = rinken::tables::Tables::with_overlay(Some(dir.path())).err().expect("two added columns");
+    assert!(e.to_string().contains("more than one `added` column"), "{e}");
+    let bad = dated.replacen("\t0\t1\t\tNANDO", "\t0\tyes\t\tNANDO", 1);
+    assert_ne!(bad, dated);
+    std::fs::write(dir.path().join("diseases/shoman_2025-04-01.tsv"), bad).unwrap();
+    assert!(rinken::tables::Tables::with_overlay(Some(dir.path())).is_err(), "added = yes");
+}
+
+#[test]
+fn a_disease_of_the_next_nanbyo_table_is_not_designated_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("diseases")).unwrap();
+    let current = std::fs::read_to_string(root().join("code-tables/diseases/nanbyo_2025-04-01.tsv")).unwrap();
+    let last = current.lines().last().unwrap();
+    let cells: Vec<&str> = last.split('\t').collect();
+    assert_eq!(cells[0], "348", "the table ends with 348: {last}");
+    let mut added = cells.clone();
+    added[0] = "349";
+    added[1] = "線維筋痛症";
+    let next = format!("{}\n{}\n", current.trim_end(), added.join("\t"));
+    std::fs::write(dir.path().join("diseases/nanbyo_2026-04-01.tsv"), next).unwrap();
+    let mut h = Harness::new();
+    h.tables = rinken::tables::Tables::with_overlay(Some(dir.path())).unwrap();
+    let f = h.only(R_NAME, &rinkohyo("349", "線維筋痛症", "2026-03-31", "2026-03-20"));
+    assert_eq!(f.rule.id, "C002", "{}", f.message);
+    assert!(f.message.contains("2026-04-01"), "{}", f.message);
+    assert_eq!(h.rules(R_NAME, &rinkohyo("349", "線維筋痛症", "2026-04-01", "2026-03-20")), []);
+}
+
+#[test]
 fn d001_dates_out_of_order() {
     let h = Harness::new();
     let f = h.only(R_NAME, &set(R_VALID, "OnsetYearMonth", "1956-08"));

@@ -130,6 +130,15 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
         }
     }
     let Some(entry) = entry else {
+        // A key that a later revision brings (the next 指定難病 table, one file with its start
+        // date) is a disease not designated yet, not an unknown one.
+        let later = program.revisions[ri + 1..].iter().find_map(|r| r.get(group, no).map(|e| (r.start, e)));
+        if let Some((from, e)) = later {
+            let (n, from) = (&e.name, e.valid_from.unwrap_or(from).max(from));
+            let msg = tr!(lang, "告示番号 {key} ({n}) は {from} に指定された疾病で、記載年月日 {written} にはまだ指定されていません。記載年月日か告示番号を確認してください", "{key} ({n}) was designated on {from}, after the WrittenDate {written}; check the date or the disease key");
+            sink.emit(&C002, record, no_path, no_at, &key, msg);
+            return;
+        }
         let hint = norm.as_deref().and_then(|n| rev.by_name(n).next()).map(|e| {
             let k2 = e.key_text();
             tr!(lang, "病名 {} は {k2} です。", "the name {} is {k2}. ", e.name)

@@ -192,6 +192,14 @@ impl<'c> Sink<'c> {
         self.admit(rule).is_some()
     }
 
+    /// Counts `n` findings of `rule` as made but not kept (beyond what a record holds one by
+    /// one), under the run's selection.
+    pub fn count_only(&mut self, rule: &'static Rule, n: u64) {
+        if let Some(severity) = self.ctx.rules.severity(rule) {
+            self.overflow.add_n(rule, severity, n);
+        }
+    }
+
     /// Records a finding. `offset` is a byte offset in the file's text, when there is one.
     pub fn emit(
         &mut self,

@@ -7,6 +7,7 @@
 //! Each finished form is handed to a callback and forgotten.
 
 pub mod locate;
+mod namespaces;
 mod problem;
 pub mod record;
 mod source;
@@ -19,9 +20,8 @@ use problem::attr_error;
 pub use problem::{XmlError, XmlProblem};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
-pub use record::{Elem, ItemElem, Record, Span, Unknown, MAX_KEPT_VALUE};
+pub use record::{Elem, ItemElem, Record, Span, Unknown, MAX_KEPT_UNKNOWN, MAX_KEPT_VALUE};
 pub use source::{Source, StreamSource, TextSource};
-use std::collections::HashMap;
 
 /// The namespace of every element of the format.
 pub const NAMESPACE: &str = "urn:rinken:nanbyo-shoman:1";
@@ -102,12 +102,10 @@ pub struct Parser<'t> {
     tables: &'t Tables,
     record: Record,
     stack: Vec<(Frame, usize)>,
-    /// Namespace declarations in scope, innermost last: (depth, prefix). Empty prefix = default.
-    ns: Vec<(usize, String)>,
-    /// Per prefix, the URIs bound to it in scope, innermost last. Looking a prefix up is then
-    /// one hash lookup however many declarations a hostile file stacks up (a scan of every
-    /// binding per element made 50,000 declarations and 100,000 elements take seconds).
-    bindings: HashMap<String, Vec<String>>,
+    /// Namespace declarations in scope. Looking a prefix up is one hash lookup however many
+    /// declarations a hostile file stacks up (a scan of every binding per element made 50,000
+    /// declarations and 100,000 elements take seconds).
+    ns: namespaces::Namespaces,
     /// Per node: whether the current record has already seen it.
     seen: Vec<bool>,
     /// The default namespace in scope is ours: the answer for almost every element, kept
@@ -129,8 +127,7 @@ impl<'t> Parser<'t> {
             tables,
             record: Record::default(),
             stack: Vec::new(),
-            ns: Vec::new(),
-            bindings: HashMap::new(),
+            ns: namespaces::Namespaces::default(),
             seen: Vec::new(),
             default_ours: false,
             dropped: 0,
@@ -157,7 +154,6 @@ impl<'t> Parser<'t> {
         };
         self.stack.clear();
         self.ns.clear();
-        self.bindings.clear();
         self.default_ours = false;
         let mut root_closed = false;
         let position = |src: &mut S, offset: usize| {
@@ -367,22 +363,17 @@ impl<'t> Parser<'t> {
                     continue;
                 };
                 let uri = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
-                self.ns.push((depth, prefix.to_owned()));
-                self.bindings.entry(prefix.to_owned()).or_default().push(uri.into_owned());
+                self.ns.declare(depth, prefix, &uri);
             }
             self.refresh_default();
         }
         let name = e.name();
         let prefix = name.prefix().map_or("", |p| p.into_inner());
-        Ok(self.resolve_prefix(prefix))
+        Ok(self.ns.resolve(prefix).map(str::to_owned))
     }
 
     fn refresh_default(&mut self) {
-        self.default_ours = self.resolve_prefix("").as_deref() == Some(NAMESPACE);
-    }
-
-    fn resolve_prefix(&self, prefix: &str) -> Option<String> {
-        self.bindings.get(prefix).and_then(|uris| uris.last()).filter(|u| !u.is_empty()).cloned()
+        self.default_ours = self.ns.resolve("") == Some(NAMESPACE);
     }
 
     /// Whether `e` (whose name has `prefix`) is in our namespace, taking its own declarations
@@ -395,7 +386,7 @@ impl<'t> Parser<'t> {
             return Ok(self.default_ours);
         }
         if !declares {
-            return Ok(self.resolve_prefix(prefix).as_deref() == Some(NAMESPACE));
+            return Ok(self.ns.resolve(prefix) == Some(NAMESPACE));
         }
         Ok(self.namespace_of(e, pos)?.as_deref() == Some(NAMESPACE))
     }
@@ -455,7 +446,7 @@ impl<'t> Parser<'t> {
                     info.root = Root::Form(kind);
                     return self.start_record(kind, e, pos, info).map(|_| Opened::RootForm);
                 }
-                let namespace = self.resolve_prefix(prefix);
+                let namespace = self.ns.resolve(prefix).map(str::to_owned);
                 info.root = Root::Other { name: raw.to_owned(), namespace };
                 self.stack.push((Frame::Skip, pos));
                 Ok(Opened::Root)
@@ -492,12 +483,17 @@ impl<'t> Parser<'t> {
         let layout = &self.tables.kind(self.record.kind).layout;
         let found = if in_ns { layout.child(parent, local.as_bytes()) } else { None };
         let Some(node) = found else {
+            if self.record.unknown.len() >= MAX_KEPT_UNKNOWN {
+                self.record.count_unknown(parent);
+                self.stack.push((Frame::Skip, pos));
+                return Ok(());
+            }
             let qname = e.name();
             let name = self.record.push_str(&String::from_utf8_lossy(qname.as_ref().as_bytes()));
             // The element's own declarations are in scope here: `in_namespace` pushed them.
             let namespace = (!in_ns).then(|| {
-                let uri = self.resolve_prefix(prefix).unwrap_or_default();
-                self.record.push_str(&uri)
+                let uri = self.ns.resolve(prefix).unwrap_or_default();
+                self.record.push_str(uri)
             });
             self.record.unknown.push(Unknown { parent, name, namespace, offset: pos });
             self.stack.push((Frame::Skip, pos));
@@ -539,14 +535,9 @@ impl<'t> Parser<'t> {
     fn end(&mut self) -> (bool, bool) {
         let depth = self.stack.len();
         let frame = self.stack.pop().map(|f| f.0);
-        if self.ns.last().is_some_and(|(d, _)| *d + 1 >= depth) {
-            while self.ns.last().is_some_and(|(d, _)| *d + 1 >= depth) {
-                if let Some((_, prefix)) = self.ns.pop() {
-                    if let Some(uris) = self.bindings.get_mut(&prefix) {
-                        uris.pop();
-                    }
-                }
-            }
+        // The closed element was pushed at depth - 1: its declarations go out of scope.
+        if self.ns.any_at_or_below(depth.saturating_sub(1)) {
+            self.ns.close(depth.saturating_sub(1));
             self.refresh_default();
         }
         match frame {

@@ -13,6 +13,9 @@ pub type Span = (usize, usize);
 /// kept beside it ([`Record::full_chars`]) so that a length rule reports the real one.
 pub const MAX_KEPT_VALUE: usize = 64 << 10;
 
+/// Unknown elements a record keeps one by one: as many as a file keeps findings.
+pub const MAX_KEPT_UNKNOWN: usize = crate::check::MAX_KEPT_FINDINGS;
+
 /// A known element of the layout.
 #[derive(Debug, Clone, Copy)]
 pub struct Elem {
@@ -56,7 +59,12 @@ pub struct Record {
     pub version_index: Option<usize>,
     pub offset: usize,
     pub elems: Vec<Elem>,
+    /// The first [`MAX_KEPT_UNKNOWN`] unknown elements; the rest are only counted, per parent,
+    /// in `unknown_more`, so that a form of millions of unknown elements holds no more than a
+    /// file's findings could ever show.
     pub unknown: Vec<Unknown>,
+    /// (parent, count) of unknown elements beyond [`MAX_KEPT_UNKNOWN`].
+    pub unknown_more: Vec<(NodeId, u64)>,
     pub items: Vec<ItemElem>,
     /// Arena holding values and names.
     pub text: String,
@@ -74,6 +82,7 @@ impl Record {
         self.offset = offset;
         self.elems.clear();
         self.unknown.clear();
+        self.unknown_more.clear();
         self.items.clear();
         self.text.clear();
         self.long.clear();
@@ -87,6 +96,14 @@ impl Record {
     /// the whole value).
     pub fn full_chars(&self, r: Span) -> Option<usize> {
         self.long.iter().find(|(kept, _)| *kept == r).map(|&(_, n)| n)
+    }
+
+    /// Counts an unknown element beyond those kept.
+    pub(crate) fn count_unknown(&mut self, parent: NodeId) {
+        match self.unknown_more.iter_mut().find(|(p, _)| *p == parent) {
+            Some((_, n)) => *n += 1,
+            None => self.unknown_more.push((parent, 1)),
+        }
     }
 
     pub fn value(&self, e: &Elem) -> &str {

@@ -196,8 +196,14 @@ pub fn check_with(
     let lang = opts.lang;
     interrupt::watch(lang, opts.out.clone());
     install_panic_hook();
-    let mut loaded = load(opts)?;
-    let discovery = discover(&opts.paths);
+    // Both are serial start-up work and independent: walking the folders (a system call or
+    // two per file) overlaps with parsing the tables on another core.
+    let (loaded, discovery) = std::thread::scope(|s| {
+        let walk = s.spawn(|| discover(&opts.paths));
+        let loaded = load(opts);
+        (loaded, walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let mut loaded = loaded?;
     let inputs = &discovery.inputs;
     if interrupted() {
         return Err(interrupt::error(lang, interrupt::left_in(&opts.out)));

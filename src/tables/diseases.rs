@@ -85,7 +85,7 @@ impl Revision {
 
     fn load(t: &Tsv<'_>, start: Date) -> Result<Revision, TableError> {
         let (cno, cname) = (t.col("kokuji_no")?, t.col("disease_name")?);
-        let (cgroup, cfrom, cadded) = (t.opt_col("group_no"), t.opt_col("valid_from"), t.opt_col("added"));
+        let (cgroup, cfrom, cadded) = (t.opt_col("group_no"), t.opt_col("valid_from"), t.opt_col_prefixed("added")?);
         let mut rev = Revision {
             start,
             file: t.file.clone(),
@@ -114,7 +114,12 @@ impl Revision {
                 None | Some((_, "")) => None,
                 Some((c, s)) => Some(Date::parse_iso(s).ok_or_else(|| t.err(row, c, "not a YYYY-MM-DD date"))?),
             };
-            let added = matches!(row.opt(cadded), "1");
+            // A typo here would silently turn C002 into C003: only 1, 0 or empty are read.
+            let added = match row.opt(cadded) {
+                "1" => true,
+                "0" | "" => false,
+                _ => return Err(t.err(row, cadded.unwrap_or(0), "not 1 (added by this revision), 0 or empty")),
+            };
             let i = rev.entries.len();
             if rev.by_key.insert((group, no), i).is_some() {
                 return Err(t.err(row, cno, format!("key {} listed twice", key_text(group, no))));

@@ -84,6 +84,24 @@ impl<'a> Tsv<'a> {
         self.header.iter().position(|h| *h == name)
     }
 
+    /// Index of the column named `name` or `name_…` (a dated spelling such as `added_2025_04`,
+    /// as the source data has it). Two such columns are an error: which one holds the truth
+    /// cannot be guessed.
+    pub fn opt_col_prefixed(&self, name: &str) -> Result<Option<usize>, TableError> {
+        let matches = |h: &&str| *h == name || h.strip_prefix(name).is_some_and(|rest| rest.starts_with('_'));
+        let mut found = self.header.iter().enumerate().filter(|(_, h)| matches(h)).map(|(i, _)| i);
+        let first = found.next();
+        match found.next() {
+            None => Ok(first),
+            Some(_) => Err(TableError {
+                file: self.file.clone(),
+                line: 0,
+                column: 0,
+                message: format!("more than one `{name}` column (columns: {})", self.header.join(", ")),
+            }),
+        }
+    }
+
     /// An error about one cell of one row.
     pub fn err(&self, row: &Row<'_>, col: usize, message: impl Into<String>) -> TableError {
         TableError {

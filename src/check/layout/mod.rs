@@ -123,8 +123,8 @@ fn with_children(rec: &Record, layout: &Layout) -> Vec<bool> {
     for e in &rec.elems {
         filled[layout.node(e.node).parent as usize] = true;
     }
-    for u in &rec.unknown {
-        filled[u.parent as usize] = true;
+    for parent in rec.unknown.iter().map(|u| u.parent).chain(rec.unknown_more.iter().map(|m| m.0)) {
+        filled[parent as usize] = true;
     }
     if let (Some(item), false) = (layout.item_node, rec.items.is_empty()) {
         filled[layout.node(item).parent as usize] = true;
@@ -322,6 +322,11 @@ fn unknown_elements(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, block
             tr!(lang, "未知の要素 <{name}> です。レイアウトにない要素は取り込まれません (<{within}> に置ける要素: {allowed})", "unknown element <{name}>; elements outside the layout are not imported (<{within}> may hold: {allowed})")
         };
         sink.emit(&L003, rec.number, &path, Some(u.offset), name, msg);
+    }
+    for &(parent, n) in &rec.unknown_more {
+        if !blocked[parent as usize] {
+            sink.count_only(&L003, n);
+        }
     }
 }
 
