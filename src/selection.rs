@@ -3,7 +3,9 @@
 
 use crate::finding::{Rule, Severity};
 use crate::rules::{RuleConfig, ALL};
+use crate::input::Input;
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::path::{Component, Path, PathBuf};
 
 /// A rule ID or a family prefix (`L`, `D00`, `C003`), or `ALL`; known to match at least one rule.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -111,31 +113,67 @@ impl<'de> serde::Deserialize<'de> for PathGlob {
 pub struct PathIgnores {
     set: GlobSet,
     rules: Vec<Vec<&'static str>>,
+    /// The folder of the configuration file, absolute: globs also match paths relative to it,
+    /// so `"old/**"` holds however the PATH is spelt (`old`, `./old`, `$PWD/old`, `../old`).
+    base: Option<PathBuf>,
 }
 
 impl PathIgnores {
-    pub fn new(entries: &[(PathGlob, Vec<Prefix>)]) -> PathIgnores {
+    /// `base`: the folder holding the configuration file the globs come from.
+    pub fn new(entries: &[(PathGlob, Vec<Prefix>)], base: Option<&Path>) -> PathIgnores {
         let mut builder = GlobSetBuilder::new();
         let mut rules = Vec::new();
         for (glob, prefixes) in entries {
             builder.add(Glob::new(&glob.0).expect("validated when read"));
             rules.push(prefixes.iter().flat_map(|p| p.rules()).filter(|r| !r.always_on()).map(|r| r.id).collect());
         }
-        PathIgnores { set: builder.build().expect("globs validated when read"), rules }
+        // `--config rinken.toml` has the empty path as its folder.
+        let base = base.map(|b| if b.as_os_str().is_empty() { Path::new(".") } else { b }).and_then(absolute);
+        PathIgnores { set: builder.build().expect("globs validated when read"), rules, base }
     }
 
-    /// The IDs ignored for an input, matched on its display path and on its path relative to
-    /// the PATH argument it was found under.
-    pub fn ignored(&self, display: &str, rel: &str) -> Vec<&'static str> {
+    /// The IDs ignored for an input, matched on its display path (as given, and without `.`
+    /// and `..` segments), on its path relative to the PATH argument it was found under, and
+    /// on its path relative to the configuration file's folder.
+    pub fn ignored(&self, input: &Input) -> Vec<&'static str> {
         if self.rules.is_empty() {
             return Vec::new();
         }
-        let mut hits = self.set.matches(display);
-        hits.extend(self.set.matches(rel));
+        let mut hits = self.set.matches(&input.display);
+        hits.extend(self.set.matches(&input.rel));
+        hits.extend(self.set.matches(slash_path(&lexical(Path::new(&input.display)))));
+        let from_base = self.base.as_ref().and_then(|b| Some(absolute(&input.path)?.strip_prefix(b).ok()?.to_owned()));
+        if let Some(p) = from_base {
+            hits.extend(self.set.matches(slash_path(&p)));
+        }
         hits.sort_unstable();
         hits.dedup();
         hits.iter().flat_map(|&i| self.rules[i].iter().copied()).collect()
     }
+}
+
+/// `path` without `.` segments and with `..` taken back where it can be: a comparison of
+/// spellings, not of files (links are not followed).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn absolute(path: &Path) -> Option<PathBuf> {
+    Some(lexical(&std::path::absolute(path).ok()?))
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 #[cfg(test)]
@@ -181,13 +219,34 @@ mod tests {
 
     #[test]
     fn per_path_ignores_match_display_or_relative_path() {
-        let ig = PathIgnores::new(&[
-            (PathGlob("old/**".into()), vec![p("D006"), p("F009")]),
-            (PathGlob("**/*_test.xml".into()), vec![p("L")]),
-        ]);
-        assert_eq!(ig.ignored("in/old/a.xml", "old/a.xml"), ["D006", "F009"]);
-        assert!(ig.ignored("in/new/a.xml", "new/a.xml").is_empty());
-        assert_eq!(ig.ignored("x/y_test.xml", "y_test.xml").len(), 14);
+        let ig = PathIgnores::new(
+            &[
+                (PathGlob("old/**".into()), vec![p("D006"), p("F009")]),
+                (PathGlob("**/*_test.xml".into()), vec![p("L")]),
+            ],
+            None,
+        );
+        assert_eq!(ig.ignored(&input("in/old/a.xml", "old/a.xml")), ["D006", "F009"]);
+        assert!(ig.ignored(&input("in/new/a.xml", "new/a.xml")).is_empty());
+        assert_eq!(ig.ignored(&input("x/y_test.xml", "y_test.xml")).len(), 14);
+    }
+
+    fn input(display: &str, rel: &str) -> Input {
+        Input { path: display.into(), display: display.into(), rel: rel.into(), report_name: rel.into() }
+    }
+
+    #[test]
+    fn globs_hold_however_the_path_is_spelt() {
+        let base = std::env::current_dir().unwrap();
+        let ig = PathIgnores::new(&[(PathGlob("old/**".into()), vec![p("D006")])], Some(&base));
+        // `rinken check ./old`, `$PWD/old`, and from a subfolder `../old`.
+        assert_eq!(ig.ignored(&input("./old/a.xml", "a.xml")), ["D006"]);
+        let abs = base.join("old/a.xml").to_string_lossy().into_owned();
+        assert_eq!(ig.ignored(&input(&abs, "a.xml")), ["D006"]);
+        assert_eq!(ig.ignored(&input("sub/../old/a.xml", "a.xml")), ["D006"]);
+        assert!(ig.ignored(&input("./new/a.xml", "a.xml")).is_empty());
+        assert_eq!(lexical(Path::new("./a/./b/../c.xml")), Path::new("a/c.xml"));
+        assert_eq!(lexical(Path::new("../a.xml")), Path::new("../a.xml"));
     }
 
     #[test]
@@ -201,7 +260,7 @@ mod tests {
         for id in ["F003", "F005", "F009", "M001", "D001"] {
             assert_eq!(c.severity(find(id).unwrap()), None, "{id}");
         }
-        let ig = PathIgnores::new(&[(PathGlob("**".into()), vec![p("F"), p("M")])]);
-        assert_eq!(ig.ignored("a.xml", "a.xml"), ["F003", "F005", "F009", "F010", "F011", "M001"]);
+        let ig = PathIgnores::new(&[(PathGlob("**".into()), vec![p("F"), p("M")])], None);
+        assert_eq!(ig.ignored(&input("a.xml", "a.xml")), ["F003", "F005", "F009", "F010", "F011", "M001"]);
     }
 }

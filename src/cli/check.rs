@@ -138,7 +138,7 @@ impl CheckArgs {
             lang,
             format: self.format.or(f.format).unwrap_or_default(),
             rules: rule_config(&layers, &f.severity_list()),
-            path_ignores: PathIgnores::new(&f.path_ignore_list()),
+            path_ignores: PathIgnores::new(&f.path_ignore_list(), loaded.as_ref().and_then(|l| l.path.parent())),
             csv_encoding: self.csv_encoding.or(f.csv_encoding).unwrap_or_default(),
             quiet: flag(self.quiet, f.quiet),
             progress: !self.no_progress && f.progress.unwrap_or(true),

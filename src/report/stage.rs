@@ -117,7 +117,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         let inputs = self.inputs;
         let name_of = |k: u32| inputs[k as usize].display.clone();
         self.batch.observe(index as u32, &mut result, &opts.rules, lang, &name_of);
-        let ignored = opts.path_ignores.ignored(&input.display, &input.rel);
+        let ignored = opts.path_ignores.ignored(input);
         result.findings.retain(|f| !ignored.contains(&f.rule.id));
         result.overflow.by_rule.retain(|(rule, _, _)| !ignored.contains(&rule.id));
         let (more_errors, more_warnings) = result.overflow.counts();
