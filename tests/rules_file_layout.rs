@@ -237,6 +237,10 @@ fn an_empty_block_is_one_finding_for_the_block_or_none() {
     let f = h.only(R_NAME, &replace_block(R_VALID, "Items", "<Items></Items>"));
     assert_eq!((f.rule.id, f.path.as_str()), ("L002", "Items"));
     assert!(f.message.contains("HY"), "{}", f.message);
+    // A disease items.tsv does not list is not checked (docs/decisions.md): the items of
+    // disease 6 under disease 1 raise nothing.
+    let other = set(&set(R_VALID, "KokujiNo", "1"), "Name", "球脊髄性筋萎縮症");
+    assert_eq!(h.rules(R_NAME, &other), []);
 }
 
 #[test]
