@@ -191,6 +191,10 @@ fn d002_dates_after_as_of() {
     assert_eq!((f.rule.id, f.path.as_str()), ("D002", "Header/WrittenDate"));
     h.as_of = rinken::text::date::Date::parse_iso("2025-06-12").unwrap();
     assert_eq!(h.rules(R_NAME, R_VALID), []);
+    // A birth date after today is one finding: it is not also the reference that puts the
+    // onset, the diagnosis and the written date "before birth" (D001).
+    let f = h.only(R_NAME, &set(R_VALID, "BirthDate", "2026-02-01"));
+    assert_eq!((f.rule.id, f.path.as_str()), ("D002", "Patient/BirthDate"));
 }
 
 #[test]

@@ -171,18 +171,20 @@ fn is_shoman(view: &View<'_>) -> bool {
 }
 
 pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
-    order(sink, view);
-    future(sink, view);
+    // A date after today is suspect (D002): it is not compared with the others, so one wrong
+    // date is one finding, not also a D001 on each date that follows it.
+    let future_dates = future(sink, view);
+    order(sink, view, future_dates);
     versions(sink, view);
     if is_shoman(view) {
         ages(sink, view);
     }
 }
 
-fn order(sink: &mut Sink<'_>, view: &View<'_>) {
+fn order(sink: &mut Sink<'_>, view: &View<'_>, suspect: Vec<Field>) {
     use Field::*;
     let lang = sink.lang();
-    let mut flagged: Vec<Field> = Vec::new();
+    let mut flagged = suspect;
     for chain in [&[BirthDate, Onset, DiagnosisDate, WrittenDate][..], &[BirthDate, VentilatorStart, WrittenDate][..]] {
         // Each date is compared with the last one before it that was not reported: a reported
         // date is suspect, so it neither hides nor causes findings on the dates after it.
@@ -209,13 +211,16 @@ fn order(sink: &mut Sink<'_>, view: &View<'_>) {
     }
 }
 
-fn future(sink: &mut Sink<'_>, view: &View<'_>) {
+/// D002; returns the dates it reported.
+fn future(sink: &mut Sink<'_>, view: &View<'_>) -> Vec<Field> {
     use Field::*;
     let lang = sink.lang();
     let as_of = sink.ctx.as_of;
+    let mut reported = Vec::new();
     for f in [BirthDate, Onset, DiagnosisDate, WrittenDate, VentilatorStart] {
         let Some(p) = point(view, f) else { continue };
         if p.after(Point::Day(as_of)) {
+            reported.push(f);
             let (label, t) = (view.label(f, lang), p.text());
             let msg = tr!(
                 lang,
@@ -225,6 +230,7 @@ fn future(sink: &mut Sink<'_>, view: &View<'_>) {
             sink.emit(&D002, view.record(), view.path(f), view.offset(f), &t, msg);
         }
     }
+    reported
 }
 
 fn versions(sink: &mut Sink<'_>, view: &View<'_>) {
