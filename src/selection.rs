@@ -2,8 +2,8 @@
 //! the configuration's `[severity]` overrides and its `[per-path-ignores]`.
 
 use crate::finding::{Rule, Severity};
-use crate::rules::{RuleConfig, ALL};
 use crate::input::Input;
+use crate::rules::{RuleConfig, ALL};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Component, Path, PathBuf};
 

@@ -57,6 +57,16 @@ fn c003_the_2025_04_01_renumbering() {
     let f = h.only(S_NAME, &old_master("2025-04-01"));
     assert_eq!(f.rule.id, "C003");
     assert!(f.message.contains("11-41") && f.message.contains("改正前"), "{}", f.message);
+    // A 包括 name cites numbers the renumbering moved: 11-17 "45から51に…" is now 11-19.
+    let comprehensive = shoman_disease(
+        &ikensho("2025-04-01", "2025-03-01", "2013-08-03"),
+        "11",
+        "17",
+        "45から51に掲げるもののほか、筋ジストロフィー",
+    );
+    let f = h.only(S_NAME, &comprehensive);
+    assert_eq!(f.rule.id, "C003");
+    assert!(f.message.contains("11-19「47から53に掲げるもののほか、筋ジストロフィー」"), "{}", f.message);
     // A plain mismatch, and a name of another key without renumbering.
     let f = h.only(R_NAME, &set(R_VALID, "Name", "パーキンソン症候群"));
     assert_eq!(f.rule.id, "C003");

@@ -77,6 +77,29 @@ pub static C004: Rule = Rule {
     good: "<Name>先天性大脳白質形成不全病</Name>",
 };
 
+/// When `norm` is the name the previous revision gave to this key (`Some`), the entry of the
+/// table in force whose name is the same but for its numbers, if exactly one (`Some(Some)`):
+/// a 包括 name cites the numbers a renumbering moves.
+fn renumbered_reference<'p>(
+    program: &'p Program,
+    ri: usize,
+    group: u16,
+    no: u16,
+    norm: &str,
+) -> Option<Option<&'p Entry>> {
+    let before = program.revisions.get(ri.checked_sub(1)?)?.get(group, no)?;
+    if before.norm != norm {
+        return None;
+    }
+    let skeleton = |s: &str| s.chars().filter(|c| !c.is_ascii_digit()).collect::<String>();
+    let target = skeleton(norm);
+    let mut same = program.revisions[ri].entries.iter().filter(|e| e.group == group && skeleton(&e.norm) == target);
+    Some(match (same.next(), same.next()) {
+        (Some(e), None) => Some(e),
+        _ => None,
+    })
+}
+
 /// A disease newly designated by a revision later than the one in force, under this name.
 fn later_addition<'p>(program: &'p Program, from: usize, norm: &str) -> Option<(Date, &'p Entry)> {
     program.revisions[from + 1..].iter().find_map(|rev| rev.by_name(norm).find(|e| e.added).map(|e| (rev.start, e)))
@@ -189,6 +212,15 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
             "{name} は「{new}」に名称が変わり、{k2} です ({key} は「{current}」)。{k2} と新しい名称で書いてください",
             "{name} was renamed \"{new}\" and is {k2} ({key} is \"{current}\"); write {k2} with the new name"
         )
+    } else if let Some(after) = renumbered_reference(program, ri, group, no, norm) {
+        // A 包括 name ("45から51に掲げるもののほか、…") changes with the numbers it cites.
+        match after {
+            Some(e) => {
+                let (k2, new) = (e.key_text(), &e.name);
+                tr!(lang, "告示番号と病名が {start} の改正前のままかもしれません: {name} は改正前の {key} の病名で、改正後は {k2}「{new}」です。{k2} と新しい病名で書いてください", "the key and name may predate the {start} renumbering: {name} is the former name of {key}, which is now {k2} \"{new}\"; write {k2} with the new name")
+            }
+            None => tr!(lang, "病名 {name} は {start} の改正前の {key} の病名です。改正後の {key} は「{current}」です。告示番号と病名を改正後の表で確認してください", "{name} is the name {key} had before the {start} revision; {key} is now \"{current}\"; check the key and name against the current table"),
+        }
     } else {
         tr!(
             lang,
