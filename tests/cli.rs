@@ -145,6 +145,11 @@ fn the_runs_own_failures_exit_2_with_one_message() {
     assert!(run.stderr.contains("レポートフォルダに書き込めません"), "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 
+    // `-` reads paths from standard input only as the one PATH; beside others it is no file.
+    let run = rinken(&["check", "samples/valid", "-", "--out", tmp.path().join("dash").to_str().unwrap()], &root());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("唯一の PATH"), "{}", run.stderr);
+
     let roster = tmp.path().join("doctors.csv");
     std::fs::write(&roster, "doctor_no,name,kind,valid_from,valid_to\nA-1,x,shoman,2021-04-01,2026-3-31\n").unwrap();
     let run = rinken(

@@ -119,6 +119,12 @@ impl CheckArgs {
                 .read_to_string(&mut text)
                 .map_err(|e| RunError(tr!(lang, "標準入力を読めません: {e}", "cannot read standard input: {e}")))?;
             crate::input::walk::paths_from_lines(&text)
+        } else if self.paths.iter().any(|p| p.as_os_str() == "-") {
+            return Err(RunError(tr!(
+                lang,
+                "「-」(標準入力からパスを読む) は唯一の PATH としてだけ使えます",
+                "`-` (read paths from standard input) can only be the one PATH"
+            )));
         } else {
             self.paths
         };
