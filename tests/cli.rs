@@ -67,13 +67,43 @@ fn readme_first_command_validates_samples_with_the_embedded_tables() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let first = readme.lines().find(|l| l.trim_start().starts_with("cargo run")).expect("a cargo run line in README");
     assert!(first.contains("check samples/"), "{first}");
-    // The same command, on the built binary, from a scratch copy of the repository's samples.
+    // The same arguments, on the built binary, in a scratch copy of the repository's samples.
+    let args: Vec<&str> = first.split_once(" -- ").expect("cargo run … -- ARGS").1.split_whitespace().collect();
     let tmp = tempfile::tempdir().unwrap();
-    let run = rinken(&["check", root().join("samples").to_str().unwrap(), "--no-progress"], tmp.path());
+    copy_tree(&root().join("samples"), &tmp.path().join("samples"));
+    let run = rinken(&args, tmp.path());
     assert_eq!(run.code, 1, "samples hold invalid files: {}", run.stderr);
     assert!(run.stderr.contains("ファイル"), "{}", run.stderr);
-    let summary = read_csv(&tmp.path().join("rinken-report/summary.csv"));
+    let out = tmp.path().join("rinken-report");
+    let summary = read_csv(&out.join("summary.csv"));
     assert_eq!(summary.len(), xml_files_under(&root().join("samples")));
+    // What README promises: every invalid sample's finding, as samples/expected.tsv lists them.
+    let mut expected: Vec<(String, String, String)> = std::fs::read_to_string(root().join("samples/expected.tsv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (format!("samples/{}", f[0]), f[1].to_owned(), f[2].to_owned())
+        })
+        .collect();
+    let mut got: Vec<(String, String, String)> =
+        all_findings(&out).into_iter().map(|r| (r["file"].clone(), r["record"].clone(), r["rule"].clone())).collect();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
 }
 
 #[test]
