@@ -419,8 +419,8 @@ pub fn after_parse(sink: &mut Sink<'_>, info: &DocInfo, name: &str) {
         return;
     }
     if let Some(err) = &info.error {
-        let msg = err.problem.describe(lang);
-        sink.emit_at(&F006, 0, "", err.pos, &err.snippet, msg);
+        let problem = if sink.ctx.redact { err.problem.redacted() } else { err.problem.clone() };
+        sink.emit_at(&F006, 0, "", err.pos, &err.snippet, problem.describe(lang));
     }
     if let Root::Other { name: root, namespace } = &info.root {
         let roots: Vec<&str> = sink.ctx.tables.kinds.iter().map(|k| k.root.as_str()).chain([BATCH_ROOT]).collect();

@@ -15,6 +15,8 @@ pub enum XmlProblem {
     },
     /// An end tag with no element open.
     UnmatchedEnd(String),
+    /// `</name` with no `>` before the next markup (quick-xml reads the name up to the next `>`).
+    EndTagUnclosed(String),
     /// Markup cut off by the end of the file: what was open, and what would close it.
     Cut {
         what: (&'static str, &'static str),
@@ -31,8 +33,33 @@ pub enum XmlProblem {
     NoRoot,
 }
 
+/// `s` on one line: line breaks and other control characters would split a finding across
+/// lines of the text, JUnit or github outputs, and could reach a terminal as escapes.
+fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().into()
+}
+
 impl XmlProblem {
+    /// The same problem with nothing written inside the file's text quoted (`--redact`): an
+    /// entity name or a syntax detail may come from a patient's value.
+    pub fn redacted(&self) -> XmlProblem {
+        let marker = || crate::check::redact::MARKER.to_owned();
+        match self {
+            XmlProblem::UndefinedEntity(_) => XmlProblem::UndefinedEntity(marker()),
+            XmlProblem::Syntax(_) => XmlProblem::Syntax(marker()),
+            other => other.clone(),
+        }
+    }
+
     pub fn describe(&self, lang: Lang) -> String {
+        let text = self.describe_raw(lang);
+        one_line(&text).into_owned()
+    }
+
+    fn describe_raw(&self, lang: Lang) -> String {
         match self {
             XmlProblem::Syntax(m) => tr!(lang, "XML の構文が正しくありません: {m}", "XML syntax error: {m}"),
             XmlProblem::Mismatched { expected, found } => tr!(
@@ -44,6 +71,11 @@ impl XmlProblem {
                 lang,
                 "開始タグのない終了タグ </{n}> があります",
                 "end tag </{n}> without a start tag"
+            ),
+            XmlProblem::EndTagUnclosed(n) => tr!(
+                lang,
+                "終了タグ </{n} が > で閉じられていません。</{n}> と書いてください",
+                "the end tag </{n} is not closed by >; write </{n}>"
             ),
             XmlProblem::Cut { what, closer } => tr!(
                 lang,
@@ -83,6 +115,12 @@ impl XmlProblem {
         use quick_xml::Error as Q;
         let cut = |what, closer| XmlProblem::Cut { what, closer };
         match e {
+            // `</Address` followed by a line break and `<PreviousName>`: quick-xml takes all of
+            // it for the name; the writer forgot the `>`.
+            Q::IllFormed(I::MismatchedEndTag { found, .. }) if found.contains('<') => {
+                let name = found.split(|c: char| c.is_whitespace() || c == '<').next().unwrap_or_default();
+                XmlProblem::EndTagUnclosed(name.to_owned())
+            }
             Q::IllFormed(I::MismatchedEndTag { expected, found }) => {
                 XmlProblem::Mismatched { expected: expected.clone(), found: found.clone() }
             }

@@ -57,6 +57,7 @@ fn reports_well_formedness_errors() {
         (format!("<Rinkohyo xmlns=\"{NS}\"/><Rinkohyo xmlns=\"{NS}\"/>"), "roots"),
         (format!("<Rinkohyo xmlns=\"{NS}\"/>text"), "text"),
         ("<!-- only a comment -->".to_owned(), "noroot"),
+        (format!("<Rinkohyo xmlns=\"{NS}\"><Header></Header\n  <Patient/></Rinkohyo>"), "endtag"),
     ];
     for (xml, what) in cases {
         let info = p.parse(&xml, |_, _| {});
@@ -67,10 +68,16 @@ fn reports_well_formedness_errors() {
             "entity" => err.problem == XmlProblem::UndefinedEntity("foo".into()),
             "roots" => err.problem == XmlProblem::MultipleRoots,
             "text" => err.problem == XmlProblem::TextOutsideRoot,
+            "endtag" => err.problem == XmlProblem::EndTagUnclosed("Header".into()),
             _ => err.problem == XmlProblem::NoRoot,
         };
         assert!(ok, "{what}: {err:?}");
+        let message = err.problem.describe(crate::lang::Lang::Ja);
+        assert!(!message.contains(char::is_control), "one line: {message:?}");
     }
+    // With --redact, what the file wrote inside its text is not quoted.
+    let secret = XmlProblem::UndefinedEntity("秘密".into()).redacted();
+    assert!(!secret.describe(crate::lang::Lang::Ja).contains("秘密"));
 }
 
 #[test]
