@@ -91,7 +91,8 @@ pub fn human(t: &Totals, elapsed: Duration, lang: Lang, report: &str, skipped: &
             "        skipped {n} entries that are not input files:\n"
         ));
         for k in skipped.iter().take(20) {
-            s.push_str(&format!("          {} ({})\n", k.path, skip_reason(k.reason, lang)));
+            let path = crate::report::formats::printable(&k.path);
+            s.push_str(&format!("          {path} ({})\n", skip_reason(k.reason, lang)));
         }
         if n > 20 {
             let more = n - 20;

@@ -7,9 +7,11 @@ use crate::input::Skipped;
 use crate::report::summary::Totals;
 use crate::run::{FileReport, Observer};
 
-/// Escapes a command's message (GitHub's `escapeData`).
+/// Escapes a command's message (GitHub's `escapeData`); other control characters, which the
+/// runner would pass to the log as they are, become U+FFFD.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let escaped = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    super::printable(&escaped).into_owned()
 }
 
 /// Escapes a command property such as `file=` (GitHub's `escapeProperty`).
@@ -58,6 +60,7 @@ mod tests {
     #[test]
     fn escapes_data_and_properties() {
         assert_eq!(escape_data("100%\r\nnext: a,b"), "100%25%0D%0Anext: a,b");
+        assert_eq!(escape_data("a\u{1b}[31mb\u{1}"), "a\u{FFFD}[31mb\u{FFFD}");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
     }
 

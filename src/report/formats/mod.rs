@@ -13,6 +13,17 @@ pub mod sarif;
 pub mod text;
 
 use crate::finding::Finding;
+use std::borrow::Cow;
+
+/// `s` with control characters replaced by U+FFFD, for outputs read on a terminal or by a
+/// line-based tool: a file name may hold line breaks or escape sequences that would forge lines
+/// or repaint the screen. (The CSV reports keep names as they are: RFC 4180 quotes them.)
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.contains(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect())
+}
 use crate::lang::Lang;
 use crate::run::{FailOn, Observer};
 use std::io::{self, Write};

@@ -1,7 +1,7 @@
 //! `--format text` (the default): findings grouped by file, one line each, aligned, coloured
 //! on a terminal. Files without findings print nothing; the run summary stays on stderr.
 
-use super::{Out, Settings};
+use super::{printable, Out, Settings};
 use crate::finding::Severity;
 use crate::input::Skipped;
 use crate::lang::Lang;
@@ -56,7 +56,7 @@ impl Observer for Text {
         self.files_shown += 1;
         let (e, w) = (file.errors, file.warnings);
         let counts = crate::tr!(lang, "エラー {e}・警告 {w}", "{e} errors, {w} warnings");
-        let _ = writeln!(s, "{}  {}", self.paint(FILE, &file.input.display), self.paint(DIM, &counts));
+        let _ = writeln!(s, "{}  {}", self.paint(FILE, &printable(&file.input.display)), self.paint(DIM, &counts));
         let locs: Vec<String> = file
             .findings
             .iter()
@@ -78,7 +78,7 @@ impl Observer for Text {
                 s,
                 "  {loc:>width$}  {sev} {}  {}{}",
                 self.paint(RULE, f.rule.id),
-                f.message,
+                printable(&f.message),
                 self.paint(DIM, &context)
             );
         }
@@ -119,6 +119,20 @@ mod tests {
         );
         let coloured = render(true);
         assert!(coloured.contains("\x1b[1;31mE\x1b[0m") && coloured.contains("\x1b[1;35min/a.xml"));
+    }
+
+    #[test]
+    fn control_characters_of_names_and_messages_do_not_reach_the_terminal() {
+        let (mut input, mut findings) = sample();
+        input.display = "a\nb\u{1b}[31mred.xml".into();
+        findings[0].message = "x\u{1}y".into();
+        let (out, buf) = capture();
+        let mut t = Text::new(out, Settings { lang: Lang::En, fail_on: FailOn::Error, colour: false });
+        t.file(&FileReport::new(&input, &findings, 2, 1));
+        t.flush().unwrap();
+        let text = String::from_utf8(buf.borrow().clone()).unwrap();
+        assert!(text.starts_with("a\u{FFFD}b\u{FFFD}[31mred.xml  "), "{text:?}");
+        assert!(text.contains("x\u{FFFD}y") && !text.contains('\u{1b}'), "{text:?}");
     }
 
     #[test]
