@@ -258,10 +258,12 @@ pub fn encoding(sink: &mut Sink<'_>, e: &Encoding) {
 /// F004: the file ends inside a UTF-8 character (cut off); the text before it was checked.
 pub fn cut_utf8(sink: &mut Sink<'_>, offset: usize, pos: (u32, u32)) {
     let lang = sink.lang();
+    // Said as an ordinal ("the 384th byte"), counting from 1.
+    let offset = offset + 1;
     let msg = tr!(
         lang,
         "ファイルが UTF-8 の文字の途中で終わっています (先頭から {offset} バイト目の文字が欠けています)。途中で切れたファイルです。出力し直してください (その前までは検査しました)",
-        "the file ends in the middle of a UTF-8 character (the character at byte {offset} is incomplete): it was cut off; export it again (the text before it was checked)"
+        "the file ends in the middle of a UTF-8 character (the character at byte {offset}, counting from 1, is incomplete): it was cut off; export it again (the text before it was checked)"
     );
     sink.emit_at(&F004, 0, "", pos, "", msg);
 }
@@ -286,10 +288,11 @@ pub fn declared_not_utf8(sink: &mut Sink<'_>, name: &str) {
 /// F004: bytes that are neither UTF-8 nor CP932, the first at `offset` (line, column `pos`).
 pub fn undecodable(sink: &mut Sink<'_>, offset: usize, pos: (u32, u32)) {
     let lang = sink.lang();
+    let offset = offset + 1;
     let msg = tr!(
         lang,
         "UTF-8 としても CP932 (Shift_JIS) としても読めないバイトがあります (先頭から {offset} バイト目)。UTF-8 で出力してください",
-        "bytes that are neither UTF-8 nor CP932 (Shift_JIS) at byte {offset}; export as UTF-8"
+        "bytes that are neither UTF-8 nor CP932 (Shift_JIS) at byte {offset} (counting from 1); export as UTF-8"
     );
     sink.emit_at(&F004, 0, "", pos, "", msg);
 }
@@ -297,10 +300,11 @@ pub fn undecodable(sink: &mut Sink<'_>, offset: usize, pos: (u32, u32)) {
 /// F004: declared Shift_JIS, but not CP932 from `offset` on.
 pub fn bad_cp932(sink: &mut Sink<'_>, offset: usize, pos: (u32, u32)) {
     let lang = sink.lang();
+    let offset = offset + 1;
     let msg = tr!(
         lang,
         "Shift_JIS と宣言されていますが、CP932 として読めないバイトがあります (先頭から {offset} バイト目)。UTF-8 で出力してください",
-        "declared Shift_JIS but not valid CP932 at byte {offset}; export as UTF-8"
+        "declared Shift_JIS but not valid CP932 at byte {offset} (counting from 1); export as UTF-8"
     );
     sink.emit_at(&F004, 0, "", pos, "", msg);
 }
