@@ -427,6 +427,14 @@ impl<'t> Parser<'t> {
         let parent = self.stack.last().map(|f| f.0);
         let name = e.name();
         let raw: &str = name.as_ref();
+        // Attributes are read only where the format has some (the root, Item), and a search for
+        // one stops at it: every element that has attributes is read whole once, so a malformed
+        // or repeated attribute anywhere is F006. Almost no element has any.
+        if e.len() > raw.len() {
+            for attr in e.attributes() {
+                attr.map_err(|err| attr_error(pos, err))?;
+            }
+        }
         // One scan for the prefix; quick-xml's local_name()/prefix() would each search again.
         // Tag names are short: a plain loop beats memchr's set-up.
         let (prefix, local) = match raw.bytes().position(|b| b == b':') {

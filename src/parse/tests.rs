@@ -58,6 +58,8 @@ fn reports_well_formedness_errors() {
         (format!("<Rinkohyo xmlns=\"{NS}\"/>text"), "text"),
         ("<!-- only a comment -->".to_owned(), "noroot"),
         (format!("<Rinkohyo xmlns=\"{NS}\"><Header></Header\n  <Patient/></Rinkohyo>"), "endtag"),
+        (format!("<Rinkohyo xmlns=\"{NS}\"><Patient a=\"1\" a=\"2\"/></Rinkohyo>"), "attribute"),
+        (format!("<Rinkohyo xmlns=\"{NS}\" formVersion=\"2403\" formVersion=\"2403\"/>"), "attribute"),
     ];
     for (xml, what) in cases {
         let info = p.parse(&xml, |_, _| {});
@@ -69,6 +71,7 @@ fn reports_well_formedness_errors() {
             "roots" => err.problem == XmlProblem::MultipleRoots,
             "text" => err.problem == XmlProblem::TextOutsideRoot,
             "endtag" => err.problem == XmlProblem::EndTagUnclosed("Header".into()),
+            "attribute" => matches!(err.problem, XmlProblem::BadAttribute(_)),
             _ => err.problem == XmlProblem::NoRoot,
         };
         assert!(ok, "{what}: {err:?}");
