@@ -184,11 +184,7 @@ fn a_file_over_the_streaming_size_cut_inside_a_character_is_checked_up_to_the_cu
     let rows = read_csv(&out.join(format!("files/{R_NAME}.csv")));
     let rules: Vec<&str> = rows.iter().map(|r| r["rule"].as_str()).collect();
     assert_eq!(rules, ["F004", "F006"], "{rows:#?}");
-    assert!(
-        rows[0]["message"].contains(&format!("{cut} バイト目の文字が欠けています")),
-        "{}",
-        rows[0]["message"]
-    );
+    assert!(rows[0]["message"].contains(&format!("{cut} バイト目の文字が欠けています")), "{}", rows[0]["message"]);
 }
 
 #[test]

@@ -256,6 +256,10 @@ fn l003_unknown_element_suggests_the_nearest_name() {
     let misplaced = edit(R_VALID, "<Sex>2</Sex>", "<Sex>2</Sex><Severity>1</Severity>");
     let f = h.only(R_NAME, &misplaced);
     assert!(f.message.contains("<Clinical>"), "{}", f.message);
+    // Inside an element that holds a value, nothing is allowed: say so, not "may hold: ".
+    let inside = edit(R_VALID, "<Sex>2</Sex>", "<Sex>2<Note>x</Note></Sex>");
+    let f = h.findings(R_NAME, inside.as_bytes()).into_iter().find(|f| f.rule.id == "L003").unwrap();
+    assert!(f.message.contains("値を書く要素"), "{}", f.message);
 }
 
 #[test]

@@ -316,6 +316,12 @@ fn unknown_elements(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, block
                 "<{name}> は <{within}> ではなく <{home}> の中に置く要素です",
                 "<{name}> belongs inside <{home}>, not <{within}>"
             )
+        } else if u.parent != 0 && parent.children.is_empty() {
+            tr!(
+                lang,
+                "<{within}> は値を書く要素で、中に要素は置けません。<{name}> を取り除いてください",
+                "<{within}> holds a value, not elements; remove <{name}>"
+            )
         } else {
             let allowed: Vec<&str> = siblings().map(|c| &*layout.node(c).name).take(12).collect();
             let allowed = allowed.join(", ");
