@@ -144,7 +144,7 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
             && view.get(Field::AppType) == Some("1")
             && in_period.iter().all(|r| r.kind == "kyoryoku")
         {
-            let msg = tr!(lang, "指定医 {no} は協力難病指定医で、新規 (申請区分 1) の臨床調査個人票は書けません。更新 (2) だけを書けます", "doctor {no} is a 協力難病指定医 and may not write a new (ApplicationType 1) 臨床調査個人票, only renewals (2)");
+            let msg = tr!(lang, "指定医 {no} は協力難病指定医で、新規 (申請区分 1) の{form}は書けません。更新 (2) だけを書けます", "doctor {no} is a cooperating designated doctor (協力難病指定医) and may not write a new (ApplicationType 1) {form}, only renewals (2)", form = lang.pick(&view.kind.name_ja, &view.kind.name_en));
             sink.emit(&P003, record, view.path(Field::AppType), view.offset(Field::AppType), "1", msg);
         }
     }
