@@ -459,13 +459,18 @@ pub fn after_parse(sink: &mut Sink<'_>, info: &DocInfo, name: &str) {
             sink.emit_at(&F011, 0, BATCH_ROOT, info.root_pos, count, msg);
         }
     }
-    for (child, at) in &info.stray {
-        let msg = tr!(
-            lang,
-            "FormBatch の中の <{child}> は様式ではありません。FormBatch に入れられるのは Rinkohyo と Ikensho だけです",
-            "<{child}> inside FormBatch is not a form; a FormBatch holds only Rinkohyo and Ikensho"
-        );
-        sink.emit_at(&super::layout::L003, 0, &format!("{BATCH_ROOT}/{child}"), *at, child, msg);
+    for stray in &info.stray {
+        let child = &stray.name;
+        let msg = match stray.foreign.as_deref() {
+            Some("") => tr!(lang, "FormBatch の中の <{child}> が名前空間に属していません。様式として検査するには名前空間 {NAMESPACE} に置いてください", "<{child}> inside FormBatch is in no namespace; to be checked as a form it must be in {NAMESPACE}"),
+            Some(ns) => tr!(lang, "FormBatch の中の <{child}> は名前空間 {ns} にあります。様式として検査するには名前空間 {NAMESPACE} に置いてください", "<{child}> inside FormBatch is in the namespace {ns}; to be checked as a form it must be in {NAMESPACE}"),
+            None => tr!(
+                lang,
+                "FormBatch の中の <{child}> は様式ではありません。FormBatch に入れられるのは Rinkohyo と Ikensho だけです",
+                "<{child}> inside FormBatch is not a form; a FormBatch holds only Rinkohyo and Ikensho"
+            ),
+        };
+        sink.emit_at(&super::layout::L003, 0, &format!("{BATCH_ROOT}/{child}"), stray.pos, child, msg);
     }
     check_kind_letter(sink, info, name);
 }

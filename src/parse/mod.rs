@@ -55,8 +55,18 @@ pub struct DocInfo {
     pub error: Option<XmlError>,
     /// Where a DOCTYPE is (F007), and its text: the parse stops there, nothing is expanded.
     pub doctype: Option<((u32, u32), String)>,
-    /// Children of a FormBatch that are not forms: (name, line and column).
-    pub stray: Vec<(String, (u32, u32))>,
+    /// Children of a FormBatch that are not forms.
+    pub stray: Vec<Stray>,
+}
+
+/// A child of a FormBatch that is not a form.
+#[derive(Debug)]
+pub struct Stray {
+    pub name: String,
+    pub pos: (u32, u32),
+    /// For a form's name in another namespace (or none: empty), that namespace: the element is
+    /// a form in the wrong namespace rather than something else.
+    pub foreign: Option<String>,
 }
 
 /// What an event asks the loop to do once the event itself is gone.
@@ -243,7 +253,7 @@ impl<'t> Parser<'t> {
                         info.root_pos = position(src, pos);
                     }
                     if what == Opened::Stray {
-                        info.stray.last_mut().expect("just pushed").1 = position(src, pos);
+                        info.stray.last_mut().expect("just pushed").pos = position(src, pos);
                     }
                     Ok(if close { Step::Close } else { Step::Continue })
                 }
@@ -464,7 +474,11 @@ impl<'t> Parser<'t> {
                 match self.tables.kind_by_root(local.as_bytes()).filter(|_| in_ns) {
                     Some(kind) => self.start_record(kind, e, pos, info),
                     None => {
-                        info.stray.push((raw.to_owned(), (0, 0)));
+                        let foreign = self
+                            .tables
+                            .kind_by_root(local.as_bytes())
+                            .map(|_| self.ns.resolve(prefix).unwrap_or_default().to_owned());
+                        info.stray.push(Stray { name: raw.to_owned(), pos: (0, 0), foreign });
                         self.stack.push((Frame::Skip, pos));
                         Ok(Opened::Stray)
                     }

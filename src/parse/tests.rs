@@ -44,6 +44,11 @@ fn batches_yield_one_record_per_form() {
     assert_eq!(info.batch_count.as_deref(), Some("2"));
     assert_eq!(kinds, [(1, "rinkohyo".to_owned()), (2, "ikensho".to_owned())]);
     assert_eq!(info.stray.len(), 1);
+    assert_eq!((info.stray[0].name.as_str(), info.stray[0].foreign.as_deref()), ("Other", None));
+    // A form in another namespace is a stray that knows it.
+    let xml = format!("<FormBatch xmlns=\"{NS}\"><Rinkohyo xmlns=\"urn:x\" formVersion=\"2403\"/></FormBatch>");
+    let info = p.parse(&xml, |_, _| {});
+    assert_eq!(info.stray[0].foreign.as_deref(), Some("urn:x"));
 }
 
 #[test]
