@@ -127,7 +127,7 @@ fn the_next_revision_may_keep_the_source_data_s_dated_added_column() {
     // Two such columns, or a value other than 0/1, are table errors, not silent guesses.
     let twice = dated.replacen("\tadded_2025_04\t", "\tadded_2025_04\tadded\t", 1);
     std::fs::write(dir.path().join("diseases/shoman_2025-04-01.tsv"), twice).unwrap();
-    let e = rinken::tables::Tables::with_overlay(Some(dir.path())).err().expect("two added columns");
+    let Err(e) = rinken::tables::Tables::with_overlay(Some(dir.path())) else { panic!("two added columns") };
     assert!(e.to_string().contains("more than one `added` column"), "{e}");
     let bad = dated.replacen("\t0\t1\t\tNANDO", "\t0\tyes\t\tNANDO", 1);
     assert_ne!(bad, dated);
