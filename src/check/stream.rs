@@ -11,8 +11,8 @@
 use super::{check_record, empty_result, file, BatchKey, Ctx, FileResult, Overflow, Sink};
 use crate::finding::Finding;
 use crate::input::decode::{self, At, Detected, Encoding, Head, LineCol, Plan, Utf8Scan, Utf8Verdict, HEAD_BYTES};
-use crate::parse::locate::OwnedText;
-use crate::parse::{DocInfo, Parser, Record, Source, StreamSource};
+use crate::parse::locate::{Locator, OwnedText};
+use crate::parse::{pieces, DocInfo, Parser, Record};
 // Every read of a streamed file goes through it: a Ctrl-C stops the file at its next read,
 // not at its end.
 use crate::run::interrupt::StopOnInterrupt;
@@ -73,12 +73,12 @@ const BATCH: usize = 64;
 /// is often the whole run (one prefecture batch), and then the second core would otherwise sit
 /// idle. Forms travel in batches of buffers that come back to be reused, so nothing is
 /// allocated per form, and a form's own buffers are swapped over rather than copied.
-fn parse_and_check<S: Source>(
+fn parse_and_check(
     ctx: &Ctx<'_>,
     parser: &mut Parser<'_>,
-    src: &mut S,
     file_code: Option<String>,
-) -> Parsed {
+    drive: impl FnOnce(&mut Parser<'_>, &mut dyn FnMut(&mut Record, &Locator<'_>)) -> io::Result<DocInfo>,
+) -> io::Result<Parsed> {
     let (to_checker, batches) = std::sync::mpsc::sync_channel::<Vec<Job>>(4);
     let (to_parser, spare) = std::sync::mpsc::channel::<Vec<Job>>();
     std::thread::scope(|scope| {
@@ -99,7 +99,7 @@ fn parse_and_check<S: Source>(
             .expect("spawn the checking thread");
         let mut filling: Vec<Job> = Vec::with_capacity(BATCH);
         let mut used = 0;
-        let info = parser.run(src, |rec, loc| {
+        let info = drive(parser, &mut |rec, loc| {
             if used == filling.len() {
                 filling.push(Job::default());
             }
@@ -123,7 +123,7 @@ fn parse_and_check<S: Source>(
         }
         drop(to_checker);
         match checker.join() {
-            Ok((found, overflow, keys)) => Parsed { info, found, overflow, keys },
+            Ok((found, overflow, keys)) => Ok(Parsed { info: info?, found, overflow, keys }),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
@@ -138,8 +138,28 @@ struct Utf8Parse {
     content: bool,
 }
 
-/// Parses the file as UTF-8 from after its BOM, hashing every byte and learning whether they
-/// are UTF-8 as they pass.
+/// The raw bytes of a streamed file as they are read: hashed (B002), checked for UTF-8 and
+/// for content (F002), each byte once.
+struct Intake<'f> {
+    file: StopOnInterrupt<&'f File>,
+    hasher: xxhash_rust::xxh3::Xxh3,
+    utf8: Utf8Scan,
+    content: bool,
+}
+
+impl Intake<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = read_retrying(&mut self.file, buf)?;
+        let got = &buf[..n];
+        self.hasher.update(got);
+        self.utf8.feed(got);
+        self.content = self.content || got.iter().any(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        Ok(n)
+    }
+}
+
+/// Parses the file as UTF-8 from after its BOM, in pieces ([`pieces`]), hashing every byte and
+/// learning whether they are UTF-8 as they are read.
 fn parse_utf8(
     ctx: &Ctx<'_>,
     parser: &mut Parser<'_>,
@@ -149,12 +169,18 @@ fn parse_utf8(
 ) -> io::Result<Utf8Parse> {
     let bom = &[0xEF, 0xBB, 0xBF][..head.bom_len()];
     file.seek(SeekFrom::Start(bom.len() as u64))?;
+    let mut intake =
+        Intake { file: StopOnInterrupt(file), hasher: Default::default(), utf8: Utf8Scan::default(), content: false };
     // The BOM is not text, but it is part of the file's bytes (B002).
-    let mut src = StreamSource::with_hashed(StopOnInterrupt(file), bom);
-    let parsed = parse_and_check(ctx, parser, &mut src, file_code);
-    let hash = src.finish()?;
-    let content = head.bom || src.tracked().saw_content();
-    Ok(Utf8Parse { parsed, hash, utf8: src.tracked().utf8(), content })
+    intake.hasher.update(bom);
+    let parsed = parse_and_check(ctx, parser, file_code, |parser, on_record| {
+        pieces::parse_pieces(parser, pieces::PIECE, &mut |buf| intake.read(buf), on_record)
+    })?;
+    // What the parse left (it stops at an XML error) is hashed and checked, not kept.
+    let mut rest = vec![0; pieces::PIECE];
+    while intake.read(&mut rest)? > 0 {}
+    let content = head.bom || intake.content;
+    Ok(Utf8Parse { parsed, hash: intake.hasher.digest128(), utf8: intake.utf8.verdict(), content })
 }
 
 /// CP932 decoded to UTF-8 as it is read. The text ends at the first byte CP932 cannot decode,
@@ -232,12 +258,14 @@ fn parse_cp932(
     file_code: Option<String>,
 ) -> io::Result<Result<Parsed, At>> {
     file.seek(SeekFrom::Start(head.bom_len() as u64))?;
-    let mut src = StreamSource::new(Cp932Reader::new(StopOnInterrupt(file)));
-    let parsed = parse_and_check(ctx, parser, &mut src, file_code);
+    let mut decoded = Cp932Reader::new(StopOnInterrupt(file));
+    let parsed = parse_and_check(ctx, parser, file_code, |parser, on_record| {
+        pieces::parse_pieces(parser, pieces::PIECE, &mut |buf| decoded.read(buf), on_record)
+    })?;
     // Decode what the parse left (it stops at an XML error): a bad byte anywhere refuses the
     // file, as in memory.
-    src.finish()?;
-    Ok(match src.tracked().get_ref().bad {
+    io::copy(&mut decoded, &mut io::sink())?;
+    Ok(match decoded.bad {
         Some(bad) => Err(bad),
         None => Ok(parsed),
     })

@@ -1,7 +1,7 @@
 //! Reading one input file, once.
 //!
-//! Files up to 16 MiB are read whole with plain `read` calls; larger ones are streamed in
-//! 256 KiB reads (`input::stream`). Memory maps were measured and do not pay here
+//! Files up to 16 MiB are read whole with plain `read` calls; larger ones are read in 1 MiB
+//! pieces and parsed in place (`parse::pieces`, `check::stream`). Memory maps were measured and do not pay here
 //! (docs/performance.md): for 20,000 forms of 1.5 KB, read took 0.13–0.17 s and mmap 0.44 s
 //! (a map costs more system calls and page faults than copying a page); for a 1 GB batch,
 //! chunked reads and a map both took 0.13–0.26 s, but the map made the process 978 MB larger.

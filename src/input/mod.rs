@@ -2,7 +2,6 @@
 
 pub mod decode;
 pub mod load;
-pub mod stream;
 pub mod walk;
 
 pub use walk::{discover, Discovery, Input, SkipReason, Skipped};

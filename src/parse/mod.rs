@@ -8,6 +8,7 @@
 
 pub mod locate;
 mod namespaces;
+pub mod pieces;
 mod problem;
 pub mod record;
 mod source;
@@ -21,7 +22,7 @@ pub use problem::{XmlError, XmlProblem};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
 pub use record::{Elem, ItemElem, Record, Span, Unknown, MAX_KEPT_UNKNOWN, MAX_KEPT_VALUE};
-pub use source::{Source, StreamSource, TextSource};
+pub use source::{Source, TextSource};
 
 /// The namespace of every element of the format.
 pub const NAMESPACE: &str = "urn:rinken:nanbyo-shoman:1";
@@ -67,6 +68,14 @@ pub struct Stray {
     /// For a form's name in another namespace (or none: empty), that namespace: the element is
     /// a form in the wrong namespace rather than something else.
     pub foreign: Option<String>,
+}
+
+/// A document being parsed in pieces: what [`Parser::feed`] carries from one piece to the next.
+pub struct Progress {
+    pub info: DocInfo,
+    root_closed: bool,
+    /// The first piece has been looked at (for a byte-order mark in the text).
+    started: bool,
 }
 
 /// What an event asks the loop to do once the event itself is gone.
@@ -116,6 +125,9 @@ pub struct Parser<'t> {
     /// declarations a hostile file stacks up (a scan of every binding per element made 50,000
     /// declarations and 100,000 elements take seconds).
     ns: namespaces::Namespaces,
+    /// Names of the open elements (start tags only), one after the other, and where each ends.
+    names: Vec<u8>,
+    name_ends: Vec<usize>,
     /// Per node: whether the current record has already seen it.
     seen: Vec<bool>,
     /// The default namespace in scope is ours: the answer for almost every element, kept
@@ -138,6 +150,8 @@ impl<'t> Parser<'t> {
             record: Record::default(),
             stack: Vec::new(),
             ns: namespaces::Namespaces::default(),
+            names: Vec::new(),
+            name_ends: Vec::new(),
             seen: Vec::new(),
             default_ours: false,
             dropped: 0,
@@ -152,20 +166,50 @@ impl<'t> Parser<'t> {
 
     /// Parses from any source, calling `on_record` for every complete form with a locator
     /// for its offsets.
-    pub fn run<S: Source>(&mut self, src: &mut S, mut on_record: impl FnMut(&mut Record, &Locator<'_>)) -> DocInfo {
-        let mut info = DocInfo {
-            root: Root::None,
-            root_pos: (0, 0),
-            batch_count: None,
-            forms: 0,
-            error: None,
-            doctype: None,
-            stray: Vec::new(),
-        };
+    pub fn run<'i, S: Source<'i>>(
+        &mut self,
+        src: &mut S,
+        mut on_record: impl FnMut(&mut Record, &Locator<'_>),
+    ) -> DocInfo {
+        let mut progress = self.begin();
+        let more = self.feed(&mut progress, src, &mut on_record);
+        debug_assert!(more.is_none(), "a source that is not cut short asked for more");
+        progress.info
+    }
+
+    /// Starts a document that will come in pieces ([`Parser::feed`]).
+    pub fn begin(&mut self) -> Progress {
         self.stack.clear();
         self.ns.clear();
+        self.names.clear();
+        self.name_ends.clear();
         self.default_ours = false;
-        let mut root_closed = false;
+        Progress {
+            info: DocInfo {
+                root: Root::None,
+                root_pos: (0, 0),
+                batch_count: None,
+                forms: 0,
+                error: None,
+                doctype: None,
+                stray: Vec::new(),
+            },
+            root_closed: false,
+            started: false,
+        }
+    }
+
+    /// Parses what `src` holds. `None`: the document is over (or stopped at an error); its
+    /// [`Progress::info`] is final. `Some(at)`: the source ended inside the event at offset `at`
+    /// before the document did ([`Source::is_cut`]); feed a source holding more of the text
+    /// from `at` on.
+    pub fn feed<'i, S: Source<'i>>(
+        &mut self,
+        progress: &mut Progress,
+        src: &mut S,
+        on_record: &mut (impl FnMut(&mut Record, &Locator<'_>) + ?Sized),
+    ) -> Option<usize> {
+        let Progress { info, root_closed, started } = progress;
         let position = |src: &mut S, offset: usize| {
             let mut at = (0, 0);
             src.with_locator(&mut |l| at = l.locate(offset));
@@ -177,30 +221,37 @@ impl<'t> Parser<'t> {
             src.with_locator(&mut |l| at = (l.locate(offset), l.snippet(offset)));
             at
         };
-        if src.leads_with_bom() {
+        if !std::mem::replace(started, true) && src.leads_with_bom() {
             let mut e = XmlError::at(0, XmlProblem::TextOutsideRoot);
             (e.pos, e.snippet) = quote(src, 0);
             info.error = Some(e);
-            return info;
+            return None;
         }
         loop {
-            let (pos, event) = src.next_event();
+            let event = src.next_event();
+            let pos = src.event_start();
+            if src.is_cut(&event) {
+                return Some(pos);
+            }
             let step = match event {
                 Err(e) => Err(XmlError::at(src.error_position(), XmlProblem::from_quick(&e))),
                 Ok(event) => match event {
                     Event::Start(ref e) | Event::Empty(ref e) => {
-                        if root_closed {
+                        if *root_closed {
                             Err(XmlError::at(pos, XmlProblem::MultipleRoots))
                         } else {
                             let close = matches!(event, Event::Empty(_));
-                            self.start(e, pos, &mut info).map(|what| match (what, close) {
+                            if !close {
+                                self.open_name(e.name().as_ref().as_bytes());
+                            }
+                            self.start(e, pos, info).map(|what| match (what, close) {
                                 (Opened::Plain, false) => Step::Continue,
                                 (Opened::Plain, true) => Step::Close,
                                 (what, close) => Step::Opened { what, close },
                             })
                         }
                     }
-                    Event::End(_) => Ok(Step::Close),
+                    Event::End(e) => self.close_name(e.name().as_ref().as_bytes(), pos).map(|_| Step::Close),
                     Event::Text(t) => {
                         if self.stack.is_empty() {
                             match t.bytes().position(|b| !is_xml_ws(b)) {
@@ -232,6 +283,7 @@ impl<'t> Parser<'t> {
                     }
                     Event::Eof => {
                         let end = src.end();
+                        let info = &*info;
                         if let Some(open) = self.open_element_name(src) {
                             Err(XmlError::at(end, XmlProblem::Unclosed(open)))
                         } else if info.root == Root::None {
@@ -264,24 +316,55 @@ impl<'t> Parser<'t> {
                 Ok(Step::Close) => {
                     let (closed_form, now_empty) = self.end();
                     if closed_form {
-                        src.with_locator(&mut |l| on_record(&mut self.record, l));
+                        src.with_form_locator(&mut |l| on_record(&mut self.record, l));
                     }
-                    root_closed = now_empty;
+                    *root_closed = now_empty;
                 }
                 Ok(Step::Stop) => {
                     if info.doctype.is_some() {
                         info.doctype = Some(quote(src, pos));
                     }
-                    break;
+                    return None;
                 }
                 Err(mut e) => {
                     (e.pos, e.snippet) = quote(src, e.offset);
                     info.error = Some(e);
-                    break;
+                    return None;
                 }
             }
         }
-        info
+    }
+
+    /// Remembers the name of an element opened by a start tag, for its end tag.
+    fn open_name(&mut self, name: &[u8]) {
+        self.names.extend_from_slice(name);
+        self.name_ends.push(self.names.len());
+    }
+
+    /// Checks an end tag against the element it closes. The parser does this rather than
+    /// quick-xml because a document read in pieces ([`Parser::feed`]) gets a new reader for
+    /// each piece, which would not know the elements opened before it.
+    fn close_name(&mut self, name: &[u8], pos: usize) -> Result<(), XmlError> {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let Some(end) = self.name_ends.pop() else {
+            return Err(XmlError::at(pos, XmlProblem::UnmatchedEnd(text(name))));
+        };
+        let start = self.name_ends.last().copied().unwrap_or(0);
+        let open = &self.names[start..end];
+        if open != name {
+            let found = text(name);
+            let problem = if found.contains('<') {
+                // `</Address` and, after a line break, the next tag: quick-xml reads the name up
+                // to the next `>`; the writer forgot the `>`.
+                let name = found.split(|c: char| c.is_whitespace() || c == '<').next().unwrap_or_default();
+                XmlProblem::EndTagUnclosed(name.to_owned())
+            } else {
+                XmlProblem::Mismatched { expected: text(open), found }
+            };
+            return Err(XmlError::at(pos, problem));
+        }
+        self.names.truncate(start);
+        Ok(())
     }
 
     fn collecting(&self) -> bool {
@@ -312,7 +395,7 @@ impl<'t> Parser<'t> {
 
     /// The name of the innermost open element, for "unclosed" messages: from the layout for
     /// known elements, else re-read at its start tag, so the hot path keeps no names.
-    fn open_element_name<S: Source>(&self, src: &mut S) -> Option<String> {
+    fn open_element_name<'i, S: Source<'i>>(&self, src: &mut S) -> Option<String> {
         let &(frame, at) = self.stack.last()?;
         let kind = self.tables.kind(self.record.kind);
         Some(match frame {

@@ -115,12 +115,6 @@ impl XmlProblem {
         use quick_xml::Error as Q;
         let cut = |what, closer| XmlProblem::Cut { what, closer };
         match e {
-            // `</Address` followed by a line break and `<PreviousName>`: quick-xml takes all of
-            // it for the name; the writer forgot the `>`.
-            Q::IllFormed(I::MismatchedEndTag { found, .. }) if found.contains('<') => {
-                let name = found.split(|c: char| c.is_whitespace() || c == '<').next().unwrap_or_default();
-                XmlProblem::EndTagUnclosed(name.to_owned())
-            }
             Q::IllFormed(I::MismatchedEndTag { expected, found }) => {
                 XmlProblem::Mismatched { expected: expected.clone(), found: found.clone() }
             }

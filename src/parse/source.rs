@@ -1,16 +1,24 @@
 //! Where the parser's events come from.
 
 use super::locate::Locator;
-use crate::input::stream::Tracked;
 use quick_xml::events::Event;
 use quick_xml::Reader;
-use std::io::Read;
 
-/// Where the parser's events come from: a whole text in memory, or a stream that keeps only
-/// the current form's bytes. Positions are byte offsets from the start of the text.
-pub trait Source {
-    /// The next event, and the offset where it starts.
-    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>);
+/// Where the parser's events come from: a whole text in memory ([`TextSource`]), or a piece of
+/// a text read in pieces ([`super::pieces::ChunkSource`]). Events borrow the text (`'i`), not
+/// the source, so the parser can ask the source about an event while it holds it. Positions
+/// are byte offsets from the start of the text.
+pub trait Source<'i> {
+    /// The next event. [`Source::event_start`] then tells where it starts, and
+    /// [`Source::is_cut`] whether it may be an artefact of the source ending before the text
+    /// does: the parser then asks for more instead of taking it.
+    fn next_event(&mut self) -> quick_xml::Result<Event<'i>>;
+    /// Where the last event starts.
+    fn event_start(&self) -> usize;
+    /// Whether the last event, `event`, may be cut short by the end of what the source holds.
+    fn is_cut(&self, _event: &quick_xml::Result<Event<'i>>) -> bool {
+        false
+    }
     fn error_position(&self) -> usize;
     /// Offset just past what was read.
     fn end(&self) -> usize;
@@ -22,11 +30,28 @@ pub trait Source {
     fn leads_with_bom(&mut self) -> bool;
     /// Lends a locator for offsets from the current form on.
     fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>));
+    /// Lends a locator for offsets from the current form up to what was read: the text of a
+    /// form just read, which is copied when the form is handed over.
+    fn with_form_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>)) {
+        self.with_locator(f)
+    }
+}
+
+/// A reader over text in memory. End tags are matched by the parser, not by quick-xml: a text
+/// read in pieces gets a reader per piece, which would not know the elements opened before it,
+/// and whole texts are checked the same way so that both find the same errors.
+pub(super) fn reader_over(text: &str) -> Reader<&[u8]> {
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    reader
 }
 
 /// A whole document in memory.
 pub struct TextSource<'a> {
     reader: Reader<&'a [u8]>,
+    start: usize,
     loc: Locator<'a>,
     bom: bool,
 }
@@ -34,17 +59,23 @@ pub struct TextSource<'a> {
 impl<'a> TextSource<'a> {
     pub fn new(text: &'a str) -> TextSource<'a> {
         TextSource {
-            reader: Reader::from_str(text),
+            reader: reader_over(text),
+            start: 0,
             loc: Locator::new(text.as_bytes()),
             bom: text.starts_with('\u{feff}'),
         }
     }
 }
 
-impl Source for TextSource<'_> {
-    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>) {
-        let pos = self.reader.buffer_position() as usize;
-        (pos, self.reader.read_event())
+impl<'a> Source<'a> for TextSource<'a> {
+    #[inline]
+    fn next_event(&mut self) -> quick_xml::Result<Event<'a>> {
+        self.start = self.reader.buffer_position() as usize;
+        self.reader.read_event()
+    }
+    #[inline]
+    fn event_start(&self) -> usize {
+        self.start
     }
     fn error_position(&self) -> usize {
         self.reader.error_position() as usize
@@ -58,68 +89,5 @@ impl Source for TextSource<'_> {
     }
     fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>)) {
         f(&self.loc)
-    }
-}
-
-/// Event buffers larger than this are dropped after use rather than kept for the next event.
-const BIG_EVENT: usize = 1 << 20;
-
-/// A document read as a stream (UTF-8, already decoded if it was not).
-pub struct StreamSource<R> {
-    reader: Reader<Tracked<R>>,
-    buf: Vec<u8>,
-}
-
-impl<R: Read> StreamSource<R> {
-    pub fn new(inner: R) -> StreamSource<R> {
-        StreamSource { reader: Reader::from_reader(Tracked::new(inner)), buf: Vec::new() }
-    }
-
-    /// A stream whose hash also covers `prefix`, bytes of the file read before `inner`.
-    pub fn with_hashed(inner: R, prefix: &[u8]) -> StreamSource<R> {
-        let mut s = StreamSource::new(inner);
-        s.reader.get_mut().hash_only(prefix);
-        s
-    }
-
-    pub fn tracked(&mut self) -> &mut Tracked<R> {
-        self.reader.get_mut()
-    }
-
-    /// Reads whatever the parse left unread, so that the hash covers the whole stream.
-    pub fn finish(&mut self) -> std::io::Result<u128> {
-        self.reader.get_mut().forget_window();
-        std::io::copy(self.reader.get_mut(), &mut std::io::sink())?;
-        Ok(self.reader.get_mut().digest())
-    }
-}
-
-impl<R: Read> Source for StreamSource<R> {
-    fn next_event(&mut self) -> (usize, quick_xml::Result<Event<'_>>) {
-        // A huge text node leaves a huge buffer; keeping it would hold that memory for the
-        // rest of the file.
-        if self.buf.capacity() > BIG_EVENT {
-            self.buf = Vec::new();
-        }
-        self.buf.clear();
-        let pos = self.reader.buffer_position() as usize;
-        (pos, self.reader.read_event_into(&mut self.buf))
-    }
-    fn error_position(&self) -> usize {
-        self.reader.error_position() as usize
-    }
-    fn end(&self) -> usize {
-        self.reader.buffer_position() as usize
-    }
-    fn form_starts(&mut self, at: usize) {
-        self.reader.get_mut().retain_from(at);
-    }
-    fn leads_with_bom(&mut self) -> bool {
-        use std::io::BufRead;
-        self.reader.get_mut().fill_buf().is_ok_and(|b| b.starts_with(&[0xEF, 0xBB, 0xBF]))
-    }
-    fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>)) {
-        let (bytes, start, line, col) = self.reader.get_mut().window();
-        f(&Locator::with_base(bytes, start, line, col))
     }
 }
