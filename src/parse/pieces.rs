@@ -97,8 +97,6 @@ pub struct ChunkSource<'a, 'm> {
     start: usize,
     /// Offset (in `text`) of the last event.
     event: usize,
-    /// Events starting before this offset (in `text`) were taken from an earlier piece.
-    skip_to: usize,
     last: bool,
     mark: &'m mut ChunkMark,
 }
@@ -111,16 +109,18 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
         // document and wrong for a text node that starts with U+FEFF: start such a piece at the
         // last markup before it instead, and pass over what was already taken.
         let start = if from > 0 && text[rel(from)..].starts_with('\u{feff}') { mark.last_markup } else { from };
-        ChunkSource {
+        let mut src = ChunkSource {
             reader: reader_over(&text[rel(start)..]),
             text,
             base,
             start: rel(start),
-            event: rel(start),
-            skip_to: rel(from),
+            event: 0,
             last,
             mark,
-        }
+        };
+        while src.at() < rel(from) && matches!(src.reader.read_event(), Ok(ref e) if !matches!(e, Event::Eof)) {}
+        src.event = src.at();
+        src
     }
 
     fn at(&self) -> usize {
@@ -137,17 +137,11 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
 impl<'a> Source<'a> for ChunkSource<'a, '_> {
     #[inline]
     fn next_event(&mut self) -> quick_xml::Result<Event<'a>> {
-        loop {
-            self.event = self.at();
-            let event = self.reader.read_event();
-            if self.event < self.skip_to && matches!(event, Ok(ref e) if !matches!(e, Event::Eof)) {
-                continue;
-            }
-            if self.text.as_bytes().get(self.event) == Some(&b'<') {
-                self.mark.last_markup = self.base + self.event;
-            }
-            return event;
+        self.event = self.at();
+        if self.text.as_bytes().get(self.event) == Some(&b'<') {
+            self.mark.last_markup = self.base + self.event;
         }
+        self.reader.read_event()
     }
     #[inline]
     fn event_start(&self) -> usize {
