@@ -353,7 +353,13 @@ fn decode_cp932(bytes: &[u8]) -> Result<String, At> {
 pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Refusal> {
     let head = Head::of(bytes)?;
     let body = &bytes[head.bom_len()..];
-    let utf8 = Utf8Scan::of(body);
+    // Almost every file is UTF-8 throughout: one validation gives both the verdict and the
+    // text, and positions are only counted when there is a bad or cut character to place.
+    let whole = simdutf8::basic::from_utf8(body).ok();
+    let utf8 = match whole {
+        Some(text) => Utf8Verdict { bad: None, cut: None, non_ascii: !text.is_ascii() },
+        None => Utf8Scan::of(body),
+    };
     match plan(&head, &utf8) {
         Plan::Refuse(r) => Err(r),
         Plan::Cp932 { declared } => match decode_cp932(body) {
@@ -366,7 +372,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Refusal> {
         },
         Plan::Utf8 { cut, mislabel } => {
             let end = utf8.cut.map_or(body.len(), |(at, _)| at);
-            let text = simdutf8::basic::from_utf8(&body[..end]).expect("the scan found these bytes UTF-8");
+            let text = match whole {
+                Some(text) => text,
+                None => simdutf8::basic::from_utf8(&body[..end]).expect("the scan found these bytes UTF-8"),
+            };
             let encoding = Encoding { detected: Detected::Utf8, bom: head.bom, mislabel, cut };
             Ok(Decoded { text: Cow::Borrowed(text), encoding })
         }
