@@ -7,7 +7,7 @@
 //! - `batch_20000`: one FormBatch file of 20,000 forms — `rinken check` against the floor.
 //!
 //! Inputs come from `rinken gen` (in memory or a temp dir), so they are the same on every run.
-//! `cargo bench` measures; `cargo bench -- --quick` is a short run; `cargo test --benches`
+//! `cargo bench --bench pipeline` measures; add `-- --quick` for a short run; `cargo test --benches`
 //! runs each benchmark once as a smoke test.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
