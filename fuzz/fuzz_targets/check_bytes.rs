@@ -77,4 +77,37 @@ fuzz_target!(|data: &[u8]| {
     };
     assert_eq!(key(&again), key(&result));
     assert_eq!(again.records, result.records);
+    pieces_agree_with_the_whole(&mut parser, pick, bytes);
 });
+
+/// A text parsed in pieces (as files over 16 MiB are) tells what the whole text tells: the same
+/// forms with the same elements at the same places, and the same error at the same place. The
+/// piece size, from 3 to 34 bytes, puts piece ends everywhere in a small input.
+fn pieces_agree_with_the_whole(parser: &mut Parser<'_>, pick: u8, bytes: &[u8]) {
+    use rinken::parse::locate::{Locate, Locator};
+    use rinken::parse::pieces::parse_pieces;
+    use rinken::parse::Record;
+    let Ok(text) = std::str::from_utf8(bytes) else { return };
+    let mut seen = |out: &mut Vec<String>| {
+        move |r: &mut Record, loc: &Locator<'_>| {
+            let elems: Vec<_> = r.elems.iter().map(|e| (e.node, r.value(e).to_owned(), loc.locate(e.offset))).collect();
+            out.push(format!("{} {:?} {:?} {}", r.number, loc.locate(r.offset), elems, r.unknown.len()));
+        }
+    };
+    let mut whole = Vec::new();
+    let info = parser.parse(text, seen(&mut whole));
+    let mut pieces = Vec::new();
+    let mut rest = bytes;
+    let mut read = |buf: &mut [u8]| {
+        let n = buf.len().min(rest.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        rest = &rest[n..];
+        Ok(n)
+    };
+    let piece = 3 + usize::from(pick & 0x1f);
+    let in_pieces = parse_pieces(parser, piece, &mut read, &mut seen(&mut pieces)).expect("reading memory");
+    assert_eq!(pieces, whole, "forms, piece {piece}");
+    let error = |i: &rinken::parse::DocInfo| i.error.as_ref().map(|e| (e.offset, e.problem.clone(), e.pos));
+    assert_eq!(error(&in_pieces), error(&info), "error, piece {piece}");
+    assert_eq!((in_pieces.forms, in_pieces.root_pos), (info.forms, info.root_pos), "piece {piece}");
+}
