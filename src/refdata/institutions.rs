@@ -28,16 +28,7 @@ impl Institutions {
             .flexible(true)
             .trim(csv::Trim::All)
             .from_reader(text.as_bytes());
-        let bad_row = |e: csv::Error| {
-            let line = e.position().map_or(0, |p| p.line());
-            RefError::new(
-                file,
-                line,
-                0,
-                format!("CSV の行として読めません ({e})"),
-                format!("not a valid CSV row ({e})"),
-            )
-        };
+        let bad_row = |e: csv::Error| RefError::csv(file, &e);
         let header = rdr.headers().map_err(bad_row)?.clone();
         if header.iter().all(str::is_empty) {
             return Err(RefError::new(file, 0, 0, "空のファイルです".into(), "the file is empty".into()));

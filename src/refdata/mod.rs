@@ -27,6 +27,31 @@ impl RefError {
         RefError { file: file.to_owned(), line, column, ja, en }
     }
 
+    /// A row the csv reader refused, said in both languages (the reader's own text is English).
+    pub fn csv(file: &str, e: &csv::Error) -> RefError {
+        let line = e.position().map_or(0, |p| p.line());
+        match e.kind() {
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                // The first field that is missing, or the first one too many.
+                let column = (*len).min(*expected_len) + 1;
+                RefError::new(
+                    file,
+                    line,
+                    column,
+                    format!("項目が {len} 個あります。見出しと同じ {expected_len} 個にしてください (値の中のカンマは \"\" で囲みます)"),
+                    format!("{len} fields where the header has {expected_len}; give every row {expected_len} (quote a value holding a comma)"),
+                )
+            }
+            _ => RefError::new(
+                file,
+                line,
+                0,
+                format!("CSV の行として読めません ({e})"),
+                format!("not a valid CSV row ({e})"),
+            ),
+        }
+    }
+
     /// `file:line:column: reason` in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         let message = lang.pick(&self.ja, &self.en);

@@ -47,10 +47,7 @@ impl Roster {
     pub fn parse(file: &str, bytes: &[u8]) -> Result<Roster, RefError> {
         let text = super::utf8_text(file, bytes, b',')?;
         let err = |line: u64, column: u64, ja: String, en: String| RefError::new(file, line, column, ja, en);
-        let bad_row = |e: csv::Error| {
-            let line = e.position().map_or(0, |p| p.line());
-            err(line, 0, format!("CSV の行として読めません ({e})"), format!("not a valid CSV row ({e})"))
-        };
+        let bad_row = |e: csv::Error| RefError::csv(file, &e);
         let mut rdr = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(text.as_bytes());
         let header = rdr.headers().map_err(bad_row)?.clone();
         let cols: Vec<&str> = header.iter().collect();
@@ -145,7 +142,9 @@ mod tests {
         assert_eq!((e.line, e.column), (2, 3));
         let e =
             Roster::parse("d.csv", b"doctor_no,name,kind,valid_from,valid_to\nA,x,shoman,2021-04-01\n").unwrap_err();
-        assert_eq!(e.line, 2);
+        // The missing field is named by its column, in words of the chosen language.
+        assert_eq!((e.line, e.column), (2, 5));
+        assert!(e.render(crate::lang::Lang::Ja).contains("項目が 4 個あります"), "{}", e.render(crate::lang::Lang::Ja));
     }
 
     #[test]
