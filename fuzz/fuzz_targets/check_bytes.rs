@@ -88,12 +88,12 @@ fn pieces_agree_with_the_whole(parser: &mut Parser<'_>, pick: u8, bytes: &[u8]) 
     use rinken::parse::pieces::parse_pieces;
     use rinken::parse::Record;
     let Ok(text) = std::str::from_utf8(bytes) else { return };
-    let mut seen = |out: &mut Vec<String>| {
-        move |r: &mut Record, loc: &Locator<'_>| {
+    fn seen(out: &mut Vec<String>) -> impl FnMut(&mut Record, &Locator<'_>) + '_ {
+        move |r, loc| {
             let elems: Vec<_> = r.elems.iter().map(|e| (e.node, r.value(e).to_owned(), loc.locate(e.offset))).collect();
             out.push(format!("{} {:?} {:?} {}", r.number, loc.locate(r.offset), elems, r.unknown.len()));
         }
-    };
+    }
     let mut whole = Vec::new();
     let info = parser.parse(text, seen(&mut whole));
     let mut pieces = Vec::new();
