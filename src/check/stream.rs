@@ -32,23 +32,12 @@ fn read_retrying(mut r: impl Read, buf: &mut [u8]) -> io::Result<usize> {
     }
 }
 
-/// One pass over the raw bytes: the hash of all of them (B002), and whether those from `skip`
-/// on (after the BOM) are UTF-8.
-fn scan_raw(mut file: &File, skip: usize) -> io::Result<(u128, Utf8Verdict)> {
-    file.seek(SeekFrom::Start(0))?;
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut utf8 = Utf8Scan::default();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut at = 0;
-    loop {
-        let n = read_retrying(StopOnInterrupt(file), &mut buf)?;
-        if n == 0 {
-            return Ok((hasher.digest128(), utf8.verdict()));
-        }
-        hasher.update(&buf[..n]);
-        utf8.feed(&buf[skip.saturating_sub(at).min(n)..n]);
-        at += n;
-    }
+/// One pass over the raw bytes: the hash of all of them (B002), and whether those after the
+/// first `bom` bytes are UTF-8.
+fn scan_raw(file: &File, bom: usize) -> io::Result<(u128, Utf8Verdict)> {
+    let mut intake = Intake::open(file, bom)?;
+    intake.drain()?;
+    Ok((intake.hasher.digest128(), intake.utf8.verdict()))
 }
 
 /// A whole parse, its findings not yet the file's.
@@ -147,7 +136,29 @@ struct Intake<'f> {
     content: bool,
 }
 
-impl Intake<'_> {
+impl<'f> Intake<'f> {
+    /// Reads from after the first `bom` bytes of `file`, which are hashed but are not text.
+    fn open(mut file: &'f File, bom: usize) -> io::Result<Intake<'f>> {
+        let mut head = [0u8; 3];
+        file.seek(SeekFrom::Start(0))?;
+        let mut intake = Intake {
+            file: StopOnInterrupt(file),
+            hasher: Default::default(),
+            utf8: Utf8Scan::default(),
+            content: false,
+        };
+        intake.file.read_exact(&mut head[..bom])?;
+        intake.hasher.update(&head[..bom]);
+        Ok(intake)
+    }
+
+    /// Reads what is left, to hash and check it.
+    fn drain(&mut self) -> io::Result<()> {
+        let mut rest = vec![0; pieces::PIECE];
+        while self.read(&mut rest)? > 0 {}
+        Ok(())
+    }
+
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = read_retrying(&mut self.file, buf)?;
         let got = &buf[..n];
@@ -163,22 +174,17 @@ impl Intake<'_> {
 fn parse_utf8(
     ctx: &Ctx<'_>,
     parser: &mut Parser<'_>,
-    mut file: &File,
+    file: &File,
     head: &Head,
     file_code: Option<String>,
 ) -> io::Result<Utf8Parse> {
-    let bom = &[0xEF, 0xBB, 0xBF][..head.bom_len()];
-    file.seek(SeekFrom::Start(bom.len() as u64))?;
-    let mut intake =
-        Intake { file: StopOnInterrupt(file), hasher: Default::default(), utf8: Utf8Scan::default(), content: false };
     // The BOM is not text, but it is part of the file's bytes (B002).
-    intake.hasher.update(bom);
+    let mut intake = Intake::open(file, head.bom_len())?;
     let parsed = parse_and_check(ctx, parser, file_code, |parser, on_record| {
         pieces::parse_pieces(parser, pieces::PIECE, &mut |buf| intake.read(buf), on_record)
     })?;
     // What the parse left (it stops at an XML error) is hashed and checked, not kept.
-    let mut rest = vec![0; pieces::PIECE];
-    while intake.read(&mut rest)? > 0 {}
+    intake.drain()?;
     let content = head.bom || intake.content;
     Ok(Utf8Parse { parsed, hash: intake.hasher.digest128(), utf8: intake.utf8.verdict(), content })
 }
