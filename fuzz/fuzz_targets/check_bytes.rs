@@ -98,12 +98,7 @@ fn pieces_agree_with_the_whole(parser: &mut Parser<'_>, pick: u8, bytes: &[u8]) 
     let info = parser.parse(text, seen(&mut whole));
     let mut pieces = Vec::new();
     let mut rest = bytes;
-    let mut read = |buf: &mut [u8]| {
-        let n = buf.len().min(rest.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        rest = &rest[n..];
-        Ok(n)
-    };
+    let mut read = |buf: &mut [u8]| std::io::Read::read(&mut rest, buf);
     let piece = 3 + usize::from(pick & 0x1f);
     let in_pieces = parse_pieces(parser, piece, &mut read, &mut seen(&mut pieces)).expect("reading memory");
     assert_eq!(pieces, whole, "forms, piece {piece}");

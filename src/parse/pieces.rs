@@ -19,8 +19,8 @@ use std::io;
 /// Bytes read at a time (at least).
 pub const PIECE: usize = 1 << 20;
 
-/// Parses the UTF-8 text that `read` gives (as `Read::read` does, fewer bytes than asked only
-/// at the end), calling `on_record` for every complete form. A byte that is not UTF-8 ends the
+/// Parses the UTF-8 text that `read` gives (as `Read::read` does: 0 at the end), calling
+/// `on_record` for every complete form. A byte that is not UTF-8 ends the
 /// text there (a caller that can meet one learns it from the bytes, and the parse is then
 /// void); so does a character cut by the end of the text. `piece`: bytes read at a time.
 pub fn parse_pieces(
@@ -214,12 +214,7 @@ mod tests {
             None => parser.parse(text, &mut on_record),
             Some(piece) => {
                 let mut rest = text.as_bytes();
-                let mut read = |buf: &mut [u8]| {
-                    let n = buf.len().min(rest.len());
-                    buf[..n].copy_from_slice(&rest[..n]);
-                    rest = &rest[n..];
-                    Ok(n)
-                };
+                let mut read = |buf: &mut [u8]| std::io::Read::read(&mut rest, buf);
                 parse_pieces(parser, piece, &mut read, &mut on_record).unwrap()
             }
         };
@@ -283,12 +278,7 @@ mod tests {
         let text = format!("<Rinkohyo xmlns=\"{NS}\" formVersion=\"2403\"><Header>山");
         let cut = &text.as_bytes()[..text.len() - 1];
         let mut rest = cut;
-        let mut read = |buf: &mut [u8]| {
-            let n = buf.len().min(rest.len());
-            buf[..n].copy_from_slice(&rest[..n]);
-            rest = &rest[n..];
-            Ok(n)
-        };
+        let mut read = |buf: &mut [u8]| std::io::Read::read(&mut rest, buf);
         let info = parse_pieces(&mut parser, 5, &mut read, &mut |_, _| {}).unwrap();
         let whole = parser.parse(&text[..text.len() - 3], |_, _| {});
         assert_eq!(info.error, whole.error);
