@@ -75,7 +75,9 @@ pub fn declared_encoding(bytes: &[u8]) -> Option<&str> {
     if !head.starts_with(b"<?xml") {
         return None;
     }
-    let end = memchr::memmem::find(head, b"?>")?;
+    static END: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"?>"));
+    let end = END.find(head)?;
     let decl = std::str::from_utf8(&head[..end]).ok()?;
     let at = decl.find("encoding")? + "encoding".len();
     let rest = decl[at..].trim_start().strip_prefix('=')?.trim_start();

@@ -476,7 +476,10 @@ impl<'t> Parser<'t> {
     #[inline]
     fn in_namespace(&mut self, e: &BytesStart<'_>, prefix: &str, pos: usize) -> Result<bool, XmlError> {
         // Attributes matter here only if they declare namespaces, which almost none do.
-        let declares = e.len() > e.name().as_ref().len() && memchr::memmem::find(e.as_bytes(), b"xmlns").is_some();
+        // `memmem::find` builds its searcher on every call, which cost more than the search.
+        static XMLNS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"xmlns"));
+        let declares = e.len() > e.name().as_ref().len() && XMLNS.find(e.as_bytes()).is_some();
         if !declares && prefix.is_empty() {
             return Ok(self.default_ours);
         }
