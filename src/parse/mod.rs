@@ -422,8 +422,13 @@ impl<'t> Parser<'t> {
     }
 
     fn general_ref(&mut self, r: &quick_xml::events::BytesRef<'_>, pos: usize) -> Result<(), XmlError> {
+        // XML 1.0's Char: a reference to anything else (`&#1;`, `&#xFFFE;`) is not well-formed.
+        let is_xml_char =
+            |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+        let bad_ref = || XmlError::at(pos, XmlProblem::BadCharRef(r.to_string()));
         let ch = match r.resolve_char_ref() {
-            Ok(Some(c)) => c,
+            Ok(Some(c)) if is_xml_char(c) => c,
+            Ok(Some(_)) | Err(_) => return Err(bad_ref()),
             Ok(None) => match &**r {
                 "amp" => '&',
                 "lt" => '<',
@@ -432,7 +437,6 @@ impl<'t> Parser<'t> {
                 "apos" => '\'',
                 other => return Err(XmlError::at(pos, XmlProblem::UndefinedEntity(other.to_owned()))),
             },
-            Err(e) => return Err(XmlError::at(pos, XmlProblem::Syntax(e.to_string()))),
         };
         if self.stack.is_empty() {
             return Err(XmlError::at(pos, XmlProblem::TextOutsideRoot));

@@ -28,6 +28,9 @@ pub enum XmlProblem {
     NotUtf8,
     Unclosed(String),
     UndefinedEntity(String),
+    /// A character reference (`#1`, `#xZZ`) that is malformed or names a character XML 1.0
+    /// does not allow.
+    BadCharRef(String),
     MultipleRoots,
     TextOutsideRoot,
     NoRoot,
@@ -49,6 +52,7 @@ impl XmlProblem {
         let marker = || crate::check::redact::MARKER.to_owned();
         match self {
             XmlProblem::UndefinedEntity(_) => XmlProblem::UndefinedEntity(marker()),
+            XmlProblem::BadCharRef(_) => XmlProblem::BadCharRef(marker()),
             XmlProblem::Syntax(_) => XmlProblem::Syntax(marker()),
             other => other.clone(),
         }
@@ -94,6 +98,11 @@ impl XmlProblem {
                 lang,
                 "未定義の実体参照 &{e}; です。使えるのは &amp; &lt; &gt; &quot; &apos; と文字参照だけです",
                 "undefined entity &{e};; only &amp; &lt; &gt; &quot; &apos; and character references are allowed"
+            ),
+            XmlProblem::BadCharRef(r) => tr!(
+                lang,
+                "文字参照 &{r}; は XML で使えない文字か、正しくない書き方です。使えるのはタブ・改行と U+0020 以上の文字 (&#x3042; など) です",
+                "the character reference &{r}; is malformed or names a character XML does not allow; only tab, line breaks and characters from U+0020 on can be referred to (such as &#x3042;)"
             ),
             XmlProblem::MultipleRoots => lang
                 .pick(

@@ -64,6 +64,9 @@ fn reports_well_formedness_errors() {
         ("<!-- only a comment -->".to_owned(), "noroot"),
         (format!("<Rinkohyo xmlns=\"{NS}\"><Header></Header\n  <Patient/></Rinkohyo>"), "endtag"),
         (format!("<Rinkohyo xmlns=\"{NS}\"><Patient a=\"1\" a=\"2\"/></Rinkohyo>"), "attribute"),
+        (format!("<Rinkohyo xmlns=\"{NS}\"><Sex>&#1;</Sex></Rinkohyo>"), "charref"),
+        (format!("<Rinkohyo xmlns=\"{NS}\"><Sex>&#0;</Sex></Rinkohyo>"), "charref"),
+        (format!("<Rinkohyo xmlns=\"{NS}\"><Sex>&#xZZ;</Sex></Rinkohyo>"), "charref"),
         (format!("<Rinkohyo xmlns=\"{NS}\" formVersion=\"2403\" formVersion=\"2403\"/>"), "attribute"),
     ];
     for (xml, what) in cases {
@@ -77,6 +80,7 @@ fn reports_well_formedness_errors() {
             "text" => err.problem == XmlProblem::TextOutsideRoot,
             "endtag" => err.problem == XmlProblem::EndTagUnclosed("Header".into()),
             "attribute" => matches!(err.problem, XmlProblem::BadAttribute(_)),
+            "charref" => matches!(err.problem, XmlProblem::BadCharRef(_)),
             _ => err.problem == XmlProblem::NoRoot,
         };
         assert!(ok, "{what}: {err:?}");
