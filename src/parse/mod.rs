@@ -286,7 +286,7 @@ impl<'t> Parser<'t> {
                     Event::Eof => {
                         let end = src.end();
                         let info = &*info;
-                        if let Some(open) = self.open_element_name(src) {
+                        if let Some(open) = self.open_element_name() {
                             Err(XmlError::at(end, XmlProblem::Unclosed(open)))
                         } else if info.root == Root::None {
                             Err(XmlError::at(end, XmlProblem::NoRoot))
@@ -395,30 +395,12 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// The name of the innermost open element, for "unclosed" messages: from the layout for
-    /// known elements, else re-read at its start tag, so the hot path keeps no names.
-    fn open_element_name<'i, S: Source<'i>>(&self, src: &mut S) -> Option<String> {
-        let &(frame, at) = self.stack.last()?;
-        let kind = self.tables.kind(self.record.kind);
-        Some(match frame {
-            Frame::Batch => BATCH_ROOT.to_owned(),
-            Frame::FormRoot => kind.root.clone(),
-            Frame::Known { node, .. } => kind.layout.node(node).name.to_string(),
-            Frame::Skip => {
-                let mut text = String::new();
-                src.with_locator(&mut |l| text = l.snippet(at));
-                let name: String = text
-                    .trim_start_matches('<')
-                    .chars()
-                    .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
-                    .collect();
-                if name.is_empty() {
-                    "?".to_owned()
-                } else {
-                    name
-                }
-            }
-        })
+    /// The name of the innermost open element, as its start tag wrote it, for "unclosed"
+    /// messages (at most 60 characters: a hostile name can be megabytes long).
+    fn open_element_name(&self) -> Option<String> {
+        let end = *self.name_ends.last()?;
+        let start = self.name_ends.len().checked_sub(2).map_or(0, |i| self.name_ends[i]);
+        Some(String::from_utf8_lossy(&self.names[start..end]).chars().take(60).collect())
     }
 
     fn general_ref(&mut self, r: &quick_xml::events::BytesRef<'_>, pos: usize) -> Result<(), XmlError> {

@@ -120,14 +120,12 @@ impl XmlProblem {
 
 impl XmlProblem {
     pub(super) fn from_quick(e: &quick_xml::Error) -> XmlProblem {
-        use quick_xml::errors::{IllFormedError as I, SyntaxError as S};
+        use quick_xml::errors::SyntaxError as S;
         use quick_xml::Error as Q;
         let cut = |what, closer| XmlProblem::Cut { what, closer };
+        // End tags are matched by the parser (`Parser::close_name`); the readers are set up so
+        // that quick-xml reports no mismatched or unmatched end tag.
         match e {
-            Q::IllFormed(I::MismatchedEndTag { expected, found }) => {
-                XmlProblem::Mismatched { expected: expected.clone(), found: found.clone() }
-            }
-            Q::IllFormed(I::UnmatchedEndTag(n)) => XmlProblem::UnmatchedEnd(n.clone()),
             Q::Syntax(S::UnclosedTag) => cut(("タグ", "a tag"), ">"),
             Q::Syntax(S::UnclosedComment) => cut(("コメント", "a comment"), "-->"),
             Q::Syntax(S::UnclosedCData) => cut(("CDATA", "CDATA"), "]]>"),
