@@ -2,6 +2,7 @@
 //! the configuration's `[severity]` overrides and its `[per-path-ignores]`.
 
 use crate::finding::{Rule, Severity};
+use crate::input::walk::rel_string;
 use crate::input::Input;
 use crate::rules::{RuleConfig, ALL};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -141,10 +142,10 @@ impl PathIgnores {
         }
         let mut hits = self.set.matches(&input.display);
         hits.extend(self.set.matches(&input.rel));
-        hits.extend(self.set.matches(slash_path(&lexical(Path::new(&input.display)))));
+        hits.extend(self.set.matches(rel_string(&lexical(Path::new(&input.display)))));
         let from_base = self.base.as_ref().and_then(|b| Some(absolute(&input.path)?.strip_prefix(b).ok()?.to_owned()));
         if let Some(p) = from_base {
-            hits.extend(self.set.matches(slash_path(&p)));
+            hits.extend(self.set.matches(rel_string(&p)));
         }
         hits.sort_unstable();
         hits.dedup();
@@ -170,10 +171,6 @@ fn lexical(path: &Path) -> PathBuf {
 
 fn absolute(path: &Path) -> Option<PathBuf> {
     Some(lexical(&std::path::absolute(path).ok()?))
-}
-
-fn slash_path(path: &Path) -> String {
-    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 #[cfg(test)]

@@ -132,11 +132,15 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     let no_path = view.path(Field::DiseaseNo);
     let no_at = view.offset(Field::DiseaseNo);
 
+    // C002 on the key: the disease `e` was designated on `from`, after the WrittenDate.
+    let not_yet = |sink: &mut Sink<'_>, e: &Entry, from: Date| {
+        let n = &e.name;
+        let msg = tr!(lang, "告示番号 {key} ({n}) は {from} に指定された疾病で、記載年月日 {written} にはまだ指定されていません。記載年月日か告示番号を確認してください", "{key} ({n}) was designated on {from}, after the WrittenDate {written}; check the date or the disease key");
+        sink.emit(&C002, record, no_path, no_at, &key, msg);
+    };
     if let Some(e) = entry {
         if let Some(from) = e.valid_from.filter(|&d| d > written) {
-            let n = &e.name;
-            let msg = tr!(lang, "告示番号 {key} ({n}) は {from} に指定された疾病で、記載年月日 {written} にはまだ指定されていません。記載年月日か告示番号を確認してください", "{key} ({n}) was designated on {from}, after the WrittenDate {written}; check the date or the disease key");
-            sink.emit(&C002, record, no_path, no_at, &key, msg);
+            not_yet(sink, e, from);
             return;
         }
     }
@@ -157,9 +161,7 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
         // date) is a disease not designated yet, not an unknown one.
         let later = program.revisions[ri + 1..].iter().find_map(|r| r.get(group, no).map(|e| (r.start, e)));
         if let Some((from, e)) = later {
-            let (n, from) = (&e.name, e.valid_from.unwrap_or(from).max(from));
-            let msg = tr!(lang, "告示番号 {key} ({n}) は {from} に指定された疾病で、記載年月日 {written} にはまだ指定されていません。記載年月日か告示番号を確認してください", "{key} ({n}) was designated on {from}, after the WrittenDate {written}; check the date or the disease key");
-            sink.emit(&C002, record, no_path, no_at, &key, msg);
+            not_yet(sink, e, e.valid_from.unwrap_or(from).max(from));
             return;
         }
         let hint = norm.as_deref().and_then(|n| rev.by_name(n).next()).map(|e| {

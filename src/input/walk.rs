@@ -56,7 +56,8 @@ fn join_display(arg: &str, rel: &str) -> String {
     s
 }
 
-fn rel_string(p: &Path) -> String {
+/// `p`'s components joined with `/`, as reports and globs spell paths on every system.
+pub(crate) fn rel_string(p: &Path) -> String {
     p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
