@@ -14,7 +14,7 @@ use crate::rules::RuleConfig;
 use crate::tables::Field;
 use crate::text::normalize::kana_key;
 use crate::tr;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 pub static B001: Rule = Rule {
     id: "B001",
@@ -79,13 +79,14 @@ pub fn record_key(view: &View<'_>) -> Option<u128> {
     Some(h.digest128())
 }
 
-/// Run-wide memory of what was seen, fed in path order.
+/// Run-wide memory of what was seen, fed in path order. Its keys are already xxh3 digests,
+/// so a keyed SipHash over them would only cost time on the report thread.
 #[derive(Default)]
 pub struct BatchState {
     /// Form identity → (file index, record number) of its first occurrence.
-    forms: HashMap<u128, (u32, u32)>,
+    forms: FxHashMap<u128, (u32, u32)>,
     /// File content hash → index of the first file with those bytes.
-    files: HashMap<u128, u32>,
+    files: FxHashMap<u128, u32>,
 }
 
 impl BatchState {
