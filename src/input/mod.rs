@@ -1,7 +1,9 @@
 //! Input: find the files, read each once, decode it to text.
 
 pub mod decode;
+pub mod feed;
 pub mod load;
 pub mod walk;
 
-pub use walk::{discover, Discovery, Input, SkipReason, Skipped};
+pub use feed::Feed;
+pub use walk::{discover, discover_into, Discovery, Input, SkipReason, Skipped};

@@ -1,8 +1,11 @@
 //! Finding the input files: every `*.xml` (any case) under the PATH arguments, in path order.
 
+use super::feed::Feed;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One input file.
 #[derive(Debug, Clone)]
@@ -97,76 +100,150 @@ fn below(root: &Path, path: &Path) -> String {
 /// followed. The same file reached twice (through a link, or two PATHs) is kept once: the
 /// first in path order.
 pub fn discover(args: &[PathBuf]) -> Discovery {
+    let feed = Feed::default();
+    let skipped = discover_into(args, &feed, &|_| {}, &AtomicBool::new(false));
+    let mut inputs: Vec<Input> = (0..feed.len()).map(|i| feed.get(i).clone()).collect();
+    for (i, input) in inputs.iter_mut().enumerate() {
+        input.report_name = feed.report_name(i).unwrap_or_default().to_owned();
+    }
+    Discovery { inputs, skipped }
+}
+
+/// [`discover`] into `feed`, appending as the walk goes when the order of the walk is already
+/// the final order (one folder), else once the list is sorted. `grown` is told the count every
+/// [`GROWN_EVERY`] inputs and at the end; a `stop` ends the walk early. The feed is settled
+/// when this returns; what was skipped is returned.
+pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop: &AtomicBool) -> Vec<Skipped> {
+    // Whoever waits for the names must not wait forever should the walk panic.
+    struct SettleOnUnwind<'f>(&'f Feed);
+    impl Drop for SettleOnUnwind<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.settle(FxHashMap::default());
+            }
+        }
+    }
+    let _settle = SettleOnUnwind(feed);
+    let mut skipped = match args {
+        [one] if one.is_dir() => walk_one_folder(one, feed, grown, stop),
+        _ => {
+            let mut d = Discovery::default();
+            for arg in args {
+                walk_arg(arg, &mut d, stop);
+            }
+            // Path order is what the walk gives under one PATH (depth-first, each folder's
+            // entries by name): `Path` compares component by component, names as bytes, so
+            // sorting extends that order across PATHs and lists on stdin, and "first" (B001,
+            // which copy is kept) does not depend on how the arguments were ordered.
+            d.inputs.sort_by(|a, b| a.path.cmp(&b.path));
+            let mut seen = HashSet::new();
+            d.inputs.retain(|i| identity(&i.path).is_none_or(|id| seen.insert(id)));
+            for input in d.inputs {
+                feed.push(input);
+            }
+            d.skipped
+        }
+    };
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    grown(feed.len());
+    feed.settle(settle_report_names((0..feed.len()).map(|i| feed.get(i).report_name.as_str())));
+    skipped
+}
+
+/// How often the walk tells how far it got: often enough that workers never wait long for the
+/// next file, rarely enough that telling costs nothing.
+pub const GROWN_EVERY: usize = 256;
+
+/// One folder: the walk's order is path order (each folder's entries by name, depth first), so
+/// each input is appended as it is found. A file reached twice needs a link; from the first
+/// link on, each file's identity is checked against every file before it.
+fn walk_one_folder(arg: &Path, feed: &Feed, grown: &dyn Fn(usize), stop: &AtomicBool) -> Vec<Skipped> {
     let mut d = Discovery::default();
+    let mut seen: Option<HashSet<(u64, u64)>> = None;
+    let mut push = |d: &mut Discovery, linked: bool| {
+        for input in d.inputs.drain(..) {
+            if linked && seen.is_none() {
+                seen = Some((0..feed.len()).filter_map(|i| identity(&feed.get(i).path)).collect());
+            }
+            if let Some(seen) = &mut seen {
+                if identity(&input.path).is_some_and(|id| !seen.insert(id)) {
+                    continue;
+                }
+            }
+            if feed.push(input) % GROWN_EVERY == GROWN_EVERY - 1 {
+                grown(feed.len());
+            }
+        }
+    };
+    walk_folder(arg, &mut d, stop, &mut |d, linked| push(d, linked));
+    d.skipped
+}
+
+fn walk_arg(arg: &Path, d: &mut Discovery, stop: &AtomicBool) {
+    let arg_text = arg.to_string_lossy().into_owned();
+    let meta = std::fs::metadata(arg);
+    if meta.as_ref().is_ok_and(|m| m.is_dir()) {
+        walk_folder(arg, d, stop, &mut |_, _| {});
+    } else if meta.as_ref().is_ok_and(|m| !m.is_file()) {
+        d.skipped.push(Skipped { path: arg_text, reason: SkipReason::NotRegular });
+    } else {
+        let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into_owned());
+        d.inputs.push(Input { path: arg.to_path_buf(), display: arg_text, rel: name.clone(), report_name: name });
+    }
+}
+
+/// Walks one folder into `d`, calling `found(d, linked)` after each input, where `linked` says
+/// whether a link was met so far (only then can a file be reached twice).
+fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn FnMut(&mut Discovery, bool)) {
+    let arg_text = arg.to_string_lossy().into_owned();
     let mut linked = false;
-    for arg in args {
-        let arg_text = arg.to_string_lossy().into_owned();
-        let meta = std::fs::metadata(arg);
-        if !meta.as_ref().is_ok_and(|m| m.is_dir()) {
-            if meta.as_ref().is_ok_and(|m| !m.is_file()) {
-                d.skipped.push(Skipped { path: arg_text, reason: SkipReason::NotRegular });
-                continue;
-            }
-            let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into_owned());
-            d.inputs.push(Input { path: arg.clone(), display: arg_text, rel: name.clone(), report_name: name });
-            continue;
+    let input = |path: PathBuf, rel: String| Input {
+        path,
+        display: join_display(&arg_text, &rel),
+        report_name: rel.clone(),
+        rel,
+    };
+    // Entries of one folder share its path as a prefix, so comparing whole paths as bytes
+    // orders them by name: no path parsing per comparison.
+    let walker = walkdir::WalkDir::new(arg)
+        .follow_links(true)
+        .sort_by(|a, b| a.path().as_os_str().as_encoded_bytes().cmp(b.path().as_os_str().as_encoded_bytes()));
+    for entry in walker {
+        if stop.load(Ordering::Relaxed) {
+            return;
         }
-        let input = |path: PathBuf, rel: String| Input {
-            path,
-            display: join_display(&arg_text, &rel),
-            report_name: rel.clone(),
-            rel,
-        };
-        // Entries of one folder share its path as a prefix, so comparing whole paths as bytes
-        // orders them by name: no path parsing per comparison.
-        let walker = walkdir::WalkDir::new(arg)
-            .follow_links(true)
-            .sort_by(|a, b| a.path().as_os_str().as_encoded_bytes().cmp(b.path().as_os_str().as_encoded_bytes()));
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    // A linked folder too: what lies below it may be reached another way.
-                    linked |= e.path_is_symlink();
-                    if e.file_type().is_dir() || !is_xml_name(e.file_name()) {
-                        continue;
-                    }
-                    let rel = below(arg, e.path());
-                    if !e.file_type().is_file() {
-                        d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::NotRegular });
-                        continue;
-                    }
-                    d.inputs.push(input(e.into_path(), rel));
+        match entry {
+            Ok(e) => {
+                // A linked folder too: what lies below it may be reached another way.
+                linked |= e.path_is_symlink();
+                if e.file_type().is_dir() || !is_xml_name(e.file_name()) {
+                    continue;
                 }
-                Err(err) => {
-                    let Some(path) = err.path().map(Path::to_path_buf) else { continue };
-                    let rel = below(arg, &path);
-                    if err.loop_ancestor().is_some() {
-                        d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::LinkLoop });
-                    } else if path.file_name().is_some_and(is_xml_name) {
-                        // A dangling link or an unreadable entry named *.xml: it is an input
-                        // the user expects checked, so it gets its row (and an F001).
-                        linked = true;
-                        d.inputs.push(input(path, rel));
-                    } else {
-                        d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::Unlistable });
-                    }
+                let rel = below(arg, e.path());
+                if !e.file_type().is_file() {
+                    d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::NotRegular });
+                    continue;
+                }
+                d.inputs.push(input(e.into_path(), rel));
+                found(d, linked);
+            }
+            Err(err) => {
+                let Some(path) = err.path().map(Path::to_path_buf) else { continue };
+                let rel = below(arg, &path);
+                if err.loop_ancestor().is_some() {
+                    d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::LinkLoop });
+                } else if path.file_name().is_some_and(is_xml_name) {
+                    // A dangling link or an unreadable entry named *.xml: it is an input
+                    // the user expects checked, so it gets its row (and an F001).
+                    linked = true;
+                    d.inputs.push(input(path, rel));
+                    found(d, linked);
+                } else {
+                    d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::Unlistable });
                 }
             }
         }
     }
-    d.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    // Path order is what the walk gives under one PATH (depth-first, each folder's entries by
-    // name): `Path` compares component by component, names as bytes, so sorting extends that
-    // order across PATHs and lists on stdin, and "first" (B001, which copy is kept) does not
-    // depend on how the arguments were ordered. Under one PATH this is a check of sorted input.
-    d.inputs.sort_by(|a, b| a.path.cmp(&b.path));
-    // Without links and with one PATH, no file can be reached twice: skip the stat per file.
-    if linked || args.len() > 1 {
-        let mut seen = HashSet::new();
-        d.inputs.retain(|i| identity(&i.path).is_none_or(|id| seen.insert(id)));
-    }
-    disambiguate_report_names(&mut d.inputs);
-    d
 }
 
 /// The path a report name is written to under `files/`, as the report stage builds it
@@ -181,24 +258,29 @@ fn report_parts(name: &str) -> Vec<String> {
 /// two directories with the same layout), and a report file may need the name of a folder
 /// other reports go into (`x.xml` beside a folder `x.xml.csv/`). A report file that would
 /// take a name already used, by a file or a folder, gets `~2`, `~3`, … after its name.
-/// Folders are never renamed: they are reserved first, whatever the order.
-fn disambiguate_report_names(inputs: &mut [Input]) {
-    let mut used: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
-    for input in inputs.iter() {
-        let parts = report_parts(&input.report_name);
+/// Folders are never renamed: they are reserved first, whatever the order. Returns the names
+/// that change, by index.
+fn settle_report_names<'a>(names: impl Iterator<Item = &'a str> + Clone) -> FxHashMap<usize, String> {
+    let mut used: FxHashSet<String> = FxHashSet::default();
+    for name in names.clone() {
+        let parts = report_parts(name);
         for depth in 1..parts.len() {
             used.insert(parts[..depth].join("/"));
         }
     }
-    for input in inputs {
-        let mut name = input.report_name.clone();
+    let mut renamed = FxHashMap::default();
+    for (i, original) in names.enumerate() {
+        let mut name = original.to_owned();
         let mut n = 1;
         while !used.insert(report_parts(&name).join("/") + ".csv") {
             n += 1;
-            name = format!("{}~{n}", input.report_name);
+            name = format!("{original}~{n}");
         }
-        input.report_name = name;
+        if n > 1 {
+            renamed.insert(i, name);
+        }
     }
+    renamed
 }
 
 /// Reads newline-separated paths (for `-`). Blank lines are ignored; CR is trimmed.
@@ -227,6 +309,68 @@ mod tests {
     }
 
     #[test]
+    fn one_folder_is_fed_as_it_is_walked_and_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let names = [
+            "a-b.xml",
+            "a/b.xml",
+            "a.xml",
+            "a/c/d.xml",
+            "A.xml",
+            "a b.xml",
+            "é.xml",
+            "a.xml.d/x.xml",
+            "z.XML",
+            "a/b-c.xml",
+            "a/b/c.xml",
+            "a0/x.xml",
+            "a.b/y.xml",
+        ];
+        for name in names {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        std::fs::create_dir(root.join("many")).unwrap();
+        for i in 0..GROWN_EVERY + 10 {
+            std::fs::write(root.join(format!("many/{i}.xml")), "x").unwrap();
+        }
+        let feed = Feed::default();
+        let told = std::cell::RefCell::new(Vec::new());
+        discover_into(
+            &[root.to_path_buf()],
+            &feed,
+            &|n| told.borrow_mut().push((n, feed.settled())),
+            &AtomicBool::new(false),
+        );
+        let fed: Vec<&Path> = feed.iter().map(|i| i.path.as_path()).collect();
+        let mut sorted = fed.clone();
+        sorted.sort();
+        assert_eq!(fed, sorted);
+        assert_eq!(fed.len(), names.len() + GROWN_EVERY + 10);
+        let told = told.into_inner();
+        assert_eq!(told.first(), Some(&(GROWN_EVERY, false)), "told during the walk, before names settle");
+        assert_eq!(told.last(), Some(&(fed.len(), false)));
+        assert!(feed.settled());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_again_through_a_link_in_one_folder_is_kept_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("b")).unwrap();
+        std::fs::write(root.join("b/x.xml"), "x").unwrap();
+        std::fs::write(root.join("a.xml"), "x").unwrap();
+        std::os::unix::fs::symlink(root.join("b"), root.join("c")).unwrap();
+        std::os::unix::fs::symlink(root.join("a.xml"), root.join("d.xml")).unwrap();
+        let d = discover(&[root.to_path_buf()]);
+        let rel: Vec<_> = d.inputs.iter().map(|i| i.rel.as_str()).collect();
+        assert_eq!(rel, ["a.xml", "b/x.xml"]);
+    }
+
+    #[test]
     fn same_names_from_different_arguments_get_distinct_reports() {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
@@ -247,9 +391,10 @@ mod tests {
             report_name: name.into(),
             rel: name.into(),
         };
-        let mut inputs = vec![input("x.xml"), input("X.xml.CSV/y.xml"), input("x.xml~2"), input("z.xml")];
-        disambiguate_report_names(&mut inputs);
-        let names: Vec<_> = inputs.iter().map(|i| i.report_name.as_str()).collect();
+        let inputs = [input("x.xml"), input("X.xml.CSV/y.xml"), input("x.xml~2"), input("z.xml")];
+        let renamed = settle_report_names(inputs.iter().map(|i| i.report_name.as_str()));
+        let names: Vec<_> =
+            inputs.iter().enumerate().map(|(i, n)| renamed.get(&i).unwrap_or(&n.report_name).as_str()).collect();
         // x.xml.csv is a folder (in any case); x.xml~2.csv is then taken by the file itself.
         assert_eq!(names, ["x.xml~2", "X.xml.CSV/y.xml", "x.xml~2~2", "z.xml"]);
     }

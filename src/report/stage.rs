@@ -9,7 +9,7 @@ use crate::baseline::{Baseline, Recorder};
 use crate::check::batch::BatchState;
 use crate::check::FileResult;
 use crate::finding::Severity;
-use crate::input::{Input, Skipped};
+use crate::input::{Feed, Skipped};
 use crate::report::csv::file_report;
 use crate::report::cut;
 use crate::report::staging::Staging;
@@ -22,7 +22,7 @@ use std::time::Instant;
 
 pub struct ReportStage<'r, 'o> {
     opts: &'r CheckOptions,
-    inputs: &'r [Input],
+    inputs: &'r Feed,
     observers: &'r mut [&'o mut dyn Observer],
     staging: Staging,
     bar: Option<indicatif::ProgressBar>,
@@ -39,7 +39,13 @@ pub struct ReportStage<'r, 'o> {
     reported: usize,
     /// The most results `pending` held at once.
     peak: usize,
+    /// Reports made before the walk was done, which settles their names: (index, bytes).
+    unnamed: Vec<(usize, Vec<u8>)>,
+    unnamed_bytes: usize,
 }
+
+/// Reports held for their names at most: past this, the report stage waits for the walk.
+const MAX_UNNAMED_BYTES: usize = 16 << 20;
 
 fn progress_bar(total: usize, enabled: bool) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
@@ -60,7 +66,7 @@ fn progress_bar(total: usize, enabled: bool) -> Option<indicatif::ProgressBar> {
 impl<'r, 'o> ReportStage<'r, 'o> {
     pub fn new(
         opts: &'r CheckOptions,
-        inputs: &'r [Input],
+        inputs: &'r Feed,
         observers: &'r mut [&'o mut dyn Observer],
         staging: Staging,
         baseline: Option<Baseline>,
@@ -71,6 +77,8 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             observers,
             staging,
             bar: progress_bar(inputs.len(), opts.progress && !opts.quiet),
+            unnamed: Vec::new(),
+            unnamed_bytes: 0,
             summary: Summary::default(),
             batch: BatchState::default(),
             baseline,
@@ -117,9 +125,9 @@ impl<'r, 'o> ReportStage<'r, 'o> {
     fn report(&mut self, mut result: FileResult) {
         let (opts, lang) = (self.opts, self.opts.lang);
         let index = self.reported;
-        let input = &self.inputs[index];
         let inputs = self.inputs;
-        let name_of = |k: u32| inputs[k as usize].display.clone();
+        let input = inputs.get(index);
+        let name_of = |k: u32| inputs.get(k as usize).display.clone();
         self.batch.observe(index as u32, &mut result, &opts.rules, lang, &name_of);
         let ignored = opts.path_ignores.ignored(input);
         result.findings.retain(|f| !ignored.contains(&f.rule.id));
@@ -140,9 +148,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         }
         if !result.findings.is_empty() && self.write_error.is_none() {
             let bytes = file_report(&input.display, &result.findings, opts.csv_encoding);
-            if let Err(e) = self.staging.write_file_report(&input.report_name, &bytes) {
-                self.write_error = Some(e);
-            }
+            self.write_file_report(index, bytes);
         }
         self.summary.add(&input.display, result.kind, result.records, result.bytes, errors, warnings);
         let report = FileReport {
@@ -159,6 +165,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         match &self.bar {
             Some(bar) => {
                 bar.suspend(show);
+                bar.set_length(inputs.len() as u64);
                 bar.inc(1);
             }
             None => show(),
@@ -166,10 +173,49 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         self.reported += 1;
     }
 
+    /// Writes a file's CSV report under its name, or holds it until the walk settles names.
+    fn write_file_report(&mut self, index: usize, bytes: Vec<u8>) {
+        if self.inputs.settled() && self.unnamed.is_empty() {
+            return self.write_named(index, &bytes);
+        }
+        self.unnamed_bytes += bytes.len();
+        self.unnamed.push((index, bytes));
+        if !self.inputs.settled() {
+            if self.unnamed_bytes <= MAX_UNNAMED_BYTES {
+                return;
+            }
+            self.inputs.wait_settled();
+        }
+        self.write_unnamed();
+    }
+
+    fn write_unnamed(&mut self) {
+        for (index, bytes) in std::mem::take(&mut self.unnamed) {
+            self.write_named(index, &bytes);
+        }
+        self.unnamed_bytes = 0;
+    }
+
+    fn write_named(&mut self, index: usize, bytes: &[u8]) {
+        if self.write_error.is_some() {
+            return;
+        }
+        let inputs = self.inputs;
+        // Settled by now: the provisional name is only a fallback that cannot be reached.
+        let name = inputs.report_name(index).unwrap_or(inputs.get(index).report_name.as_str());
+        if let Err(e) = self.staging.write_file_report(name, bytes) {
+            self.write_error = Some(e);
+        }
+    }
+
     /// Ends the run: with every file reported, swaps the report in, writes the baseline and
     /// lets the observers finish; otherwise (interrupted, a write failed) leaves the previous
     /// report as it was.
-    pub fn finish(self, started: Instant, skipped: &[Skipped]) -> Result<Outcome, RunError> {
+    pub fn finish(mut self, started: Instant, skipped: &[Skipped]) -> Result<Outcome, RunError> {
+        self.inputs.wait_settled();
+        if !interrupted() {
+            self.write_unnamed();
+        }
         let ReportStage {
             opts, inputs, observers, staging, bar, summary, recorder, absorbed, write_error, peak, ..
         } = self;
@@ -255,8 +301,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         let name = |i: usize| format!("in/f{i}.xml");
-        let inputs: Vec<Input> = (0..5)
-            .map(|i| Input {
+        let inputs: Vec<crate::input::Input> = (0..5)
+            .map(|i| crate::input::Input {
                 path: name(i).into(),
                 display: name(i),
                 report_name: format!("f{i}.xml"),
@@ -267,6 +313,7 @@ mod tests {
         let opts = CheckOptions { quiet: true, progress: false, ..CheckOptions::new(vec![], out.clone(), as_of) };
         let mut order = Order(Vec::new());
         let mut observers: [&mut dyn Observer; 1] = [&mut order];
+        let inputs = Feed::complete(inputs);
         let mut stage = ReportStage::new(&opts, &inputs, &mut observers, Staging::create(&out).unwrap(), None);
         let reported: Vec<usize> = [3, 1, 0, 4, 2].into_iter().map(|i| stage.accept(i, empty_result())).collect();
         assert_eq!(reported, [0, 0, 2, 2, 5]);

@@ -7,7 +7,7 @@
 use crate::baseline::Baseline;
 use crate::check::{check_file, Ctx, FileKind, FileResult};
 use crate::finding::Finding;
-use crate::input::{discover, Input, Skipped};
+use crate::input::{discover_into, Feed, Input, Skipped};
 use crate::lang::Lang;
 use crate::parse::Parser;
 use crate::refdata::{Institutions, Roster};
@@ -21,6 +21,7 @@ use crate::tables::Tables;
 use crate::text::date::Date;
 use crate::tr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 pub mod interrupt;
@@ -196,15 +197,45 @@ pub fn check_with(
     let lang = opts.lang;
     interrupt::watch(lang, opts.out.clone());
     install_panic_hook();
-    // Both are serial start-up work and independent: walking the folders (a system call or
-    // two per file) overlaps with parsing the tables on another core.
-    let (loaded, discovery) = std::thread::scope(|s| {
-        let walk = s.spawn(|| discover(&opts.paths));
-        let loaded = load(opts);
-        (loaded, walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
-    let mut loaded = loaded?;
-    let inputs = &discovery.inputs;
+    let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let feed = Feed::default();
+    let window = Window::growing(threads);
+    // Ends the walk early when checking ended before it did: the run failed or was interrupted.
+    let abandon = AtomicBool::new(false);
+    // The walk goes on beside everything else: loading the tables, then checking the files it
+    // has found so far (a system call or two per file, serial, for as long as the first few
+    // thousand files take to check).
+    std::thread::scope(|s| {
+        let walk = s.spawn(|| {
+            // Completed however the walk ends, so that no worker waits for more files.
+            struct CompleteOnDrop<'a>(&'a Window, &'a Feed);
+            impl Drop for CompleteOnDrop<'_> {
+                fn drop(&mut self) {
+                    self.0.complete(self.1.len());
+                }
+            }
+            let _complete = CompleteOnDrop(&window, &feed);
+            discover_into(&opts.paths, &feed, &|n| window.grow(n), &abandon)
+        });
+        let run = check_found(opts, observers, checker, &feed, &window, threads);
+        abandon.store(true, Ordering::Relaxed);
+        let skipped = walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        run?.finish(started, &skipped)
+    })
+}
+
+/// Loads the tables and checks the files of `feed` as the walk finds them; the report stage
+/// returned is ready to finish once the walk is done.
+fn check_found<'r, 'o>(
+    opts: &'r CheckOptions,
+    observers: &'r mut [&'o mut dyn Observer],
+    checker: &FileChecker<'_>,
+    feed: &'r Feed,
+    window: &Window,
+    threads: usize,
+) -> Result<ReportStage<'r, 'o>, RunError> {
+    let lang = opts.lang;
+    let mut loaded = load(opts)?;
     if interrupted() {
         return Err(interrupt::error(lang, interrupt::left_in(&opts.out)));
     }
@@ -220,25 +251,23 @@ pub fn check_with(
         institutions: loaded.institutions.as_ref(),
         redact: opts.redact,
     };
-    let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("rinken-worker-{i}"))
         .build()
         .map_err(|e| RunError(format!("thread pool: {e}")))?;
-    let window = Window::new(inputs.len(), threads);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(usize, FileResult)>>(256);
-    let mut stage = ReportStage::new(opts, inputs, observers, staging, loaded.baseline.take());
+    let mut stage = ReportStage::new(opts, feed, observers, staging, loaded.baseline.take());
 
     std::thread::scope(|scope| {
-        let (ctx, window) = (&ctx, &window);
+        let ctx = &ctx;
         scope.spawn(move || {
             pool.broadcast(|_| {
                 let mut parser = Parser::new(ctx.tables);
                 let tx = tx.clone();
                 while let Some(files) = window.claim(&interrupted) {
                     let done: Vec<(usize, FileResult)> =
-                        files.map(|i| (i, check_isolated(ctx, &mut parser, &inputs[i], checker))).collect();
+                        files.map(|i| (i, check_isolated(ctx, &mut parser, feed.get(i), checker))).collect();
                     if tx.send(done).is_err() {
                         break;
                     }
@@ -259,5 +288,5 @@ pub fn check_with(
             }
         }
     });
-    stage.finish(started, &discovery.skipped)
+    Ok(stage)
 }

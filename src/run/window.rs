@@ -13,6 +13,11 @@
 //! waits (it claims one chunk, checks it, hands it over, then claims again), so those files
 //! are being checked by workers that are not waiting, or are done and on their way to the
 //! report stage: file `reported` arrives, the report moves on, and the window with it.
+//!
+//! The list of files may still be growing (the walk goes on while workers check): a worker
+//! that reaches the end of what is known waits for the walk to tell more or to finish. Chunk
+//! and width follow the count known so far, which only grows, so the bound at the end of the
+//! run holds throughout.
 
 use std::ops::Range;
 use std::sync::{Condvar, Mutex};
@@ -34,24 +39,31 @@ struct State {
     next: usize,
     reported: usize,
     closed: bool,
+    /// Files known so far, and whether that is all of them.
+    files: usize,
+    complete: bool,
 }
 
 pub struct Window {
     state: Mutex<State>,
     moved: Condvar,
-    files: usize,
-    chunk: usize,
-    width: usize,
+    threads: usize,
 }
 
 impl Window {
+    /// A window over a list of `files` already complete.
     pub fn new(files: usize, threads: usize) -> Window {
+        let w = Window::growing(threads);
+        w.complete(files);
+        w
+    }
+
+    /// A window over a list still growing: see [`Window::grow`] and [`Window::complete`].
+    pub fn growing(threads: usize) -> Window {
         Window {
-            state: Mutex::new(State { next: 0, reported: 0, closed: false }),
+            state: Mutex::new(State { next: 0, reported: 0, closed: false, files: 0, complete: false }),
             moved: Condvar::new(),
-            files,
-            chunk: chunk(files, threads),
-            width: width(files, threads),
+            threads,
         }
     }
 
@@ -60,18 +72,35 @@ impl Window {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The list now holds `files` files.
+    pub fn grow(&self, files: usize) {
+        let mut s = self.lock();
+        if files > s.files {
+            s.files = files;
+            self.moved.notify_all();
+        }
+    }
+
+    /// The list is complete with `files` files.
+    pub fn complete(&self, files: usize) {
+        let mut s = self.lock();
+        s.files = s.files.max(files);
+        s.complete = true;
+        self.moved.notify_all();
+    }
+
     /// The next files to check, in path order; `None` once all are claimed, the window is
     /// closed or `stop()` says so. Waits while they would be `width` or more past the first
-    /// file not yet reported.
+    /// file not yet reported, or while the walk has found no file past the last claimed.
     pub fn claim(&self, stop: &dyn Fn() -> bool) -> Option<Range<usize>> {
         let mut s = self.lock();
         loop {
-            if s.closed || s.next >= self.files || stop() {
+            if s.closed || (s.complete && s.next >= s.files) || stop() {
                 return None;
             }
-            if s.next < s.reported + self.width {
+            if s.next < s.files && s.next < s.reported + width(s.files, self.threads) {
                 let first = s.next;
-                s.next = (first + self.chunk).min(self.files);
+                s.next = (first + chunk(s.files, self.threads)).min(s.files);
                 return Some(first..s.next);
             }
             // `stop` is a flag set from a signal handler, which cannot notify: look again now
@@ -113,7 +142,7 @@ mod tests {
     #[test]
     fn claims_go_in_order_and_stop_at_the_width_until_the_report_moves() {
         let w = Window::new(640, 1);
-        assert_eq!((w.chunk, w.width), (10, 20));
+        assert_eq!((chunk(640, 1), width(640, 1)), (10, 20));
         let go = || false;
         assert_eq!(w.claim(&go), Some(0..10));
         assert_eq!(w.claim(&go), Some(10..20));
@@ -132,7 +161,7 @@ mod tests {
     #[test]
     fn the_last_chunk_is_short_and_a_stop_ends_a_wait() {
         let w = Window::new(131, 1);
-        assert_eq!((w.chunk, w.width), (2, 4));
+        assert_eq!((chunk(131, 1), width(131, 1)), (2, 4));
         w.lock().next = 130;
         w.advance(128);
         assert_eq!(w.claim(&|| false), Some(130..131));
@@ -145,6 +174,29 @@ mod tests {
             let waiting = s.spawn(|| w.claim(&stopped));
             // Set the way a signal handler sets it: no notification.
             stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            assert_eq!(waiting.join().unwrap(), None);
+        });
+    }
+
+    #[test]
+    fn a_growing_list_is_claimed_as_it_grows_and_ends_when_complete() {
+        let w = Window::growing(1);
+        let go = || false;
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| w.claim(&go));
+            std::thread::sleep(Duration::from_millis(20));
+            assert!(!waiting.is_finished(), "claimed a file the walk has not found");
+            w.grow(3);
+            assert_eq!(waiting.join().unwrap(), Some(0..1));
+        });
+        assert_eq!(w.claim(&go), Some(1..2));
+        w.advance(2);
+        assert_eq!(w.claim(&go), Some(2..3));
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| w.claim(&go));
+            std::thread::sleep(Duration::from_millis(20));
+            assert!(!waiting.is_finished(), "ended before the walk did");
+            w.complete(3);
             assert_eq!(waiting.join().unwrap(), None);
         });
     }
