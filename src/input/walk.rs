@@ -254,6 +254,24 @@ fn report_parts(name: &str) -> Vec<String> {
     name.split('/').filter(|s| !s.is_empty() && *s != "." && *s != "..").map(fold).collect()
 }
 
+/// [`report_parts`] joined with `/`, and `.csv`: the key of a report file's name, built
+/// without a list of parts (this runs once for every input).
+fn report_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len() + 4);
+    for part in name.split('/').filter(|s| !s.is_empty() && *s != "." && *s != "..") {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        if part.is_ascii() {
+            key.extend(part.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            key.push_str(&part.to_lowercase());
+        }
+    }
+    key.push_str(".csv");
+    key
+}
+
 /// Two inputs may map to the same report name (`a/x.xml` and `b/x.xml` given directly, or
 /// two directories with the same layout), and a report file may need the name of a folder
 /// other reports go into (`x.xml` beside a folder `x.xml.csv/`). A report file that would
@@ -262,7 +280,7 @@ fn report_parts(name: &str) -> Vec<String> {
 /// that change, by index.
 fn settle_report_names<'a>(names: impl Iterator<Item = &'a str> + Clone) -> FxHashMap<usize, String> {
     let mut used: FxHashSet<String> = FxHashSet::default();
-    for name in names.clone() {
+    for name in names.clone().filter(|n| n.contains('/')) {
         let parts = report_parts(name);
         for depth in 1..parts.len() {
             used.insert(parts[..depth].join("/"));
@@ -272,7 +290,7 @@ fn settle_report_names<'a>(names: impl Iterator<Item = &'a str> + Clone) -> FxHa
     for (i, original) in names.enumerate() {
         let mut name = original.to_owned();
         let mut n = 1;
-        while !used.insert(report_parts(&name).join("/") + ".csv") {
+        while !used.insert(report_key(&name)) {
             n += 1;
             name = format!("{original}~{n}");
         }
@@ -397,6 +415,13 @@ mod tests {
             inputs.iter().enumerate().map(|(i, n)| renamed.get(&i).unwrap_or(&n.report_name).as_str()).collect();
         // x.xml.csv is a folder (in any case); x.xml~2.csv is then taken by the file itself.
         assert_eq!(names, ["x.xml~2", "X.xml.CSV/y.xml", "x.xml~2~2", "z.xml"]);
+    }
+
+    #[test]
+    fn a_report_key_is_its_folded_parts_joined() {
+        for name in ["x.xml", "A/B.XML", "./a//b/../C.xml", "É/Ünïcode.XML", "ＡＢ.xml", "İ.xml"] {
+            assert_eq!(report_key(name), report_parts(name).join("/") + ".csv", "{name}");
+        }
     }
 
     #[test]
