@@ -19,6 +19,7 @@ use crate::tables::{KindId, Tables};
 use locate::{Locate, Locator};
 use problem::attr_error;
 pub use problem::{XmlError, XmlProblem};
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
 pub use record::{Elem, ItemElem, Record, Span, Unknown, MAX_KEPT_UNKNOWN, MAX_KEPT_VALUE};
@@ -114,6 +115,16 @@ enum Frame {
     },
     /// Inside something not looked at (unknown, duplicate group, stray batch child).
     Skip,
+}
+
+/// The attributes the format gives meaning to, as [`Parser::read_attributes`] found them (the
+/// first of each; a repeated one is F006 before anyone looks).
+#[derive(Default)]
+struct Wanted<'e> {
+    form_version: Option<Attribute<'e>>,
+    count: Option<Attribute<'e>>,
+    code: Option<Attribute<'e>>,
+    value: Option<Attribute<'e>>,
 }
 
 /// Reusable parser state (one per worker thread).
@@ -429,73 +440,75 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
-    /// Pushes namespace declarations of `e` and resolves its namespace.
-    fn namespace_of(&mut self, e: &BytesStart<'_>, pos: usize) -> Result<Option<String>, XmlError> {
+    /// Reads every attribute of `e` once: a malformed or repeated one is F006 wherever it is,
+    /// namespace declarations go into scope at this element's depth, and the attributes the
+    /// format gives meaning to are kept for the caller. quick-xml allocates for its duplicate
+    /// check on every `attributes()`, and the root was once read three times.
+    fn read_attributes<'e>(
+        &mut self,
+        e: &'e BytesStart<'_>,
+        pos: usize,
+        wanted: &mut Wanted<'e>,
+    ) -> Result<(), XmlError> {
         let depth = self.stack.len();
-        if e.len() > e.name().as_ref().len() {
-            for attr in e.attributes() {
-                let attr = attr.map_err(|err| attr_error(pos, err))?;
-                let key: &str = attr.key.as_ref();
-                let prefix = if key == "xmlns" {
-                    ""
-                } else if let Some(p) = key.strip_prefix("xmlns:") {
-                    p
-                } else {
+        let mut declared = false;
+        for attr in e.attributes() {
+            let attr = attr.map_err(|err| attr_error(pos, err))?;
+            let key: &str = attr.key.as_ref();
+            let slot = match key {
+                "formVersion" => &mut wanted.form_version,
+                "count" => &mut wanted.count,
+                "code" => &mut wanted.code,
+                "value" => &mut wanted.value,
+                "xmlns" => {
+                    let uri = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
+                    self.ns.declare(depth, "", &uri);
+                    declared = true;
                     continue;
-                };
-                let uri = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
-                self.ns.declare(depth, prefix, &uri);
-            }
+                }
+                _ => {
+                    if let Some(prefix) = key.strip_prefix("xmlns:") {
+                        let uri = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
+                        self.ns.declare(depth, prefix, &uri);
+                        declared = true;
+                    }
+                    continue;
+                }
+            };
+            slot.get_or_insert(attr);
+        }
+        if declared {
             self.refresh_default();
         }
-        let name = e.name();
-        let prefix = name.prefix().map_or("", |p| p.into_inner());
-        Ok(self.ns.resolve(prefix).map(str::to_owned))
+        Ok(())
     }
 
     fn refresh_default(&mut self) {
         self.default_ours = self.ns.resolve("") == Some(NAMESPACE);
     }
 
-    /// Whether `e` (whose name has `prefix`) is in our namespace, taking its own declarations
-    /// into account.
+    /// Whether an element whose name has `prefix` is in our namespace (its own declarations
+    /// are in scope: [`Parser::read_attributes`] read them).
     #[inline]
-    fn in_namespace(&mut self, e: &BytesStart<'_>, prefix: &str, pos: usize) -> Result<bool, XmlError> {
-        // Attributes matter here only if they declare namespaces, which almost none do.
-        // `memmem::find` builds its searcher on every call, which cost more than the search.
-        static XMLNS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-            std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"xmlns"));
-        let declares = e.len() > e.name().as_ref().len() && XMLNS.find(e.as_bytes()).is_some();
-        if !declares && prefix.is_empty() {
-            return Ok(self.default_ours);
+    fn in_namespace(&self, prefix: &str) -> bool {
+        if prefix.is_empty() {
+            self.default_ours
+        } else {
+            self.ns.resolve(prefix) == Some(NAMESPACE)
         }
-        if !declares {
-            return Ok(self.ns.resolve(prefix) == Some(NAMESPACE));
-        }
-        Ok(self.namespace_of(e, pos)?.as_deref() == Some(NAMESPACE))
-    }
-
-    fn attr(e: &BytesStart<'_>, name: &str, pos: usize) -> Result<Option<String>, XmlError> {
-        for attr in e.attributes() {
-            let attr = attr.map_err(|err| attr_error(pos, err))?;
-            if <_ as AsRef<str>>::as_ref(&attr.key) == name {
-                let v = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
-                return Ok(Some(v.into_owned()));
-            }
-        }
-        Ok(None)
     }
 
     fn start_record(
         &mut self,
         kind: KindId,
-        e: &BytesStart<'_>,
+        form_version: Option<Attribute<'_>>,
         pos: usize,
         info: &mut DocInfo,
     ) -> Result<Opened, XmlError> {
         info.forms += 1;
         self.record.reset(info.forms, kind, pos);
-        if let Some(v) = Self::attr(e, "formVersion", pos)? {
+        if let Some(attr) = form_version {
+            let v = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
             let v = v.trim();
             self.record.version = Some(self.record.push_str(v));
             self.record.version_index = self.tables.kind(kind).version_index(v);
@@ -511,13 +524,10 @@ impl<'t> Parser<'t> {
         let parent = self.stack.last().map(|f| f.0);
         let name = e.name();
         let raw: &str = name.as_ref();
-        // Attributes are read only where the format has some (the root, Item), and a search for
-        // one stops at it: every element that has attributes is read whole once, so a malformed
-        // or repeated attribute anywhere is F006. Almost no element has any.
+        // Almost no element has attributes: those that do are read whole, once.
+        let mut wanted = Wanted::default();
         if e.len() > raw.len() {
-            for attr in e.attributes() {
-                attr.map_err(|err| attr_error(pos, err))?;
-            }
+            self.read_attributes(e, pos, &mut wanted)?;
         }
         // One scan for the prefix; quick-xml's local_name()/prefix() would each search again.
         // Tag names are short: a plain loop beats memchr's set-up.
@@ -527,16 +537,23 @@ impl<'t> Parser<'t> {
         };
         match parent {
             None => {
-                let in_ns = self.in_namespace(e, prefix, pos)?;
+                let in_ns = self.in_namespace(prefix);
                 if in_ns && local == BATCH_ROOT {
                     info.root = Root::Batch;
-                    info.batch_count = Self::attr(e, "count", pos)?;
+                    info.batch_count = match wanted.count {
+                        Some(attr) => Some(
+                            attr.normalized_value(XmlVersion::Implicit1_0)
+                                .map_err(|err| attr_error(pos, err))?
+                                .into_owned(),
+                        ),
+                        None => None,
+                    };
                     self.stack.push((Frame::Batch, pos));
                     return Ok(Opened::Root);
                 }
                 if let Some(kind) = self.tables.kind_by_root(local.as_bytes()).filter(|_| in_ns) {
                     info.root = Root::Form(kind);
-                    return self.start_record(kind, e, pos, info).map(|_| Opened::RootForm);
+                    return self.start_record(kind, wanted.form_version, pos, info).map(|_| Opened::RootForm);
                 }
                 let namespace = self.ns.resolve(prefix).map(str::to_owned);
                 info.root = Root::Other { name: raw.to_owned(), namespace };
@@ -544,9 +561,9 @@ impl<'t> Parser<'t> {
                 Ok(Opened::Root)
             }
             Some(Frame::Batch) => {
-                let in_ns = self.in_namespace(e, prefix, pos)?;
+                let in_ns = self.in_namespace(prefix);
                 match self.tables.kind_by_root(local.as_bytes()).filter(|_| in_ns) {
-                    Some(kind) => self.start_record(kind, e, pos, info),
+                    Some(kind) => self.start_record(kind, wanted.form_version, pos, info),
                     None => {
                         let foreign = self
                             .tables
@@ -562,8 +579,10 @@ impl<'t> Parser<'t> {
                 self.stack.push((Frame::Skip, pos));
                 Ok(Opened::Plain)
             }
-            Some(Frame::FormRoot) => self.start_child(0, e, prefix, local, pos).map(|_| Opened::Plain),
-            Some(Frame::Known { node, .. }) => self.start_child(node, e, prefix, local, pos).map(|_| Opened::Plain),
+            Some(Frame::FormRoot) => self.start_child(0, e, prefix, local, pos, wanted).map(|_| Opened::Plain),
+            Some(Frame::Known { node, .. }) => {
+                self.start_child(node, e, prefix, local, pos, wanted).map(|_| Opened::Plain)
+            }
         }
     }
 
@@ -574,8 +593,9 @@ impl<'t> Parser<'t> {
         prefix: &str,
         local: &str,
         pos: usize,
+        wanted: Wanted<'_>,
     ) -> Result<(), XmlError> {
-        let in_ns = self.in_namespace(e, prefix, pos)?;
+        let in_ns = self.in_namespace(prefix);
         let layout = &self.tables.kind(self.record.kind).layout;
         let found = if in_ns { layout.child(parent, local.as_bytes()) } else { None };
         let Some(node) = found else {
@@ -586,7 +606,7 @@ impl<'t> Parser<'t> {
             }
             let qname = e.name();
             let name = self.record.push_str(&String::from_utf8_lossy(qname.as_ref().as_bytes()));
-            // The element's own declarations are in scope here: `in_namespace` pushed them.
+            // The element's own declarations are in scope here: `read_attributes` pushed them.
             let namespace = (!in_ns).then(|| {
                 let uri = self.ns.resolve(prefix).unwrap_or_default();
                 self.record.push_str(uri)
@@ -599,15 +619,11 @@ impl<'t> Parser<'t> {
         let repeated = std::mem::replace(&mut self.seen[node as usize], true);
         if Some(node) == layout.item_node {
             let (mut code, mut value) = (None, None);
-            for attr in e.attributes() {
-                let attr = attr.map_err(|err| attr_error(pos, err))?;
-                let slot = match <_ as AsRef<str>>::as_ref(&attr.key) {
-                    "code" => &mut code,
-                    "value" => &mut value,
-                    _ => continue,
-                };
-                let v = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
-                *slot = Some(self.record.push_str(v.trim()));
+            for (attr, slot) in [(wanted.code, &mut code), (wanted.value, &mut value)] {
+                if let Some(attr) = attr {
+                    let v = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
+                    *slot = Some(self.record.push_str(v.trim()));
+                }
             }
             self.record.items.push(ItemElem { code, value, offset: pos });
             self.stack.push((Frame::Skip, pos));
