@@ -279,7 +279,7 @@ fn report_key(name: &str) -> String {
 /// Folders are never renamed: they are reserved first, whatever the order. Returns the names
 /// that change, by index.
 fn settle_report_names<'a>(names: impl Iterator<Item = &'a str> + Clone) -> FxHashMap<usize, String> {
-    let mut used: FxHashSet<String> = FxHashSet::default();
+    let mut used: FxHashSet<String> = FxHashSet::with_capacity_and_hasher(names.size_hint().0, Default::default());
     for name in names.clone().filter(|n| n.contains('/')) {
         let parts = report_parts(name);
         for depth in 1..parts.len() {
@@ -288,14 +288,15 @@ fn settle_report_names<'a>(names: impl Iterator<Item = &'a str> + Clone) -> FxHa
     }
     let mut renamed = FxHashMap::default();
     for (i, original) in names.enumerate() {
-        let mut name = original.to_owned();
-        let mut n = 1;
-        while !used.insert(report_key(&name)) {
-            n += 1;
-            name = format!("{original}~{n}");
+        if used.insert(report_key(original)) {
+            continue;
         }
-        if n > 1 {
-            renamed.insert(i, name);
+        for n in 2.. {
+            let name = format!("{original}~{n}");
+            if used.insert(report_key(&name)) {
+                renamed.insert(i, name);
+                break;
+            }
         }
     }
     renamed
