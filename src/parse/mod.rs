@@ -24,6 +24,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
 pub use record::{Elem, ItemElem, Record, Span, Unknown, MAX_KEPT_UNKNOWN, MAX_KEPT_VALUE};
 pub use source::{Source, TextSource};
+use std::borrow::Cow;
 
 /// The namespace of every element of the format.
 pub const NAMESPACE: &str = "urn:rinken:nanbyo-shoman:1";
@@ -125,6 +126,11 @@ struct Wanted<'e> {
     count: Option<Attribute<'e>>,
     code: Option<Attribute<'e>>,
     value: Option<Attribute<'e>>,
+}
+
+/// An attribute's value as XML 1.0 normalises it; a bad reference in it is F006 at `pos`.
+fn attr_value<'a>(attr: &'a Attribute<'_>, pos: usize) -> Result<Cow<'a, str>, XmlError> {
+    attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))
 }
 
 /// Reusable parser state (one per worker thread).
@@ -460,16 +466,10 @@ impl<'t> Parser<'t> {
                 "count" => &mut wanted.count,
                 "code" => &mut wanted.code,
                 "value" => &mut wanted.value,
-                "xmlns" => {
-                    let uri = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
-                    self.ns.declare(depth, "", &uri);
-                    declared = true;
-                    continue;
-                }
                 _ => {
-                    if let Some(prefix) = key.strip_prefix("xmlns:") {
-                        let uri = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
-                        self.ns.declare(depth, prefix, &uri);
+                    let prefix = if key == "xmlns" { Some("") } else { key.strip_prefix("xmlns:") };
+                    if let Some(prefix) = prefix {
+                        self.ns.declare(depth, prefix, &attr_value(&attr, pos)?);
                         declared = true;
                     }
                     continue;
@@ -508,7 +508,7 @@ impl<'t> Parser<'t> {
         info.forms += 1;
         self.record.reset(info.forms, kind, pos);
         if let Some(attr) = form_version {
-            let v = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
+            let v = attr_value(&attr, pos)?;
             let v = v.trim();
             self.record.version = Some(self.record.push_str(v));
             self.record.version_index = self.tables.kind(kind).version_index(v);
@@ -540,14 +540,7 @@ impl<'t> Parser<'t> {
                 let in_ns = self.in_namespace(prefix);
                 if in_ns && local == BATCH_ROOT {
                     info.root = Root::Batch;
-                    info.batch_count = match wanted.count {
-                        Some(attr) => Some(
-                            attr.normalized_value(XmlVersion::Implicit1_0)
-                                .map_err(|err| attr_error(pos, err))?
-                                .into_owned(),
-                        ),
-                        None => None,
-                    };
+                    info.batch_count = wanted.count.map(|a| attr_value(&a, pos).map(Cow::into_owned)).transpose()?;
                     self.stack.push((Frame::Batch, pos));
                     return Ok(Opened::Root);
                 }
@@ -621,8 +614,7 @@ impl<'t> Parser<'t> {
             let (mut code, mut value) = (None, None);
             for (attr, slot) in [(wanted.code, &mut code), (wanted.value, &mut value)] {
                 if let Some(attr) = attr {
-                    let v = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))?;
-                    *slot = Some(self.record.push_str(v.trim()));
+                    *slot = Some(self.record.push_str(attr_value(&attr, pos)?.trim()));
                 }
             }
             self.record.items.push(ItemElem { code, value, offset: pos });
