@@ -15,8 +15,8 @@ pub struct Feed {
     items: boxcar::Vec<Input>,
     /// Report names that differ from [`Input::report_name`], by index, once the walk is done.
     renamed: OnceLock<FxHashMap<usize, String>>,
-    /// Set with `renamed`, for those who wait for it.
-    done: Mutex<bool>,
+    /// Taken around setting `renamed` and around waiting for it, so no wake-up is missed.
+    settling: Mutex<()>,
     settles: Condvar,
 }
 
@@ -37,8 +37,8 @@ impl Feed {
 
     /// Marks the walk done, with the report names that had to change.
     pub(super) fn settle(&self, renamed: FxHashMap<usize, String>) {
+        let _held = self.settling.lock().unwrap_or_else(|e| e.into_inner());
         let _ = self.renamed.set(renamed);
-        *self.done.lock().unwrap_or_else(|e| e.into_inner()) = true;
         self.settles.notify_all();
     }
 
@@ -63,9 +63,9 @@ impl Feed {
 
     /// Blocks until the walk is done.
     pub fn wait_settled(&self) {
-        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
-        while !*done {
-            done = self.settles.wait(done).unwrap_or_else(|e| e.into_inner());
+        let mut held = self.settling.lock().unwrap_or_else(|e| e.into_inner());
+        while !self.settled() {
+            held = self.settles.wait(held).unwrap_or_else(|e| e.into_inner());
         }
     }
 
