@@ -175,7 +175,7 @@ fn walk_one_folder(arg: &Path, feed: &Feed, grown: &dyn Fn(usize), stop: &Atomic
             }
         }
     };
-    walk_folder(arg, &mut d, stop, &mut |d, linked| push(d, linked));
+    walk_folder(arg, &mut d, stop, &mut push);
     d.skipped
 }
 

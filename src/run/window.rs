@@ -139,6 +139,18 @@ impl Drop for CloseOnDrop<'_> {
 mod tests {
     use super::*;
 
+    /// A claim made on another thread: still waiting 20 ms later (else `why` fails the test),
+    /// and what it returns once `release` has run.
+    fn claim_waits_for(w: &Window, why: &str, release: impl FnOnce()) -> Option<Range<usize>> {
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| w.claim(&|| false));
+            std::thread::sleep(Duration::from_millis(20));
+            assert!(!waiting.is_finished(), "{why}");
+            release();
+            waiting.join().unwrap()
+        })
+    }
+
     #[test]
     fn claims_go_in_order_and_stop_at_the_width_until_the_report_moves() {
         let w = Window::new(640, 1);
@@ -147,13 +159,7 @@ mod tests {
         assert_eq!(w.claim(&go), Some(0..10));
         assert_eq!(w.claim(&go), Some(10..20));
         // A third claim would reach 30, past 0 + 20: it waits until the report moves.
-        std::thread::scope(|s| {
-            let waiting = s.spawn(|| w.claim(&go));
-            std::thread::sleep(Duration::from_millis(20));
-            assert!(!waiting.is_finished(), "claimed past the window");
-            w.advance(10);
-            assert_eq!(waiting.join().unwrap(), Some(20..30));
-        });
+        assert_eq!(claim_waits_for(&w, "claimed past the window", || w.advance(10)), Some(20..30));
         w.close();
         assert_eq!(w.claim(&go), None, "closed");
     }
@@ -182,22 +188,10 @@ mod tests {
     fn a_growing_list_is_claimed_as_it_grows_and_ends_when_complete() {
         let w = Window::growing(1);
         let go = || false;
-        std::thread::scope(|s| {
-            let waiting = s.spawn(|| w.claim(&go));
-            std::thread::sleep(Duration::from_millis(20));
-            assert!(!waiting.is_finished(), "claimed a file the walk has not found");
-            w.grow(3);
-            assert_eq!(waiting.join().unwrap(), Some(0..1));
-        });
+        assert_eq!(claim_waits_for(&w, "claimed a file the walk has not found", || w.grow(3)), Some(0..1));
         assert_eq!(w.claim(&go), Some(1..2));
         w.advance(2);
         assert_eq!(w.claim(&go), Some(2..3));
-        std::thread::scope(|s| {
-            let waiting = s.spawn(|| w.claim(&go));
-            std::thread::sleep(Duration::from_millis(20));
-            assert!(!waiting.is_finished(), "ended before the walk did");
-            w.complete(3);
-            assert_eq!(waiting.join().unwrap(), None);
-        });
+        assert_eq!(claim_waits_for(&w, "ended before the walk did", || w.complete(3)), None);
     }
 }
