@@ -54,7 +54,7 @@ fn parse(bytes: &[u8]) -> Count {
 }
 
 fn file(path: &PathBuf) -> Count {
-    let Ok(f) = std::fs::File::open(path) else { return Count::default() };
+    let Ok(mut f) = std::fs::File::open(path) else { return Count::default() };
     let len = f.metadata().map_or(0, |m| m.len());
     if len >= MMAP_FROM {
         // SAFETY: the file is only read, and the corpus is not modified while measured.
@@ -63,10 +63,23 @@ fn file(path: &PathBuf) -> Count {
             Err(_) => Count::default(),
         }
     } else {
-        match std::fs::read(path) {
-            Ok(b) => parse(&b),
-            Err(_) => Count::default(),
+        // The system calls rinken makes (input::load): one open, one fstat, reads to EOF.
+        // `std::fs::read(path)` would open the file again, and `read_to_end` would stat and
+        // seek again, and the floor would pay for calls rinken does not make.
+        let mut b = vec![0u8; len as usize + 1];
+        let mut filled = 0;
+        loop {
+            if filled == b.len() {
+                b.resize(filled * 2, 0);
+            }
+            match std::io::Read::read(&mut f, &mut b[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return Count::default(),
+            }
         }
+        parse(&b[..filled])
     }
 }
 
