@@ -71,17 +71,87 @@ pub enum MachineDependent {
     NotInCp932,
 }
 
-/// The class of every BMP code point, learnt from the encoder the first time the character is
-/// seen and kept for the rest of the process. Real documents use a few hundred distinct
-/// characters, so this costs a few hundred encoder calls instead of classifying all 65,536 up
-/// front (which took longer than checking a thousand forms). Zero means "not asked yet"; the
-/// store is idempotent, so racing threads at worst ask twice.
-static CLASS: [AtomicU8; 0x1_0000] = [const { AtomicU8::new(0) }; 0x1_0000];
+/// What rules L010 and L011 ask about one character, in one byte: its CP932 class in the low
+/// bits, and whether it is a forbidden control, a half-width katakana or a kana-field
+/// character. A value is checked by comparing each character's profile with that of an
+/// ordinary character and looking closer only where they differ, so a name or an address
+/// costs one table load per character rather than four range tests and a lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Profile(u8);
 
 const STANDARD: u8 = 1;
 const NEC: u8 = 2;
 const IBM: u8 = 3;
 const NOT_IN_CP932: u8 = 4;
+const CLASS: u8 = 0b111;
+const CONTROL: u8 = 1 << 3;
+const HALFWIDTH: u8 = 1 << 4;
+const KANA: u8 = 1 << 5;
+
+/// The profile of every BMP code point, learnt from the encoder the first time the character
+/// is seen and kept for the rest of the process. Real documents use a few hundred distinct
+/// characters, so this costs a few hundred encoder calls instead of classifying all 65,536 up
+/// front (which took longer than checking a thousand forms). Zero means "not asked yet"; the
+/// store is idempotent, so racing threads at worst ask twice.
+static PROFILES: [AtomicU8; 0x1_0000] = [const { AtomicU8::new(0) }; 0x1_0000];
+
+impl Profile {
+    /// Standard CP932 and none of the flags: most kanji, and ASCII other than controls.
+    pub const ORDINARY: Profile = Profile(STANDARD);
+    /// Standard CP932 and allowed in a kana field: most kana.
+    pub const ORDINARY_KANA: Profile = Profile(STANDARD | KANA);
+
+    #[inline]
+    pub fn of(c: char) -> Profile {
+        let u = u32::from(c);
+        if u < 0x80 {
+            return Profile(if is_forbidden_control(c) { STANDARD | CONTROL } else { STANDARD });
+        }
+        // Nothing outside the BMP has a CP932 code, and none of the flags applies there.
+        let Some(slot) = PROFILES.get(u as usize) else { return Profile(NOT_IN_CP932) };
+        match slot.load(Ordering::Relaxed) {
+            0 => {
+                let p = Profile::learn(c);
+                slot.store(p.0, Ordering::Relaxed);
+                p
+            }
+            p => Profile(p),
+        }
+    }
+
+    fn learn(c: char) -> Profile {
+        let flag = |yes: bool, bit: u8| if yes { bit } else { 0 };
+        Profile(
+            classify(c)
+                | flag(is_forbidden_control(c), CONTROL)
+                | flag(is_halfwidth_katakana(c), HALFWIDTH)
+                | flag(is_kana_field_char(c), KANA),
+        )
+    }
+
+    /// The L011 class, or `None` for ordinary CP932 (including half-width katakana and control
+    /// characters, which are L010's business).
+    pub fn machine(self) -> Option<MachineDependent> {
+        match self.0 & CLASS {
+            NOT_IN_CP932 => Some(MachineDependent::NotInCp932),
+            NEC => Some(MachineDependent::NecSpecial),
+            IBM => Some(MachineDependent::IbmExtension),
+            _ => None,
+        }
+    }
+
+    pub fn is_forbidden_control(self) -> bool {
+        self.0 & CONTROL != 0
+    }
+
+    pub fn is_halfwidth_katakana(self) -> bool {
+        self.0 & HALFWIDTH != 0
+    }
+
+    pub fn is_kana_field_char(self) -> bool {
+        self.0 & KANA != 0
+    }
+}
 
 fn classify(c: char) -> u8 {
     match encode_cp932(c) {
@@ -92,18 +162,6 @@ fn classify(c: char) -> u8 {
             _ => STANDARD,
         },
         Some(_) => STANDARD,
-    }
-}
-
-fn class_of(c: char) -> u8 {
-    let slot = &CLASS[u32::from(c) as usize];
-    match slot.load(Ordering::Relaxed) {
-        0 => {
-            let class = classify(c);
-            slot.store(class, Ordering::Relaxed);
-            class
-        }
-        class => class,
     }
 }
 
@@ -124,21 +182,7 @@ fn encode_cp932(c: char) -> Option<([u8; 4], usize)> {
 /// The L011 class of `c`, or `None` if it is ordinary CP932 (including half-width katakana and
 /// control characters, which are L010's business).
 pub fn machine_dependent(c: char) -> Option<MachineDependent> {
-    let u = u32::from(c);
-    // Fast paths for what names and addresses are mostly made of; all are standard JIS X 0208
-    // (ゔゕゖ and ヷヸヹヺ are not, so the ranges stop short of them).
-    if c.is_ascii() || ('\u{3041}'..='\u{3093}').contains(&c) || ('\u{30A1}'..='\u{30F6}').contains(&c) {
-        return None;
-    }
-    if u > 0xFFFF {
-        return Some(MachineDependent::NotInCp932);
-    }
-    match class_of(c) {
-        NOT_IN_CP932 => Some(MachineDependent::NotInCp932),
-        NEC => Some(MachineDependent::NecSpecial),
-        IBM => Some(MachineDependent::IbmExtension),
-        _ => None,
-    }
+    Profile::of(c).machine()
 }
 
 /// The first machine-dependent character of `s`, with its class.
@@ -273,7 +317,7 @@ mod tests {
     }
 
     #[test]
-    fn kana_fast_path_agrees_with_tables() {
+    fn kana_are_standard_but_for_the_rare_ones() {
         for c in ('\u{3041}'..='\u{3093}').chain('\u{30A1}'..='\u{30F6}') {
             assert_eq!(classify(c), STANDARD, "{c}");
         }
@@ -368,7 +412,7 @@ mod tests {
 
     #[test]
     fn encodable_count_is_stable() {
-        let classes: Vec<u8> = (0..=0xFFFF_u32).filter_map(char::from_u32).map(class_of).collect();
+        let classes: Vec<u8> = (0..=0xFFFF_u32).filter_map(char::from_u32).map(|c| Profile::of(c).0 & CLASS).collect();
         let count = |k: u8| classes.iter().filter(|&&c| c == k).count();
         let (n, nec, ibm) = (classes.len() - count(NOT_IN_CP932), count(NEC), count(IBM));
         // 128 ASCII + U+0080 + ¥ + ‾ + 63 half-width + 7,326 distinct characters decoded from
@@ -376,6 +420,22 @@ mod tests {
         assert_eq!(n, 7521);
         assert_eq!(nec, 83 - 9);
         assert_eq!(ibm, 388 - 10 - 3 - 2);
+    }
+
+    #[test]
+    fn profiles_agree_with_the_predicates() {
+        for u in (0..=0xFFFF_u32).chain((0x1_0000..=0x10_FFFF).step_by(997)) {
+            let Some(c) = char::from_u32(u) else {
+                continue;
+            };
+            let p = Profile::of(c);
+            assert_eq!(p.is_forbidden_control(), is_forbidden_control(c), "U+{u:04X}");
+            assert_eq!(p.is_halfwidth_katakana(), is_halfwidth_katakana(c), "U+{u:04X}");
+            assert_eq!(p.is_kana_field_char(), is_kana_field_char(c), "U+{u:04X}");
+            let plain = !is_forbidden_control(c) && !is_halfwidth_katakana(c) && p.machine().is_none();
+            assert_eq!(p == Profile::ORDINARY, plain && !is_kana_field_char(c), "U+{u:04X}");
+            assert_eq!(p == Profile::ORDINARY_KANA, plain && is_kana_field_char(c), "U+{u:04X}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::lang::Lang;
 use crate::tables::codes::CodeLists;
 use crate::tables::cond::{Env, Truth};
 use crate::tables::types::{Ranges, Type};
-use crate::text::chars::{self, MachineDependent};
+use crate::text::chars::{self, MachineDependent, Profile};
 use crate::text::date::{Date, YearMonth};
 use crate::text::wareki::{Wareki, WarekiError};
 use crate::tr;
@@ -430,31 +430,27 @@ struct Scan {
 }
 
 fn scan(v: &str, kana: bool) -> Scan {
+    let ordinary = if kana { Profile::ORDINARY_KANA } else { Profile::ORDINARY };
     let mut s = Scan::default();
     for (i, c) in v.chars().enumerate() {
         s.chars = i + 1;
-        if c.is_ascii() {
-            if s.control.is_none() && chars::is_forbidden_control(c) {
-                s.control = Some((i, c));
-            }
-            if kana && s.not_kana.is_none() {
-                s.not_kana = Some(c);
-            }
+        let p = Profile::of(c);
+        if p == ordinary {
             continue;
         }
-        if s.control.is_none() && chars::is_forbidden_control(c) {
-            s.control = Some((i, c));
+        // A control character is L010's finding, not also one CP932 lacks or a kana-field one.
+        if p.is_forbidden_control() {
+            s.control = s.control.or(Some((i, c)));
             continue;
         }
-        if s.halfwidth.is_none() && chars::is_halfwidth_katakana(c) {
+        if p.is_halfwidth_katakana() && s.halfwidth.is_none() {
             s.halfwidth = Some(c);
         }
-        if kana && s.not_kana.is_none() && !chars::is_kana_field_char(c) {
+        if kana && !p.is_kana_field_char() && s.not_kana.is_none() {
             s.not_kana = Some(c);
         }
-        // A control character is L010's finding, not also a character CP932 lacks.
         if !kana && s.machine.is_none() {
-            s.machine = chars::machine_dependent(c).map(|k| (c, k));
+            s.machine = p.machine().map(|k| (c, k));
         }
     }
     s
