@@ -154,6 +154,20 @@ pub struct Parser<'t> {
     /// them are trailing XML whitespace (not part of the value).
     dropped: usize,
     dropped_ws: usize,
+    /// The element of the current form opened or closed last, for [`Layout::child_after`]'s
+    /// guess at the next one.
+    ///
+    /// [`Layout::child_after`]: crate::tables::layout::Layout::child_after
+    prev: NodeId,
+}
+
+/// A qualified name's prefix ("" for none) and local part. Tag names are short: a plain loop
+/// beats memchr's set-up.
+fn split_prefix(raw: &str) -> (&str, &str) {
+    match raw.bytes().position(|b| b == b':') {
+        Some(i) => (&raw[..i], &raw[i + 1..]),
+        None => ("", raw),
+    }
 }
 
 fn is_xml_ws(b: u8) -> bool {
@@ -173,6 +187,7 @@ impl<'t> Parser<'t> {
             default_ours: false,
             dropped: 0,
             dropped_ws: 0,
+            prev: 0,
         }
     }
 
@@ -279,7 +294,13 @@ impl<'t> Parser<'t> {
                             }
                         } else {
                             if self.collecting() {
-                                self.collect(&t.xml10_content());
+                                // Line ends need normalising only where there is a CR. Values are
+                                // short: a plain loop finds none sooner than memchr's set-up.
+                                if t.bytes().any(|b| b == b'\r') {
+                                    self.collect(&t.xml10_content());
+                                } else {
+                                    self.collect(t);
+                                }
                             }
                             Ok(Step::Continue)
                         }
@@ -396,7 +417,11 @@ impl<'t> Parser<'t> {
     fn collect(&mut self, s: &str) {
         let Some(&(Frame::Known { elem, .. }, _)) = self.stack.last() else { return };
         let kept = self.record.text.len() - self.record.elems[elem].value.0;
-        let s = if kept == 0 { s.trim_start_matches([' ', '\t', '\n', '\r']) } else { s };
+        let s = if kept == 0 { &s[s.bytes().take_while(|&b| is_xml_ws(b)).count()..] } else { s };
+        if self.dropped == 0 && kept + s.len() <= MAX_KEPT_VALUE {
+            self.record.text.push_str(s);
+            return;
+        }
         let fits =
             if self.dropped == 0 { record::floor_char_boundary(s, MAX_KEPT_VALUE.saturating_sub(kept)) } else { 0 };
         self.record.text.push_str(&s[..fits]);
@@ -516,6 +541,7 @@ impl<'t> Parser<'t> {
         let nodes = self.tables.kind(kind).layout.nodes.len();
         self.seen.clear();
         self.seen.resize(nodes, false);
+        self.prev = 0;
         self.stack.push((Frame::FormRoot, pos));
         Ok(Opened::Form)
     }
@@ -529,76 +555,86 @@ impl<'t> Parser<'t> {
         if e.len() > raw.len() {
             self.read_attributes(e, pos, &mut wanted)?;
         }
-        // One scan for the prefix; quick-xml's local_name()/prefix() would each search again.
-        // Tag names are short: a plain loop beats memchr's set-up.
-        let (prefix, local) = match raw.bytes().position(|b| b == b':') {
-            Some(i) => (&raw[..i], &raw[i + 1..]),
-            None => ("", raw),
-        };
-        match parent {
-            None => {
-                let in_ns = self.in_namespace(prefix);
-                if in_ns && local == BATCH_ROOT {
-                    info.root = Root::Batch;
-                    info.batch_count = wanted.count.map(|a| attr_value(&a, pos).map(Cow::into_owned)).transpose()?;
-                    self.stack.push((Frame::Batch, pos));
-                    return Ok(Opened::Root);
-                }
-                if let Some(kind) = self.tables.kind_by_root(local.as_bytes()).filter(|_| in_ns) {
-                    info.root = Root::Form(kind);
-                    return self.start_record(kind, wanted.form_version, pos, info).map(|_| Opened::RootForm);
-                }
-                let namespace = self.ns.resolve(prefix).map(str::to_owned);
-                info.root = Root::Other { name: raw.to_owned(), namespace };
-                self.stack.push((Frame::Skip, pos));
-                Ok(Opened::Root)
-            }
-            Some(Frame::Batch) => {
-                let in_ns = self.in_namespace(prefix);
-                match self.tables.kind_by_root(local.as_bytes()).filter(|_| in_ns) {
-                    Some(kind) => self.start_record(kind, wanted.form_version, pos, info),
-                    None => {
-                        let foreign = self
-                            .tables
-                            .kind_by_root(local.as_bytes())
-                            .map(|_| self.ns.resolve(prefix).unwrap_or_default().to_owned());
-                        info.stray.push(Stray { name: raw.to_owned(), pos: (0, 0), foreign });
-                        self.stack.push((Frame::Skip, pos));
-                        Ok(Opened::Stray)
-                    }
-                }
-            }
+        let parent = match parent {
+            Some(Frame::FormRoot) => 0,
+            Some(Frame::Known { node, .. }) => node,
             Some(Frame::Skip) => {
                 self.stack.push((Frame::Skip, pos));
-                Ok(Opened::Plain)
+                return Ok(Opened::Plain);
             }
-            Some(Frame::FormRoot) => self.start_child(0, e, prefix, local, pos, wanted).map(|_| Opened::Plain),
-            Some(Frame::Known { node, .. }) => {
-                self.start_child(node, e, prefix, local, pos, wanted).map(|_| Opened::Plain)
+            None | Some(Frame::Batch) => return self.start_outer(parent.is_none(), raw, pos, info, wanted),
+        };
+        self.start_child(parent, raw, pos, wanted).map(|_| Opened::Plain)
+    }
+
+    /// The root element, or a child of a FormBatch.
+    fn start_outer(
+        &mut self,
+        root: bool,
+        raw: &str,
+        pos: usize,
+        info: &mut DocInfo,
+        wanted: Wanted<'_>,
+    ) -> Result<Opened, XmlError> {
+        let (prefix, local) = split_prefix(raw);
+        let in_ns = self.in_namespace(prefix);
+        let kind = self.tables.kind_by_root(local.as_bytes()).filter(|_| in_ns);
+        if root {
+            if in_ns && local == BATCH_ROOT {
+                info.root = Root::Batch;
+                info.batch_count = wanted.count.map(|a| attr_value(&a, pos).map(Cow::into_owned)).transpose()?;
+                self.stack.push((Frame::Batch, pos));
+                return Ok(Opened::Root);
+            }
+            if let Some(kind) = kind {
+                info.root = Root::Form(kind);
+                return self.start_record(kind, wanted.form_version, pos, info).map(|_| Opened::RootForm);
+            }
+            let namespace = self.ns.resolve(prefix).map(str::to_owned);
+            info.root = Root::Other { name: raw.to_owned(), namespace };
+            self.stack.push((Frame::Skip, pos));
+            return Ok(Opened::Root);
+        }
+        match kind {
+            Some(kind) => self.start_record(kind, wanted.form_version, pos, info),
+            None => {
+                let foreign = self
+                    .tables
+                    .kind_by_root(local.as_bytes())
+                    .map(|_| self.ns.resolve(prefix).unwrap_or_default().to_owned());
+                info.stray.push(Stray { name: raw.to_owned(), pos: (0, 0), foreign });
+                self.stack.push((Frame::Skip, pos));
+                Ok(Opened::Stray)
             }
         }
     }
 
-    fn start_child(
-        &mut self,
-        parent: NodeId,
-        e: &BytesStart<'_>,
-        prefix: &str,
-        local: &str,
-        pos: usize,
-        wanted: Wanted<'_>,
-    ) -> Result<(), XmlError> {
-        let in_ns = self.in_namespace(prefix);
+    fn start_child(&mut self, parent: NodeId, raw: &str, pos: usize, wanted: Wanted<'_>) -> Result<(), XmlError> {
         let layout = &self.tables.kind(self.record.kind).layout;
-        let found = if in_ns { layout.child(parent, local.as_bytes()) } else { None };
+        // Names in the layout have no prefix, so a name found as written is unprefixed and, with
+        // our namespace the default, ours: the prefix need not be looked for.
+        let direct = if self.default_ours { layout.child_after(parent, self.prev, raw.as_bytes()) } else { None };
+        let (found, prefix, in_ns) = match direct {
+            Some(node) => (Some(node), "", true),
+            None => {
+                let (prefix, local) = split_prefix(raw);
+                let in_ns = self.in_namespace(prefix);
+                // An unprefixed name in our default namespace was looked up above.
+                let found = if in_ns && !prefix.is_empty() {
+                    layout.child_after(parent, self.prev, local.as_bytes())
+                } else {
+                    None
+                };
+                (found, prefix, in_ns)
+            }
+        };
         let Some(node) = found else {
             if self.record.unknown.len() >= MAX_KEPT_UNKNOWN {
                 self.record.count_unknown(parent);
                 self.stack.push((Frame::Skip, pos));
                 return Ok(());
             }
-            let qname = e.name();
-            let name = self.record.push_str(&String::from_utf8_lossy(qname.as_ref().as_bytes()));
+            let name = self.record.push_str(raw);
             // The element's own declarations are in scope here: `read_attributes` pushed them.
             let namespace = (!in_ns).then(|| {
                 let uri = self.ns.resolve(prefix).unwrap_or_default();
@@ -608,6 +644,7 @@ impl<'t> Parser<'t> {
             self.stack.push((Frame::Skip, pos));
             return Ok(());
         };
+        self.prev = node;
         let is_leaf = layout.node(node).children.is_empty();
         let repeated = std::mem::replace(&mut self.seen[node as usize], true);
         if Some(node) == layout.item_node {
@@ -643,6 +680,9 @@ impl<'t> Parser<'t> {
         if self.ns.any_at_or_below(depth.saturating_sub(1)) {
             self.ns.close(depth.saturating_sub(1));
             self.refresh_default();
+        }
+        if let Some(Frame::Known { node, .. }) = frame {
+            self.prev = node;
         }
         match frame {
             Some(Frame::Known { elem, collect: true, .. }) => {
