@@ -11,7 +11,7 @@ pub mod values;
 
 pub use rules::*;
 
-use super::view::{State, View, NONE};
+use super::view::{self, State, View, NONE};
 use super::Sink;
 use crate::check::file::F012;
 use crate::check::redact;
@@ -40,7 +40,7 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
         return None;
     };
     let n = layout.nodes.len();
-    let mut view = View { rec, kind, kind_id: rec.kind, version, state: vec![State::Absent; n], first: vec![NONE; n] };
+    let mut view = View::new(rec, kind, version, n);
     for (i, e) in rec.elems.iter().enumerate() {
         if view.first[e.node as usize] == NONE {
             view.first[e.node as usize] = i as u32;
@@ -65,6 +65,8 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
     }
     presence(sink, &view, layout, &blocked);
     unknown_elements(sink, &view, layout, &blocked);
+    view::recycle_flags(blocked);
+    view::recycle_flags(filled);
     Some(view)
 }
 
@@ -73,7 +75,7 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
 fn structure(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, loc: &dyn Locate) -> Vec<bool> {
     let lang = sink.lang();
     let rec = view.rec;
-    let mut blocked = vec![false; layout.nodes.len()];
+    let mut blocked = view::node_flags(layout.nodes.len());
     for e in &rec.elems {
         let node = layout.node(e.node);
         if node.parent != 0 && blocked[node.parent as usize] {
@@ -119,7 +121,7 @@ fn structure(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, loc: &dyn Lo
 /// Per node, whether the record has an element (known, unknown or an item) directly inside it.
 /// Only the first of repeated groups is read, so this is about that one.
 fn with_children(rec: &Record, layout: &Layout) -> Vec<bool> {
-    let mut filled = vec![false; layout.nodes.len()];
+    let mut filled = view::node_flags(layout.nodes.len());
     for e in &rec.elems {
         filled[layout.node(e.node).parent as usize] = true;
     }
