@@ -286,6 +286,15 @@ pub fn internal_error(ctx: &Ctx<'_>, what: &str) -> FileResult {
     FileResult { findings: sink.findings, ..empty_result() }
 }
 
+thread_local! {
+    /// The bytes of the last file checked on this thread, whose buffer the next file reuses.
+    static BYTES: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// The largest buffer [`BYTES`] keeps between files: a worker that met one large file does
+/// not hold its size for the rest of the run.
+const KEEP_BYTES: usize = 1 << 20;
+
 /// Checks one input file: reads it once, then [`check_bytes`]. A failure to read is a finding.
 pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> FileResult {
     use crate::input::load;
@@ -294,7 +303,13 @@ pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> File
         if len > stream::STREAM_ABOVE {
             return Ok(stream::check_stream(ctx, parser, &name, file, len));
         }
-        load::read_all(file, len).map(|bytes| check_bytes(ctx, parser, &name, &bytes))
+        // Taken out of the cell while in use, so a panic in the check loses only the buffer.
+        let mut bytes = BYTES.take();
+        let result = load::read_into(file, len, &mut bytes).map(|()| check_bytes(ctx, parser, &name, &bytes));
+        if bytes.capacity() <= KEEP_BYTES {
+            BYTES.set(bytes);
+        }
+        result
     });
     loaded.unwrap_or_else(|e| {
         let mut sink = Sink::new(ctx);

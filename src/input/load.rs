@@ -49,7 +49,7 @@ impl LoadError {
     }
 }
 
-/// The most `read_all` reads. Only files of at most `check::stream::STREAM_ABOVE` are read
+/// The most `read_into` reads. Only files of at most `check::stream::STREAM_ABOVE` are read
 /// whole (larger ones are streamed, whatever their size); one that grows past this while it is
 /// read is refused with F001 rather than exhausting memory.
 pub const MAX_FILE_BYTES: u64 = 2 << 30;
@@ -77,15 +77,18 @@ pub fn open_regular(path: &Path) -> Result<(File, u64), LoadError> {
     Ok((file, meta.len()))
 }
 
-/// Reads the rest of an opened file of (about) `len` bytes.
-pub fn read_all(mut file: File, len: u64) -> Result<Vec<u8>, LoadError> {
+/// Reads the rest of an opened file of (about) `len` bytes into `buf`, replacing what it held.
+/// The caller keeps `buf` from file to file: a fresh zeroed buffer per file cost about as
+/// much as parsing a small file's first dozen elements.
+pub fn read_into(mut file: File, len: u64, buf: &mut Vec<u8>) -> Result<(), LoadError> {
     if len > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge(len));
     }
     // Sized from our own fstat: std's read_to_end would stat and seek again to size its buffer.
     // One byte of room past the expected end lets the loop see EOF in the same pass; a file
     // that grows or shrinks meanwhile is read to its real end.
-    let mut buf = vec![0u8; len as usize + 1];
+    buf.clear();
+    buf.resize(len as usize + 1, 0);
     let mut filled = 0;
     loop {
         if filled == buf.len() {
@@ -102,5 +105,5 @@ pub fn read_all(mut file: File, len: u64) -> Result<Vec<u8>, LoadError> {
         }
     }
     buf.truncate(filled);
-    Ok(buf)
+    Ok(())
 }
