@@ -526,14 +526,14 @@ impl<'t> Parser<'t> {
     fn start_record(
         &mut self,
         kind: KindId,
-        form_version: Option<Attribute<'_>>,
+        form_version: Option<&Attribute<'_>>,
         pos: usize,
         info: &mut DocInfo,
     ) -> Result<Opened, XmlError> {
         info.forms += 1;
         self.record.reset(info.forms, kind, pos);
         if let Some(attr) = form_version {
-            let v = attr_value(&attr, pos)?;
+            let v = attr_value(attr, pos)?;
             let v = v.trim();
             self.record.version = Some(self.record.push_str(v));
             self.record.version_index = self.tables.kind(kind).version_index(v);
@@ -562,9 +562,9 @@ impl<'t> Parser<'t> {
                 self.stack.push((Frame::Skip, pos));
                 return Ok(Opened::Plain);
             }
-            None | Some(Frame::Batch) => return self.start_outer(parent.is_none(), raw, pos, info, wanted),
+            None | Some(Frame::Batch) => return self.start_outer(parent.is_none(), raw, pos, info, &wanted),
         };
-        self.start_child(parent, raw, pos, wanted).map(|_| Opened::Plain)
+        self.start_child(parent, raw, pos, &wanted).map(|_| Opened::Plain)
     }
 
     /// The root element, or a child of a FormBatch.
@@ -574,7 +574,7 @@ impl<'t> Parser<'t> {
         raw: &str,
         pos: usize,
         info: &mut DocInfo,
-        wanted: Wanted<'_>,
+        wanted: &Wanted<'_>,
     ) -> Result<Opened, XmlError> {
         let (prefix, local) = split_prefix(raw);
         let in_ns = self.in_namespace(prefix);
@@ -582,13 +582,14 @@ impl<'t> Parser<'t> {
         if root {
             if in_ns && local == BATCH_ROOT {
                 info.root = Root::Batch;
-                info.batch_count = wanted.count.map(|a| attr_value(&a, pos).map(Cow::into_owned)).transpose()?;
+                info.batch_count =
+                    wanted.count.as_ref().map(|a| attr_value(a, pos).map(Cow::into_owned)).transpose()?;
                 self.stack.push((Frame::Batch, pos));
                 return Ok(Opened::Root);
             }
             if let Some(kind) = kind {
                 info.root = Root::Form(kind);
-                return self.start_record(kind, wanted.form_version, pos, info).map(|_| Opened::RootForm);
+                return self.start_record(kind, wanted.form_version.as_ref(), pos, info).map(|_| Opened::RootForm);
             }
             let namespace = self.ns.resolve(prefix).map(str::to_owned);
             info.root = Root::Other { name: raw.to_owned(), namespace };
@@ -596,7 +597,7 @@ impl<'t> Parser<'t> {
             return Ok(Opened::Root);
         }
         match kind {
-            Some(kind) => self.start_record(kind, wanted.form_version, pos, info),
+            Some(kind) => self.start_record(kind, wanted.form_version.as_ref(), pos, info),
             None => {
                 let foreign = self
                     .tables
@@ -609,7 +610,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn start_child(&mut self, parent: NodeId, raw: &str, pos: usize, wanted: Wanted<'_>) -> Result<(), XmlError> {
+    fn start_child(&mut self, parent: NodeId, raw: &str, pos: usize, wanted: &Wanted<'_>) -> Result<(), XmlError> {
         let layout = &self.tables.kind(self.record.kind).layout;
         // Names in the layout have no prefix, so a name found as written is unprefixed and, with
         // our namespace the default, ours: the prefix need not be looked for.
@@ -649,9 +650,9 @@ impl<'t> Parser<'t> {
         let repeated = std::mem::replace(&mut self.seen[node as usize], true);
         if Some(node) == layout.item_node {
             let (mut code, mut value) = (None, None);
-            for (attr, slot) in [(wanted.code, &mut code), (wanted.value, &mut value)] {
+            for (attr, slot) in [(&wanted.code, &mut code), (&wanted.value, &mut value)] {
                 if let Some(attr) = attr {
-                    *slot = Some(self.record.push_str(attr_value(&attr, pos)?.trim()));
+                    *slot = Some(self.record.push_str(attr_value(attr, pos)?.trim()));
                 }
             }
             self.record.items.push(ItemElem { code, value, offset: pos });
