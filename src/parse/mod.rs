@@ -17,7 +17,7 @@ use crate::input::decode::char_count;
 use crate::tables::layout::NodeId;
 use crate::tables::{KindId, Tables};
 use locate::{Locate, Locator};
-use problem::attr_error;
+use problem::{attr_error, Failure};
 pub use problem::{XmlError, XmlProblem};
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
@@ -129,7 +129,7 @@ struct Wanted<'e> {
 }
 
 /// An attribute's value as XML 1.0 normalises it; a bad reference in it is F006 at `pos`.
-fn attr_value<'a>(attr: &'a Attribute<'_>, pos: usize) -> Result<Cow<'a, str>, XmlError> {
+fn attr_value<'a>(attr: &'a Attribute<'_>, pos: usize) -> Result<Cow<'a, str>, Failure> {
     attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))
 }
 
@@ -256,7 +256,7 @@ impl<'t> Parser<'t> {
         if !std::mem::replace(started, true) && src.leads_with_bom() {
             let mut e = XmlError::at(0, XmlProblem::TextOutsideRoot);
             (e.pos, e.snippet) = quote(src, 0);
-            info.error = Some(e);
+            info.error = Some(*e);
             return None;
         }
         loop {
@@ -368,7 +368,7 @@ impl<'t> Parser<'t> {
                 }
                 Err(mut e) => {
                     (e.pos, e.snippet) = quote(src, e.offset);
-                    info.error = Some(e);
+                    info.error = Some(*e);
                     return None;
                 }
             }
@@ -384,7 +384,7 @@ impl<'t> Parser<'t> {
     /// Checks an end tag against the element it closes. The parser does this rather than
     /// quick-xml because a document read in pieces ([`Parser::feed`]) gets a new reader for
     /// each piece, which would not know the elements opened before it.
-    fn close_name(&mut self, name: &[u8], pos: usize) -> Result<(), XmlError> {
+    fn close_name(&mut self, name: &[u8], pos: usize) -> Result<(), Failure> {
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let Some(end) = self.name_ends.pop() else {
             return Err(XmlError::at(pos, XmlProblem::UnmatchedEnd(text(name))));
@@ -445,7 +445,7 @@ impl<'t> Parser<'t> {
         Some(String::from_utf8_lossy(&self.names[start..end]).chars().take(60).collect())
     }
 
-    fn general_ref(&mut self, r: &quick_xml::events::BytesRef<'_>, pos: usize) -> Result<(), XmlError> {
+    fn general_ref(&mut self, r: &quick_xml::events::BytesRef<'_>, pos: usize) -> Result<(), Failure> {
         // XML 1.0's Char: a reference to anything else (`&#1;`, `&#xFFFE;`) is not well-formed.
         let is_xml_char =
             |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
@@ -480,7 +480,7 @@ impl<'t> Parser<'t> {
         e: &'e BytesStart<'_>,
         pos: usize,
         wanted: &mut Wanted<'e>,
-    ) -> Result<(), XmlError> {
+    ) -> Result<(), Failure> {
         let depth = self.stack.len();
         let mut declared = false;
         for attr in e.attributes() {
@@ -529,7 +529,7 @@ impl<'t> Parser<'t> {
         form_version: Option<&Attribute<'_>>,
         pos: usize,
         info: &mut DocInfo,
-    ) -> Result<Opened, XmlError> {
+    ) -> Result<Opened, Failure> {
         info.forms += 1;
         self.record.reset(info.forms, kind, pos);
         if let Some(attr) = form_version {
@@ -546,7 +546,7 @@ impl<'t> Parser<'t> {
         Ok(Opened::Form)
     }
 
-    fn start(&mut self, e: &BytesStart<'_>, pos: usize, info: &mut DocInfo) -> Result<Opened, XmlError> {
+    fn start(&mut self, e: &BytesStart<'_>, pos: usize, info: &mut DocInfo) -> Result<Opened, Failure> {
         let parent = self.stack.last().map(|f| f.0);
         let name = e.name();
         let raw: &str = name.as_ref();
@@ -575,7 +575,7 @@ impl<'t> Parser<'t> {
         pos: usize,
         info: &mut DocInfo,
         wanted: &Wanted<'_>,
-    ) -> Result<Opened, XmlError> {
+    ) -> Result<Opened, Failure> {
         let (prefix, local) = split_prefix(raw);
         let in_ns = self.in_namespace(prefix);
         let kind = self.tables.kind_by_root(local.as_bytes()).filter(|_| in_ns);
@@ -610,7 +610,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn start_child(&mut self, parent: NodeId, raw: &str, pos: usize, wanted: &Wanted<'_>) -> Result<(), XmlError> {
+    fn start_child(&mut self, parent: NodeId, raw: &str, pos: usize, wanted: &Wanted<'_>) -> Result<(), Failure> {
         let layout = &self.tables.kind(self.record.kind).layout;
         // Names in the layout have no prefix, so a name found as written is unprefixed and, with
         // our namespace the default, ours: the prefix need not be looked for.
