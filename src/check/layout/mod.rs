@@ -17,7 +17,7 @@ use crate::check::file::F012;
 use crate::check::redact;
 use crate::parse::locate::Locate;
 use crate::parse::{Record, NAMESPACE};
-use crate::tables::layout::{Layout, NodeId};
+use crate::tables::layout::{Layout, NodeId, Row};
 use crate::tables::types::Type;
 use crate::tr;
 use values::TypeCtx;
@@ -55,13 +55,13 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
         }
         let row = layout.row_for(version, e.node).expect("unblocked elements have rows");
         if matches!(&row.ty, Type::Int(r) | Type::Decimal(r) if r.0.iter().any(|r| r.when.is_some())) {
-            deferred.push(i);
+            deferred.push((i, row));
             continue;
         }
-        check_value(sink, &mut view, i, &filled);
+        check_value(sink, &mut view, i, row, &filled);
     }
-    for i in deferred {
-        check_value(sink, &mut view, i, &filled);
+    for (i, row) in deferred {
+        check_value(sink, &mut view, i, row, &filled);
     }
     presence(sink, &view, layout, &blocked);
     unknown_elements(sink, &view, layout, &blocked);
@@ -134,10 +134,10 @@ fn with_children(rec: &Record, layout: &Layout) -> Vec<bool> {
     filled
 }
 
-fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize, filled: &[bool]) {
+/// Checks the value of element `i`, whose row in the record's version is `row`.
+fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize, row: &Row, filled: &[bool]) {
     let rec = view.rec;
     let e = &rec.elems[i];
-    let row = view.kind.layout.row_for(view.version, e.node).expect("checked elements have rows");
     let value = rec.value(e);
     // A block with nothing inside is empty like a leaf with no text: `<Clinical/>` is one
     // finding for the block, and `<Attachment/>` where it must be absent is no finding at all.
