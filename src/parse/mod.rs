@@ -14,7 +14,7 @@ pub mod record;
 mod source;
 
 use crate::input::decode::char_count;
-use crate::tables::layout::NodeId;
+use crate::tables::layout::{same_name, NodeId};
 use crate::tables::{KindId, Tables};
 use locate::{Locate, Locator};
 use problem::{attr_error, Failure};
@@ -103,6 +103,15 @@ enum Opened {
     Stray,
 }
 
+/// An open element's name, for matching its end tag.
+#[derive(Clone, Copy)]
+enum OpenName {
+    /// Written as the layout names this node.
+    Node(NodeId),
+    /// Written otherwise: its bytes are `names[start..]`.
+    Bytes(usize),
+}
+
 #[derive(Clone, Copy)]
 enum Frame {
     Batch,
@@ -142,9 +151,12 @@ pub struct Parser<'t> {
     /// declarations a hostile file stacks up (a scan of every binding per element made 50,000
     /// declarations and 100,000 elements take seconds).
     ns: namespaces::Namespaces,
-    /// Names of the open elements (start tags only), one after the other, and where each ends.
+    /// Names of the open elements (start tags only), innermost last; those not named as their
+    /// node keep their bytes in `names`, one after the other.
+    open: Vec<OpenName>,
     names: Vec<u8>,
-    name_ends: Vec<usize>,
+    /// The last start tag named its element as the layout does (see [`OpenName::Node`]).
+    as_layout: bool,
     /// Per node: whether the current record has already seen it.
     seen: Vec<bool>,
     /// The default namespace in scope is ours: the answer for almost every element, kept
@@ -181,8 +193,9 @@ impl<'t> Parser<'t> {
             record: Record::default(),
             stack: Vec::new(),
             ns: namespaces::Namespaces::default(),
+            open: Vec::new(),
             names: Vec::new(),
-            name_ends: Vec::new(),
+            as_layout: false,
             seen: Vec::new(),
             default_ours: false,
             dropped: 0,
@@ -213,8 +226,8 @@ impl<'t> Parser<'t> {
     pub fn begin(&mut self) -> Progress {
         self.stack.clear();
         self.ns.clear();
+        self.open.clear();
         self.names.clear();
-        self.name_ends.clear();
         self.default_ours = false;
         Progress {
             info: DocInfo {
@@ -275,10 +288,11 @@ impl<'t> Parser<'t> {
                             Err(XmlError::at(pos, XmlProblem::MultipleRoots))
                         } else {
                             let close = matches!(event, Event::Empty(_));
-                            if !close {
+                            let opened = self.start(e, pos, info);
+                            if !close && opened.is_ok() {
                                 self.open_name(e.name().as_ref().as_bytes());
                             }
-                            self.start(e, pos, info).map(|what| match (what, close) {
+                            opened.map(|what| match (what, close) {
                                 (Opened::Plain, false) => Step::Continue,
                                 (Opened::Plain, true) => Step::Close,
                                 (what, close) => Step::Opened { what, close },
@@ -375,10 +389,26 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// Remembers the name of an element opened by a start tag, for its end tag.
+    /// Remembers the name of the element a start tag just opened, for its end tag: as its
+    /// node when the tag named it as the layout does (no copy), else as written.
     fn open_name(&mut self, name: &[u8]) {
-        self.names.extend_from_slice(name);
-        self.name_ends.push(self.names.len());
+        let open = match self.stack.last() {
+            Some(&(Frame::Known { node, .. }, _)) if self.as_layout => OpenName::Node(node),
+            _ => {
+                let start = self.names.len();
+                self.names.extend_from_slice(name);
+                OpenName::Bytes(start)
+            }
+        };
+        self.open.push(open);
+    }
+
+    /// The name of an open element, as its start tag wrote it.
+    fn open_name_bytes(&self, open: OpenName) -> &[u8] {
+        match open {
+            OpenName::Node(node) => self.tables.kind(self.record.kind).layout.node(node).name.as_bytes(),
+            OpenName::Bytes(start) => &self.names[start..],
+        }
     }
 
     /// Checks an end tag against the element it closes. The parser does this rather than
@@ -386,12 +416,11 @@ impl<'t> Parser<'t> {
     /// each piece, which would not know the elements opened before it.
     fn close_name(&mut self, name: &[u8], pos: usize) -> Result<(), Failure> {
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        let Some(end) = self.name_ends.pop() else {
+        let Some(&top) = self.open.last() else {
             return Err(XmlError::at(pos, XmlProblem::UnmatchedEnd(text(name))));
         };
-        let start = self.name_ends.last().copied().unwrap_or(0);
-        let open = &self.names[start..end];
-        if open != name {
+        let open = self.open_name_bytes(top);
+        if !same_name(open, name) {
             let found = text(name);
             let problem = if found.contains('<') {
                 // `</Address` and, after a line break, the next tag: quick-xml reads the name up
@@ -403,7 +432,10 @@ impl<'t> Parser<'t> {
             };
             return Err(XmlError::at(pos, problem));
         }
-        self.names.truncate(start);
+        self.open.pop();
+        if let OpenName::Bytes(start) = top {
+            self.names.truncate(start);
+        }
         Ok(())
     }
 
@@ -440,9 +472,8 @@ impl<'t> Parser<'t> {
     /// The name of the innermost open element, as its start tag wrote it, for "unclosed"
     /// messages (at most 60 characters: a hostile name can be megabytes long).
     fn open_element_name(&self) -> Option<String> {
-        let end = *self.name_ends.last()?;
-        let start = self.name_ends.len().checked_sub(2).map_or(0, |i| self.name_ends[i]);
-        Some(String::from_utf8_lossy(&self.names[start..end]).chars().take(60).collect())
+        let open = self.open_name_bytes(*self.open.last()?);
+        Some(String::from_utf8_lossy(open).chars().take(60).collect())
     }
 
     fn general_ref(&mut self, r: &quick_xml::events::BytesRef<'_>, pos: usize) -> Result<(), Failure> {
@@ -615,6 +646,7 @@ impl<'t> Parser<'t> {
         // Names in the layout have no prefix, so a name found as written is unprefixed and, with
         // our namespace the default, ours: the prefix need not be looked for.
         let direct = if self.default_ours { layout.child_after(parent, self.prev, raw.as_bytes()) } else { None };
+        self.as_layout = direct.is_some();
         let (found, prefix, in_ns) = match direct {
             Some(node) => (Some(node), "", true),
             None => {

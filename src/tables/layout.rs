@@ -24,6 +24,23 @@ pub struct Node {
     pub next: NodeId,
 }
 
+/// Whether two element names are the same bytes. Names are short: two overlapping word
+/// compares settle most of them without a call to memcmp.
+#[inline]
+pub fn same_name(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4 bytes"));
+    match n {
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        _ => a == b,
+    }
+}
+
 #[derive(Debug)]
 pub struct Row {
     pub node: NodeId,
@@ -52,7 +69,11 @@ pub struct Layout {
 
 impl Layout {
     pub fn child(&self, parent: NodeId, name: &[u8]) -> Option<NodeId> {
-        self.nodes[parent as usize].children.iter().copied().find(|&c| self.nodes[c as usize].name.as_bytes() == name)
+        self.nodes[parent as usize]
+            .children
+            .iter()
+            .copied()
+            .find(|&c| same_name(self.nodes[c as usize].name.as_bytes(), name))
     }
 
     /// [`Layout::child`], trying first the child that follows `prev` (the element before this
@@ -66,7 +87,7 @@ impl Layout {
         } else {
             self.nodes[parent as usize].children.first().copied().unwrap_or(0)
         };
-        if guess != 0 && self.nodes[guess as usize].name.as_bytes() == name {
+        if guess != 0 && same_name(self.nodes[guess as usize].name.as_bytes(), name) {
             return Some(guess);
         }
         self.child(parent, name)
@@ -278,4 +299,23 @@ pub fn load_layouts(t: &Tsv<'_>, kinds: &mut [FormKind], lists: &CodeLists) -> R
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_name;
+
+    #[test]
+    fn same_name_agrees_with_slice_equality_at_every_length() {
+        for n in 0..40 {
+            let a: Vec<u8> = (0..n).map(|i| b'A' + (i % 26) as u8).collect();
+            assert!(same_name(&a, &a.clone()), "length {n}");
+            for i in 0..n {
+                let mut b = a.clone();
+                b[i] ^= 0x20;
+                assert!(!same_name(&a, &b), "length {n}, byte {i} differs");
+            }
+            assert!(!same_name(&a, &a[..n.saturating_sub(1)]) || n == 0);
+        }
+    }
 }
