@@ -118,15 +118,15 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     let Some(program) = sink.ctx.tables.diseases.program(&view.kind.program) else { return };
     let (ri, rev) = program.in_force(written);
     let lang = sink.lang();
-    let key = key_text(group, no);
     let name = view.get(Field::DiseaseName);
     let entry = rev.get(group, no);
-    // The usual case, the table's own spelling, needs no normalisation.
+    // The usual case, the table's own spelling, needs no normalisation (nor a key for messages).
     if let (Some(e), Some(n)) = (entry, name) {
         if e.name == n && e.valid_from.is_none_or(|d| d <= written) {
             return;
         }
     }
+    let key = key_text(group, no);
     let norm = name.map(normalize_name);
     let (record, start) = (view.record(), rev.start);
     let no_path = view.path(Field::DiseaseNo);
