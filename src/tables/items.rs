@@ -43,7 +43,9 @@ impl ItemDef {
 /// 臨個票 (`6`) and `疾患群-告示番号` for 意見書 (`7-1`).
 #[derive(Debug, Default)]
 pub struct Items {
-    by_disease: HashMap<(u8, String), Vec<ItemDef>>,
+    /// Per form kind (its index), by disease key: looked up with the key as a `&str`, so a
+    /// record's lookup allocates nothing.
+    by_disease: Vec<HashMap<String, Vec<ItemDef>>>,
 }
 
 impl Items {
@@ -61,7 +63,7 @@ impl Items {
             c("codes")?,
             c("required")?,
         );
-        let mut by_disease: HashMap<(u8, String), Vec<ItemDef>> = HashMap::new();
+        let mut by_disease: Vec<HashMap<String, Vec<ItemDef>>> = kinds.iter().map(|_| HashMap::new()).collect();
         for row in &t.rows {
             let kind = kinds
                 .iter()
@@ -106,7 +108,7 @@ impl Items {
                 valid_from,
                 valid_to,
             };
-            let defs = by_disease.entry((kind as u8, disease.to_owned())).or_default();
+            let defs = by_disease[kind].entry(disease.to_owned()).or_default();
             if code.is_empty() || defs.iter().any(|d| d.code == code && d.overlaps(&def)) {
                 return Err(t.err(row, cc, "empty item code, or the same code for this disease on overlapping dates"));
             }
@@ -117,7 +119,7 @@ impl Items {
 
     /// Every definition for a disease key, whatever its dates.
     pub fn for_disease(&self, kind: u8, key: &str) -> Option<&[ItemDef]> {
-        self.by_disease.get(&(kind, key.to_owned())).map(Vec::as_slice)
+        self.by_disease.get(kind as usize)?.get(key).map(Vec::as_slice)
     }
 
     /// The definitions that apply to a form of `kind` for disease `key` written on `on`; empty
