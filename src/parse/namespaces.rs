@@ -39,6 +39,9 @@ pub struct Namespaces {
     decls: Vec<Decl>,
     /// Index in `decls` of the innermost declaration of each prefix in scope.
     innermost: HashTable<u32>,
+    /// The same for the empty prefix (the default namespace), kept out of the table: nearly
+    /// every form declares it, and its lookups need no hashing.
+    default: u32,
     /// Prefixes are written by whoever wrote the file: a keyed hash keeps crafted collisions
     /// from making lookups linear.
     hasher: std::hash::RandomState,
@@ -50,6 +53,7 @@ impl Default for Namespaces {
             arena: String::new(),
             decls: Vec::new(),
             innermost: HashTable::new(),
+            default: NONE,
             hasher: std::hash::RandomState::new(),
         }
     }
@@ -60,6 +64,7 @@ impl Namespaces {
         self.arena.clear();
         self.decls.clear();
         self.innermost.clear();
+        self.default = NONE;
         // A file that declared millions keeps no memory for the next one.
         if self.decls.capacity() > 1 << 16 {
             *self = Namespaces::default();
@@ -71,6 +76,9 @@ impl Namespaces {
     }
 
     fn find(&self, prefix: &str) -> Option<u32> {
+        if prefix.is_empty() {
+            return (self.default != NONE).then_some(self.default);
+        }
         let hash = self.hasher.hash_one(prefix);
         self.innermost.find(hash, |&i| self.text(self.decls[i as usize].prefix()) == prefix).copied()
     }
@@ -83,6 +91,12 @@ impl Namespaces {
         let mid = at(&self.arena);
         self.arena.push_str(uri);
         let index = self.decls.len() as u32;
+        let depth = u32::try_from(depth).unwrap_or(u32::MAX);
+        if prefix.is_empty() {
+            let shadowed = std::mem::replace(&mut self.default, index);
+            self.decls.push(Decl { depth, start, mid, end: at(&self.arena), shadowed });
+            return;
+        }
         let hash = self.hasher.hash_one(prefix);
         let (arena, decls) = (&self.arena, &self.decls);
         let text = |i: u32| {
@@ -99,7 +113,6 @@ impl Namespaces {
                 NONE
             }
         };
-        let depth = u32::try_from(depth).unwrap_or(u32::MAX);
         self.decls.push(Decl { depth, start, mid, end: at(&self.arena), shadowed });
     }
 
@@ -114,6 +127,11 @@ impl Namespaces {
             let Some(d) = self.decls.pop() else { break };
             let index = self.decls.len() as u32;
             let prefix = &self.arena[d.start as usize..d.mid as usize];
+            if prefix.is_empty() {
+                self.default = d.shadowed;
+                self.arena.truncate(d.start as usize);
+                continue;
+            }
             let hash = self.hasher.hash_one(prefix);
             if let Ok(slot) = self.innermost.find_entry(hash, |&i| i == index) {
                 if d.shadowed == NONE {
@@ -153,7 +171,7 @@ mod tests {
         assert!(!ns.any_at_or_below(1) && ns.any_at_or_below(0));
         ns.close(0);
         assert_eq!((ns.resolve(""), ns.resolve("p")), (None, None));
-        assert!(ns.arena.is_empty() && ns.innermost.is_empty());
+        assert!(ns.arena.is_empty() && ns.innermost.is_empty() && ns.default == super::NONE);
     }
 
     #[test]
@@ -164,7 +182,8 @@ mod tests {
             ns.declare(1, &format!("p{i}"), "u");
             ns.close(1);
         }
-        assert_eq!((ns.decls.len(), ns.innermost.len()), (1, 1));
+        // The default namespace is kept beside the table, not in it.
+        assert_eq!((ns.decls.len(), ns.innermost.len()), (1, 0));
         assert_eq!(ns.resolve(""), Some("urn:root"));
     }
 }
