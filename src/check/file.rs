@@ -496,8 +496,8 @@ fn check_kind_letter(sink: &mut Sink<'_>, info: &DocInfo, name: &str) {
     let tables = sink.ctx.tables;
     let Some(parsed) = known_name(tables, name) else { return };
     let (expected, what) = match &info.root {
-        Root::Batch => ('B', BATCH_ROOT.to_owned()),
-        Root::Form(k) => (tables.kind(*k).letter, tables.kind(*k).root.clone()),
+        Root::Batch => ('B', BATCH_ROOT),
+        Root::Form(k) => (tables.kind(*k).letter, tables.kind(*k).root.as_str()),
         _ => return,
     };
     if parsed.letter != expected {

@@ -298,7 +298,7 @@ const KEEP_BYTES: usize = 1 << 20;
 /// Checks one input file: reads it once, then [`check_bytes`]. A failure to read is a finding.
 pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> FileResult {
     use crate::input::load;
-    let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = input.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let loaded = load::open_regular(&input.path).and_then(|(file, len)| {
         if len > stream::STREAM_ABOVE {
             return Ok(stream::check_stream(ctx, parser, &name, file, len));

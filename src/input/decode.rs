@@ -163,18 +163,19 @@ pub enum Plan {
 pub fn plan(head: &Head, utf8: &Utf8Verdict) -> Plan {
     let is_utf8 = utf8.bad.is_none();
     let cut = utf8.cut.map(|(offset, pos)| (offset + head.bom_len(), pos));
-    let mislabel = head.declared.clone();
+    // Cloned only for the plans that report it: the usual UTF-8 file names no mislabel.
+    let mislabel = || head.declared.clone();
     match head.declared.as_deref() {
         Some(name) if is_sjis(name) => {
             if is_utf8 && utf8.non_ascii {
-                Plan::Utf8 { cut, mislabel }
+                Plan::Utf8 { cut, mislabel: mislabel() }
             } else {
                 Plan::Cp932 { declared: true }
             }
         }
         Some(name) if !is_utf8_name(name) => {
             if is_utf8 {
-                Plan::Utf8 { cut, mislabel }
+                Plan::Utf8 { cut, mislabel: mislabel() }
             } else {
                 Plan::Refuse(Refusal::Declared(name.to_owned()))
             }
