@@ -103,6 +103,58 @@ fn compare_stream_and_whole(name: &str, bytes: &[u8], h: &Harness) {
     assert_eq!((streamed.kind, streamed.records), (whole.kind, whole.records), "{name}");
     assert_eq!(streamed.content_hash, whole.content_hash, "{name}");
     assert_eq!(streamed.batch_keys, whole.batch_keys, "{name}");
+    let counted = |r: &rinken::check::FileResult| format!("{:?}", r.overflow.by_rule);
+    assert_eq!(counted(&streamed), counted(&whole), "{name}: findings counted but not kept");
+}
+
+/// A FormBatch of copies of the valid sample form.
+fn batch_of(forms: usize) -> String {
+    let form = R_VALID.split_once("?>\n").unwrap().1.replace(" xmlns=\"urn:rinken:nanbyo-shoman:1\"", "");
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FormBatch xmlns=\"urn:rinken:nanbyo-shoman:1\" count=\"{forms}\">\n{}</FormBatch>\n",
+        form.repeat(forms)
+    )
+}
+
+#[test]
+fn batches_parsed_on_two_workers_agree_with_reading_them_whole() {
+    // A large batch's forms are parsed and checked by two workers when the file has the usual
+    // shape (check::split), and on one thread otherwise: either way as when read whole.
+    let h = Harness::new();
+    let name = "B131331572820250612000001.xml";
+    for (seed, defects) in [(3, 0.0), (7, 0.3), (11, 1.0)] {
+        let opts = rinken::gen::GenOptions { count: 500, seed, defect_rate: defects, batch: Some(500) };
+        let mut g = rinken::gen::Generator::new(&h.tables, opts).unwrap();
+        let mut bytes = Vec::new();
+        let file = g.next_file(&mut bytes).unwrap().unwrap();
+        compare_stream_and_whole(&file.name, &bytes, &h);
+    }
+    let plain = batch_of(40);
+    let end = "</Rinkohyo>\n";
+    let variants = [
+        plain.clone(),
+        plain.replacen("count=\"40\"", "count=\"41\"", 1),
+        plain.replacen("<Sex>", "<!-- </Rinkohyo> --><Sex>", 3),
+        plain.replacen("<Sex>", "<Note a='>' b=\"/>\"/><Sex>", 2),
+        plain.replacen(end, "</Rinkohyo>\n<!-- between -->\n", 5),
+        plain.replacen(end, "</Rinkohyo>\n<?pi between?>\n", 1),
+        plain.replacen(end, "</Rinkohyo>text\n", 1),
+        plain.replacen(end, "</Rinkohyo><Note/>\n", 1),
+        plain.replacen("</Sex>", "</Sexx>", 20),
+        plain.replacen("<Sex>", "<Rinkohyo></Rinkohyo><Sex>", 7),
+        plain.replacen(" count=", " xmlns:x=\"urn:x\" count=", 1),
+        plain.replacen("<Rinkohyo ", "<Rinkohyo xmlns=\"urn:rinken:nanbyo-shoman:1\" ", 3),
+        plain.replacen("</FormBatch>\n", "", 1),
+        plain.replacen("</FormBatch>\n", "</FormBatch>\nx", 1),
+        plain.replacen("<Rinkohyo formVersion=\"2403\">", "<Rinkohyo formVersion=\"2403\"/>", 1),
+        format!("\u{feff}{plain}"),
+    ];
+    for text in &variants {
+        compare_stream_and_whole(name, text.as_bytes(), &h);
+    }
+    // More findings than a file keeps: the two workers' are merged in form order, under the cap.
+    let unknown = "<x/>".repeat(60);
+    compare_stream_and_whole(name, batch_of(600).replace("<Sex>", &format!("{unknown}<Sex>")).as_bytes(), &h);
 }
 
 #[test]

@@ -14,6 +14,7 @@ pub mod ident;
 pub mod layout;
 pub mod meta;
 pub mod redact;
+mod split;
 pub mod stream;
 pub mod view;
 

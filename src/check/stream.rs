@@ -41,11 +41,11 @@ fn scan_raw(file: &File, bom: usize) -> io::Result<(u128, Utf8Verdict)> {
 }
 
 /// A whole parse, its findings not yet the file's.
-struct Parsed {
-    info: DocInfo,
-    found: Vec<Finding>,
-    overflow: Overflow,
-    keys: Vec<BatchKey>,
+pub(super) struct Parsed {
+    pub(super) info: DocInfo,
+    pub(super) found: Vec<Finding>,
+    pub(super) overflow: Overflow,
+    pub(super) keys: Vec<BatchKey>,
 }
 
 /// A form on its way to the checking thread, with the text its offsets refer to.
@@ -129,7 +129,7 @@ struct Utf8Parse {
 
 /// The raw bytes of a streamed file as they are read: hashed (B002), checked for UTF-8 and
 /// for content (F002), each byte once.
-struct Intake<'f> {
+pub(super) struct Intake<'f> {
     file: StopOnInterrupt<&'f File>,
     hasher: xxhash_rust::xxh3::Xxh3,
     utf8: Utf8Scan,
@@ -138,7 +138,7 @@ struct Intake<'f> {
 
 impl<'f> Intake<'f> {
     /// Reads from after the first `bom` bytes of `file`, which are hashed but are not text.
-    fn open(mut file: &'f File, bom: usize) -> io::Result<Intake<'f>> {
+    pub(super) fn open(mut file: &'f File, bom: usize) -> io::Result<Intake<'f>> {
         let mut head = [0u8; 3];
         file.seek(SeekFrom::Start(0))?;
         let mut intake = Intake {
@@ -159,7 +159,7 @@ impl<'f> Intake<'f> {
         Ok(())
     }
 
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+    pub(super) fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = read_retrying(&mut self.file, buf)?;
         let got = &buf[..n];
         self.hasher.update(got);
@@ -180,9 +180,16 @@ fn parse_utf8(
 ) -> io::Result<Utf8Parse> {
     // The BOM is not text, but it is part of the file's bytes (B002).
     let mut intake = Intake::open(file, head.bom_len())?;
-    let parsed = parse_and_check(ctx, parser, file_code, |parser, on_record| {
-        pieces::parse_pieces(parser, pieces::PIECE, &mut |buf| intake.read(buf), on_record)
-    })?;
+    let parsed = match super::split::parse(ctx, &mut intake, file_code.clone())? {
+        Some(parsed) => parsed,
+        None => {
+            // Not a batch of the usual shape: read again from the start, on one parse thread.
+            intake = Intake::open(file, head.bom_len())?;
+            parse_and_check(ctx, parser, file_code, |parser, on_record| {
+                pieces::parse_pieces(parser, pieces::PIECE, &mut |buf| intake.read(buf), on_record)
+            })?
+        }
+    };
     // What the parse left (it stops at an XML error) is hashed and checked, not kept.
     intake.drain()?;
     let content = head.bom || intake.content;

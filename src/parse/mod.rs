@@ -244,6 +244,21 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// Starts a text that holds forms from inside a FormBatch whose root start tag was read
+    /// elsewhere (`check::split`): the root, at `root_offset`, declares our namespace as the
+    /// default and nothing else, `forms_before` forms came before, and the root's end tag is
+    /// not expected. Feeding one form's text then parses it as it would be parsed in place.
+    pub fn begin_in_batch(&mut self, forms_before: u32, root_offset: usize) -> Progress {
+        let mut progress = self.begin();
+        self.ns.declare(0, "", NAMESPACE);
+        self.refresh_default();
+        self.stack.push((Frame::Batch, root_offset));
+        progress.info.root = Root::Batch;
+        progress.info.forms = forms_before;
+        progress.started = true;
+        progress
+    }
+
     /// Parses what `src` holds. `None`: the document is over (or stopped at an error); its
     /// [`Progress::info`] is final. `Some(at)`: the source ended inside the event at offset `at`
     /// before the document did ([`Source::is_cut`]); feed a source holding more of the text

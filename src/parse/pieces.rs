@@ -80,6 +80,11 @@ pub struct ChunkMark {
 }
 
 impl ChunkMark {
+    /// A text that starts at `offset`, at line and column `at`.
+    pub fn starting_at(offset: usize, at: LineCol) -> ChunkMark {
+        ChunkMark { keep_from: offset, at, last_markup: offset }
+    }
+
     /// The first offset a later piece must hold.
     pub fn keep_from(&self) -> usize {
         self.keep_from.min(self.last_markup)
