@@ -56,6 +56,8 @@ struct Text<'a, 'f> {
     len: usize,
     start: usize,
     eof: bool,
+    /// Bytes read at a time (tests read in tiny pieces to put every boundary everywhere).
+    piece: usize,
 }
 
 impl Text<'_, '_> {
@@ -64,10 +66,11 @@ impl Text<'_, '_> {
         if self.eof {
             return Ok(false);
         }
-        if self.buf.len() < self.len + PIECE {
-            self.buf.resize(self.len + PIECE, 0);
+        let piece = self.piece;
+        if self.buf.len() < self.len + piece {
+            self.buf.resize(self.len + piece, 0);
         }
-        let n = self.intake.read(&mut self.buf[self.len..self.len + PIECE])?;
+        let n = self.intake.read(&mut self.buf[self.len..self.len + piece])?;
         self.len += n;
         self.eof = n == 0;
         Ok(n > 0)
@@ -117,7 +120,7 @@ impl Text<'_, '_> {
     /// once a piece's worth is behind, not for every form.
     fn forget_before(&mut self, at: usize) {
         let gone = at - self.start;
-        if gone >= PIECE {
+        if gone >= self.piece {
             self.buf.copy_within(gone..self.len, 0);
             self.len -= gone;
             self.start = at;
@@ -348,7 +351,16 @@ fn merge(mut found: Vec<Found>) -> (Vec<Finding>, Overflow, Vec<BatchKey>) {
 /// its text. `None`: the file is not of the shape this takes (see the module's documentation),
 /// and what was read is void.
 pub(super) fn parse(ctx: &Ctx<'_>, intake: &mut Intake<'_>, file_code: Option<String>) -> io::Result<Option<Parsed>> {
-    let mut t = Text { intake, buf: Vec::new(), len: 0, start: 0, eof: false };
+    parse_in_pieces(ctx, intake, file_code, PIECE)
+}
+
+fn parse_in_pieces(
+    ctx: &Ctx<'_>,
+    intake: &mut Intake<'_>,
+    file_code: Option<String>,
+    piece: usize,
+) -> io::Result<Option<Parsed>> {
+    let mut t = Text { intake, buf: Vec::new(), len: 0, start: 0, eof: false, piece };
     let Some((mut info, root_at, root_end)) = root(&mut t, ctx.tables)? else { return Ok(None) };
     let roots: Vec<&str> = ctx.tables.kinds.iter().map(|k| k.root.as_str()).collect();
     let declined = AtomicBool::new(false);
@@ -396,13 +408,14 @@ fn dispatch(
         if declined.load(Ordering::Relaxed) {
             return Ok(None);
         }
+        // Whitespace may run on past what is read: read more and go on skipping.
+        let Some(b) = t.byte(i)? else { return Ok(None) };
         let ws = t.rest(i).iter().take_while(|&&b| is_ws(b)).count();
         if ws > 0 {
             at.feed(t.bytes(i, i + ws));
             i += ws;
             continue;
         }
-        let Some(b) = t.byte(i)? else { return Ok(None) };
         if b != b'<' {
             return Ok(None);
         }
@@ -420,9 +433,7 @@ fn dispatch(
                     return Ok(None);
                 }
                 j += 1;
-                if j - t.start > PIECE {
-                    t.forget_before(j);
-                }
+                t.forget_before(j);
             }
             if !batch.is_empty() {
                 let _ = to_workers.send(batch);
@@ -461,6 +472,11 @@ mod tests {
 
     /// Whether the text goes this way, and how many forms it then has.
     fn taken(text: &str) -> Option<u32> {
+        outcome(text, PIECE).map(|(forms, _)| forms)
+    }
+
+    /// What the text gives when read `piece` bytes at a time: forms, and every finding.
+    fn outcome(text: &str, piece: usize) -> Option<(u32, Vec<String>)> {
         let tables = Tables::embedded().unwrap();
         let rules = RuleConfig::default();
         let as_of = crate::text::date::Date::parse_iso("2026-11-21").unwrap();
@@ -471,7 +487,27 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let file = std::fs::File::open(&path).unwrap();
         let mut intake = Intake::open(&file, 0).unwrap();
-        parse(&ctx, &mut intake, None).unwrap().map(|p| p.info.forms)
+        let parsed = parse_in_pieces(&ctx, &mut intake, None, piece).unwrap()?;
+        let shown =
+            parsed.found.iter().map(|f| format!("{} {} {}:{} {}", f.record, f.rule.id, f.line, f.column, f.message));
+        Some((parsed.info.forms, shown.collect()))
+    }
+
+    #[test]
+    fn pieces_of_any_size_find_the_same_forms() {
+        // Every boundary of what is read falls everywhere: inside names, tags, quoted values,
+        // comments, end tags and the whitespace between forms.
+        let text = plain()
+            .replacen("<Sex>", "<!-- </Rinkohyo> --><Sex>", 1)
+            .replacen("<Sex>", "<Note a='>' b=\"/>\"/><Sex>", 1)
+            .replacen("</Rinkohyo>\n", "</Rinkohyo>\n  \n\t  ", 2)
+            .replacen("</Sex>", "</Sex>\n      <Fax>03</Fax>", 3);
+        let whole = outcome(&text, PIECE).expect("taken");
+        assert_eq!(whole.0, 3);
+        assert!(whole.1.iter().any(|f| f.contains("L003")), "{:?}", whole.1);
+        for piece in [1, 2, 3, 5, 8, 13, 64, 1000] {
+            assert_eq!(outcome(&text, piece).as_ref(), Some(&whole), "pieces of {piece} bytes");
+        }
     }
 
     #[test]
