@@ -116,11 +116,11 @@ impl Text<'_, '_> {
         &self.buf[from - self.start..to - self.start]
     }
 
-    /// Lets go of what comes before offset `at`. Compacting moves what is left, so it is done
-    /// once a piece's worth is behind, not for every form.
+    /// Lets go of what comes before offset `at`. Compacting moves what is left (up to a piece),
+    /// so it is done once eight pieces are behind, not for every form.
     fn forget_before(&mut self, at: usize) {
         let gone = at - self.start;
-        if gone >= self.piece {
+        if gone >= 8 * self.piece {
             self.buf.copy_within(gone..self.len, 0);
             self.len -= gone;
             self.start = at;
@@ -291,6 +291,7 @@ fn work(
     file_code: Option<String>,
     root_at: usize,
     jobs: &Mutex<Receiver<Vec<Job>>>,
+    done: SyncSender<Vec<Job>>,
     declined: &AtomicBool,
 ) -> Found {
     let mut parser = Parser::new(ctx.tables);
@@ -300,7 +301,7 @@ fn work(
     // Batches are taken as each worker is ready, so that a worker sharing its core with the
     // reading thread does not hold the other up.
     while let Ok(batch) = jobs.lock().map_err(|_| ()).and_then(|r| r.recv().map_err(|_| ())) {
-        for job in batch {
+        for job in &batch {
             if declined.load(Ordering::Relaxed) {
                 continue;
             }
@@ -319,6 +320,8 @@ fn work(
                 declined.store(true, Ordering::Relaxed);
             }
         }
+        // The reading thread fills it again: no allocation per form.
+        let _ = done.try_send(batch);
     }
     Found { findings: sink.findings, overflow: sink.overflow, keys }
 }
@@ -368,17 +371,18 @@ fn parse_in_pieces(
         roots.iter().map(|r| memchr::memmem::Finder::new(format!("</{r}").as_bytes()).into_owned()).collect();
     let (to_workers, jobs) = sync_channel::<Vec<Job>>(8);
     let jobs = Mutex::new(jobs);
+    let (done, spare) = sync_channel::<Vec<Job>>(16);
     let outcome = std::thread::scope(|scope| -> io::Result<Option<(u32, Vec<Found>)>> {
         let workers: Vec<_> = (0..2)
             .map(|i| {
-                let (code, declined, jobs) = (file_code.clone(), &declined, &jobs);
+                let (code, declined, jobs, done) = (file_code.clone(), &declined, &jobs, done.clone());
                 std::thread::Builder::new()
                     .name(format!("rinken-worker-split-{i}"))
-                    .spawn_scoped(scope, move || work(ctx, code, root_at, jobs, declined))
+                    .spawn_scoped(scope, move || work(ctx, code, root_at, jobs, done, declined))
                     .expect("spawn a worker thread")
             })
             .collect();
-        let result = dispatch(&mut t, &roots, &closers, root_end, &to_workers, &declined);
+        let result = dispatch(&mut t, &roots, &closers, root_end, (&to_workers, &spare), &declined);
         drop(to_workers);
         let found: Vec<Found> =
             workers.into_iter().map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect();
@@ -397,13 +401,15 @@ fn dispatch(
     roots: &[&str],
     closers: &[memchr::memmem::Finder<'_>],
     mut i: usize,
-    to_workers: &SyncSender<Vec<Job>>,
+    (to_workers, spare): (&SyncSender<Vec<Job>>, &Receiver<Vec<Job>>),
     declined: &AtomicBool,
 ) -> io::Result<Option<u32>> {
     let mut at = LineCol::default();
     at.feed(t.bytes(0, i));
     let mut forms = 0u32;
-    let mut batch = Vec::with_capacity(BATCH);
+    // Batches come back from the workers and are filled again; `used` of `batch` are this one's.
+    let mut batch: Vec<Job> = Vec::with_capacity(BATCH);
+    let mut used = 0;
     loop {
         if declined.load(Ordering::Relaxed) {
             return Ok(None);
@@ -435,6 +441,7 @@ fn dispatch(
                 j += 1;
                 t.forget_before(j);
             }
+            batch.truncate(used);
             if !batch.is_empty() {
                 let _ = to_workers.send(batch);
             }
@@ -442,16 +449,25 @@ fn dispatch(
         }
         let Some(kind) = starts_form(t, i, roots)? else { return Ok(None) };
         let Some(end) = quick_form_end(t, i, &closers[kind])? else { return Ok(None) };
-        batch.push(Job { forms_before: forms, base: i, at, text: t.bytes(i, end).to_vec() });
+        if used == batch.len() {
+            batch.push(Job { forms_before: 0, base: 0, at, text: Vec::new() });
+        }
+        let job = &mut batch[used];
+        (job.forms_before, job.base, job.at) = (forms, i, at);
+        job.text.clear();
+        job.text.extend_from_slice(t.bytes(i, end));
+        used += 1;
         forms += 1;
         at.feed(t.bytes(i, end));
         t.forget_before(end);
         i = end;
-        if batch.len() == BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            if to_workers.send(full).is_err() {
+        if used == BATCH {
+            let next = spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
+            batch.truncate(used);
+            if to_workers.send(std::mem::replace(&mut batch, next)).is_err() {
                 return Ok(None);
             }
+            used = 0;
         }
     }
 }
