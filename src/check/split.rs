@@ -27,10 +27,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 
-/// Larger forms go the one-thread way, which holds any size in pieces.
-pub const MAX_FORM: usize = 8 << 20;
-/// Forms handed to one worker at a time.
+/// Larger forms go the one-thread way, which holds any size in pieces. With [`BATCH_BYTES`] and
+/// the channels' bounds this keeps the forms in flight under about 40 MiB.
+pub const MAX_FORM: usize = 1 << 20;
+/// Forms handed to one worker at a time, at most.
 const BATCH: usize = 64;
+/// A batch is handed over once its forms hold this many bytes, however few they are.
+const BATCH_BYTES: usize = 1 << 20;
+/// A form's buffer larger than this is not kept for the next form.
+const KEEP_TEXT: usize = 64 << 10;
 
 /// One form on its way to a worker: its text, where it starts, and how many forms came before.
 struct Job {
@@ -321,6 +326,12 @@ fn work(
             }
         }
         // The reading thread fills it again: no allocation per form.
+        let mut batch = batch;
+        for job in &mut batch {
+            if job.text.capacity() > KEEP_TEXT {
+                job.text = Vec::new();
+            }
+        }
         let _ = done.try_send(batch);
     }
     Found { findings: sink.findings, overflow: sink.overflow, keys }
@@ -371,7 +382,7 @@ fn parse_in_pieces(
         roots.iter().map(|r| memchr::memmem::Finder::new(format!("</{r}").as_bytes()).into_owned()).collect();
     let (to_workers, jobs) = sync_channel::<Vec<Job>>(8);
     let jobs = Mutex::new(jobs);
-    let (done, spare) = sync_channel::<Vec<Job>>(16);
+    let (done, spare) = sync_channel::<Vec<Job>>(4);
     let outcome = std::thread::scope(|scope| -> io::Result<Option<(u32, Vec<Found>)>> {
         let workers: Vec<_> = (0..2)
             .map(|i| {
@@ -409,7 +420,7 @@ fn dispatch(
     let mut forms = 0u32;
     // Batches come back from the workers and are filled again; `used` of `batch` are this one's.
     let mut batch: Vec<Job> = Vec::with_capacity(BATCH);
-    let mut used = 0;
+    let (mut used, mut bytes) = (0, 0);
     loop {
         if declined.load(Ordering::Relaxed) {
             return Ok(None);
@@ -457,17 +468,18 @@ fn dispatch(
         job.text.clear();
         job.text.extend_from_slice(t.bytes(i, end));
         used += 1;
+        bytes += end - i;
         forms += 1;
         at.feed(t.bytes(i, end));
         t.forget_before(end);
         i = end;
-        if used == BATCH {
+        if used == BATCH || bytes >= BATCH_BYTES {
             let next = spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
             batch.truncate(used);
             if to_workers.send(std::mem::replace(&mut batch, next)).is_err() {
                 return Ok(None);
             }
-            used = 0;
+            (used, bytes) = (0, 0);
         }
     }
 }
@@ -558,6 +570,7 @@ mod tests {
             ("no end of the root", plain.replacen("</FormBatch>\n", "", 1)),
             ("something after the root", plain.replacen("</FormBatch>\n", "</FormBatch>\nx", 1)),
             ("a form inside a form", plain.replacen("<Sex>", "<Rinkohyo></Rinkohyo><Sex>", 1)),
+            ("a form over MAX_FORM", plain.replacen("<Sex>", &format!("<!--{}--><Sex>", "x".repeat(MAX_FORM)), 1)),
         ];
         for (what, text) in declined {
             assert_eq!(taken(&text), None, "{what}");
