@@ -25,7 +25,7 @@ use crate::parse::{DocInfo, Parser, Root, BATCH_ROOT, NAMESPACE};
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Larger forms go the one-thread way, which holds any size in pieces. With [`BATCH_BYTES`] and
 /// the channels' bounds this keeps the forms in flight under about 40 MiB.
@@ -295,7 +295,7 @@ fn work(
     ctx: &Ctx<'_>,
     file_code: Option<String>,
     root_at: usize,
-    jobs: &Mutex<Receiver<Vec<Job>>>,
+    jobs: Arc<Mutex<Receiver<Vec<Job>>>>,
     done: SyncSender<Vec<Job>>,
     declined: &AtomicBool,
 ) -> Found {
@@ -381,18 +381,21 @@ fn parse_in_pieces(
     let closers: Vec<memchr::memmem::Finder<'static>> =
         roots.iter().map(|r| memchr::memmem::Finder::new(format!("</{r}").as_bytes()).into_owned()).collect();
     let (to_workers, jobs) = sync_channel::<Vec<Job>>(8);
-    let jobs = Mutex::new(jobs);
+    // Only the workers hold the receiving end: should both end early (a panic), the reading
+    // thread's next send fails instead of waiting for them forever.
+    let jobs = Arc::new(Mutex::new(jobs));
     let (done, spare) = sync_channel::<Vec<Job>>(4);
     let outcome = std::thread::scope(|scope| -> io::Result<Option<(u32, Vec<Found>)>> {
         let workers: Vec<_> = (0..2)
             .map(|i| {
-                let (code, declined, jobs, done) = (file_code.clone(), &declined, &jobs, done.clone());
+                let (code, declined, jobs, done) = (file_code.clone(), &declined, Arc::clone(&jobs), done.clone());
                 std::thread::Builder::new()
                     .name(format!("rinken-worker-split-{i}"))
                     .spawn_scoped(scope, move || work(ctx, code, root_at, jobs, done, declined))
                     .expect("spawn a worker thread")
             })
             .collect();
+        drop(jobs);
         let result = dispatch(&mut t, &roots, &closers, root_end, (&to_workers, &spare), &declined);
         drop(to_workers);
         let found: Vec<Found> =
