@@ -27,8 +27,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
-/// Larger forms go the one-thread way, which holds any size in pieces. With [`BATCH_BYTES`] and
-/// the channels' bounds this keeps the forms in flight under about 40 MiB.
+/// Larger forms go the one-thread way, which holds any size in pieces. With [`BATCH_BYTES`],
+/// [`KEEP_TEXT`] and the channels' bounds this keeps the forms in flight, and the buffers kept
+/// for the next ones, under about 60 MiB.
 pub const MAX_FORM: usize = 1 << 20;
 /// Forms handed to one worker at a time, at most.
 const BATCH: usize = 64;
@@ -299,6 +300,17 @@ fn work(
     done: SyncSender<Vec<Job>>,
     declined: &AtomicBool,
 ) -> Found {
+    // A panic here ends the file's check (M002): the reading thread and the other worker stop
+    // at their next form rather than going through the rest of the file.
+    struct DeclineOnPanic<'a>(&'a AtomicBool);
+    impl Drop for DeclineOnPanic<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+    let _guard = DeclineOnPanic(declined);
     let mut parser = Parser::new(ctx.tables);
     let mut sink = Sink::new(ctx);
     sink.file_code = file_code;
@@ -434,6 +446,7 @@ fn dispatch(
         if ws > 0 {
             at.feed(t.bytes(i, i + ws));
             i += ws;
+            t.forget_before(i);
             continue;
         }
         if b != b'<' {
