@@ -21,7 +21,7 @@ use super::{check_record, BatchKey, Ctx, Overflow, Sink};
 use crate::finding::Finding;
 use crate::input::decode::LineCol;
 use crate::parse::pieces::{ChunkMark, ChunkSource, PIECE};
-use crate::parse::{DocInfo, Parser, Root, BATCH_ROOT, NAMESPACE};
+use crate::parse::{is_xml_ws, DocInfo, Parser, Root, BATCH_ROOT, NAMESPACE};
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -100,18 +100,28 @@ impl Text<'_, '_> {
     /// Where `pat` next occurs from offset `from`, reading as needed, but not beyond
     /// `limit` bytes from `from`; `None` when it does not.
     fn find(&mut self, from: usize, pat: &[u8], limit: usize) -> io::Result<Option<usize>> {
+        match pat {
+            [b] => self.find_with(from, 1, limit, |hay| memchr::memchr(*b, hay)),
+            _ => self.find_with(from, pat.len(), limit, |hay| memchr::memmem::find(hay, pat)),
+        }
+    }
+
+    /// [`Text::find`] with a search of one's own for a pattern of `len` bytes (a prepared
+    /// [`memchr::memmem::Finder`]).
+    fn find_with(
+        &mut self,
+        from: usize,
+        len: usize,
+        limit: usize,
+        search: impl Fn(&[u8]) -> Option<usize>,
+    ) -> io::Result<Option<usize>> {
         let mut searched = from;
         loop {
-            let hay = self.rest(searched);
-            let found = match pat {
-                [b] => memchr::memchr(*b, hay),
-                _ => memchr::memmem::find(hay, pat),
-            };
-            if let Some(i) = found {
+            if let Some(i) = search(self.rest(searched)) {
                 return Ok(Some(searched + i).filter(|&at| at - from <= limit));
             }
             // The pattern may straddle what is read and what is not yet.
-            searched = (self.start + self.len).saturating_sub(pat.len() - 1).max(searched);
+            searched = (self.start + self.len).saturating_sub(len - 1).max(searched);
             if searched - from > limit || !self.more()? {
                 return Ok(None);
             }
@@ -132,10 +142,6 @@ impl Text<'_, '_> {
             self.start = at;
         }
     }
-}
-
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// The end (just past `>`) of the tag that starts at `at`, skipping quoted attribute values,
@@ -268,19 +274,13 @@ fn quick_form_end(t: &mut Text<'_, '_>, at: usize, closer: &memchr::memmem::Find
     if empty {
         return Ok(Some(start_end));
     }
-    let mut from = start_end;
-    let close = loop {
-        if let Some(i) = closer.find(t.rest(from)) {
-            break from + i;
-        }
-        from = (t.start + t.len).saturating_sub(closer.needle().len() - 1).max(from);
-        if from - at > MAX_FORM || !t.more()? {
-            return Ok(None);
-        }
+    let room = MAX_FORM.saturating_sub(start_end - at);
+    let Some(close) = t.find_with(start_end, closer.needle().len(), room, |hay| closer.find(hay))? else {
+        return Ok(None);
     };
     let after = close + closer.needle().len();
     let Some(gt) = t.find(after, b">", 4096)? else { return Ok(None) };
-    if !t.bytes(after, gt).iter().all(|&b| is_ws(b)) {
+    if !t.bytes(after, gt).iter().all(|&b| is_xml_ws(b)) {
         return form_end(t, at);
     }
     let form = t.bytes(at, gt + 1);
@@ -442,7 +442,7 @@ fn dispatch(
         }
         // Whitespace may run on past what is read: read more and go on skipping.
         let Some(b) = t.byte(i)? else { return Ok(None) };
-        let ws = t.rest(i).iter().take_while(|&&b| is_ws(b)).count();
+        let ws = t.rest(i).iter().take_while(|&&b| is_xml_ws(b)).count();
         if ws > 0 {
             at.feed(t.bytes(i, i + ws));
             i += ws;
@@ -457,12 +457,12 @@ fn dispatch(
             let close = format!("</{BATCH_ROOT}");
             let Some(gt) = t.find(i, b">", 4096)? else { return Ok(None) };
             let tag = t.bytes(i, gt);
-            if !tag.starts_with(close.as_bytes()) || !tag[close.len()..].iter().all(|&b| is_ws(b)) {
+            if !tag.starts_with(close.as_bytes()) || !tag[close.len()..].iter().all(|&b| is_xml_ws(b)) {
                 return Ok(None);
             }
             let mut j = gt + 1;
             while let Some(b) = t.byte(j)? {
-                if !is_ws(b) {
+                if !is_xml_ws(b) {
                     return Ok(None);
                 }
                 j += 1;

@@ -182,7 +182,7 @@ fn split_prefix(raw: &str) -> (&str, &str) {
     }
 }
 
-fn is_xml_ws(b: u8) -> bool {
+pub(crate) fn is_xml_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
