@@ -109,7 +109,12 @@ fn main() {
     let started = Instant::now();
     let mut paths = Vec::new();
     for root in &roots {
-        let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by(|a, b| a.file_name().cmp(b.file_name()));
+        // Sorted as rinken's walk sorts (input::walk): entries of one folder share its path, so
+        // whole paths compared as bytes order them by name. `file_name()` parses each path from
+        // the back on every comparison, which cost the floor 8,000 instructions a file.
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by(|a, b| a.path().as_os_str().as_encoded_bytes().cmp(b.path().as_os_str().as_encoded_bytes()));
         for e in walker.into_iter().filter_map(Result::ok) {
             if e.file_type().is_file() && e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")) {
                 paths.push(e.into_path());
