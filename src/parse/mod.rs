@@ -325,7 +325,7 @@ impl<'t> Parser<'t> {
                             if self.collecting() {
                                 // Line ends need normalising only where there is a CR. Values are
                                 // short: a plain loop finds none sooner than memchr's set-up.
-                                if t.bytes().any(|b| b == b'\r') {
+                                if src.may_hold_cr() && t.bytes().any(|b| b == b'\r') {
                                     self.collect(&t.xml10_content());
                                 } else {
                                     self.collect(t);

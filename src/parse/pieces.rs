@@ -104,6 +104,8 @@ pub struct ChunkSource<'a, 'm> {
     event: usize,
     last: bool,
     mark: &'m mut ChunkMark,
+    /// What the reader reads holds a CR ([`Source::may_hold_cr`]).
+    cr: bool,
 }
 
 impl<'a, 'm> ChunkSource<'a, 'm> {
@@ -122,6 +124,7 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
             event: 0,
             last,
             mark,
+            cr: memchr::memchr(b'\r', &text.as_bytes()[rel(start)..]).is_some(),
         };
         while src.at() < rel(from) && matches!(src.reader.read_event(), Ok(ref e) if !matches!(e, Event::Eof)) {}
         src.event = src.at();
@@ -186,6 +189,10 @@ impl<'a> Source<'a> for ChunkSource<'a, '_> {
     }
     fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>)) {
         self.locator_to(self.text.len(), f)
+    }
+    #[inline]
+    fn may_hold_cr(&self) -> bool {
+        self.cr
     }
     fn with_form_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>)) {
         // A form handed over is copied with its locator's text, which must end where the form
@@ -265,6 +272,10 @@ mod tests {
             format!("<FormBatch xmlns=\"{NS}\">{batch}<!DOCTYPE x></FormBatch>"),
             format!("\u{feff}<FormBatch xmlns=\"{NS}\"/>"),
             format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo a=\"1\" a=\"2\"/></FormBatch>"),
+            // Written with CR LF, and a value with line ends of both kinds and a lone CR.
+            format!("<FormBatch xmlns=\"{NS}\">\n{batch}</FormBatch>\n")
+                .replace('\n', "\r\n")
+                .replace("<GivenName>\u{feff}</GivenName>", "<GivenName>花\r\n子\r郎\n</GivenName>"),
         ];
         for text in &texts {
             let (whole, quoted) = outcome(&mut parser, text, None);

@@ -28,6 +28,11 @@ pub trait Source<'i> {
     /// mark, so another one is a character before the root, which quick-xml would skip
     /// silently, leaving every offset it gives three bytes short of the markup it names.
     fn leads_with_bom(&mut self) -> bool;
+    /// Whether the text may hold a CR, which XML turns into a line feed in values: a text with
+    /// none (most are written with LF) spares every value the search for one.
+    fn may_hold_cr(&self) -> bool {
+        true
+    }
     /// Lends a locator for offsets from the current form on.
     fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>));
     /// Lends a locator for offsets from the current form up to what was read: the text of a
@@ -54,6 +59,7 @@ pub struct TextSource<'a> {
     start: usize,
     loc: Locator<'a>,
     bom: bool,
+    cr: bool,
 }
 
 impl<'a> TextSource<'a> {
@@ -63,6 +69,7 @@ impl<'a> TextSource<'a> {
             start: 0,
             loc: Locator::new(text.as_bytes()),
             bom: text.starts_with('\u{feff}'),
+            cr: memchr::memchr(b'\r', text.as_bytes()).is_some(),
         }
     }
 }
@@ -86,6 +93,10 @@ impl<'a> Source<'a> for TextSource<'a> {
     fn form_starts(&mut self, _: usize) {}
     fn leads_with_bom(&mut self) -> bool {
         self.bom
+    }
+    #[inline]
+    fn may_hold_cr(&self) -> bool {
+        self.cr
     }
     fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>)) {
         f(&self.loc)

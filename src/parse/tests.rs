@@ -178,3 +178,23 @@ fn a_value_whose_only_excess_is_whitespace_is_whole() {
     p.parse(&xml, |r, _| seen = Some((r.value(&r.elems[1]).len(), r.full_chars(r.elems[1].value))));
     assert_eq!(seen, Some((MAX_KEPT_VALUE - 1, None)));
 }
+
+#[test]
+fn line_ends_in_values_are_normalised_as_xml_says() {
+    let t = tables();
+    let mut p = Parser::new(&t);
+    let value_of = |p: &mut Parser<'_>, xml: &str| {
+        let mut got = None;
+        p.parse(xml, |r, _| got = r.elems.iter().find(|e| r.value(e).contains('花')).map(|e| r.value(e).to_owned()));
+        got
+    };
+    let form = |sep: &str, value: &str| {
+        format!("<Ikensho xmlns=\"{NS}\" formVersion=\"2310\">{sep}<Patient><GivenName>{value}</GivenName></Patient>{sep}</Ikensho>")
+    };
+    // CR LF and a lone CR are line feeds in a value, whether or not the rest of the text has any.
+    assert_eq!(value_of(&mut p, &form("\n", "花\r\n子\r郎")).as_deref(), Some("花\n子\n郎"));
+    assert_eq!(value_of(&mut p, &form("\r\n", "花\r\n子\r郎")).as_deref(), Some("花\n子\n郎"));
+    // A text with a CR only between elements leaves a value without one as it is.
+    assert_eq!(value_of(&mut p, &form("\r\n", "花\n子")).as_deref(), Some("花\n子"));
+    assert_eq!(value_of(&mut p, &form("\n", "花\n子")).as_deref(), Some("花\n子"));
+}
