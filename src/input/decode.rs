@@ -77,9 +77,12 @@ pub fn declared_encoding(bytes: &[u8]) -> Option<&str> {
     }
     static END: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"?>"));
+    static ENCODING: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"encoding"));
     let end = END.find(head)?;
     let decl = std::str::from_utf8(&head[..end]).ok()?;
-    let at = decl.find("encoding")? + "encoding".len();
+    // A prepared finder: `str::find` sets up a searcher for every file.
+    let at = ENCODING.find(decl.as_bytes())? + "encoding".len();
     let rest = decl[at..].trim_start().strip_prefix('=')?.trim_start();
     let quote = rest.chars().next().filter(|&c| c == '"' || c == '\'')?;
     let value = &rest[1..];
@@ -97,19 +100,20 @@ fn is_utf8_name(name: &str) -> bool {
 
 /// What the first bytes of a file say about its encoding.
 #[derive(Debug, Clone)]
-pub struct Head {
+pub struct Head<'a> {
     pub bom: bool,
-    pub declared: Option<String>,
+    /// As declared, borrowed from the bytes the head was read from.
+    pub declared: Option<&'a str>,
 }
 
-impl Head {
+impl<'a> Head<'a> {
     /// From the first [`HEAD_BYTES`] of the file (or more: the rest is not looked at).
-    pub fn of(bytes: &[u8]) -> Result<Head, Refusal> {
+    pub fn of(bytes: &'a [u8]) -> Result<Head<'a>, Refusal> {
         if [[0xFE, 0xFF], [0xFF, 0xFE], [0, b'<'], [b'<', 0]].iter().any(|p| bytes.starts_with(p)) {
             return Err(Refusal::Utf16);
         }
         let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
-        let declared = declared_encoding(&bytes[if bom { 3 } else { 0 }..]).map(str::to_owned);
+        let declared = declared_encoding(&bytes[if bom { 3 } else { 0 }..]);
         Ok(Head { bom, declared })
     }
 
@@ -123,7 +127,7 @@ impl Head {
     }
 
     pub fn declares_sjis(&self) -> bool {
-        self.declared.as_deref().is_some_and(is_sjis)
+        self.declared.is_some_and(is_sjis)
     }
 
     /// The refusal for a [`Plan::Cp932`] whose decoding failed at `bad` (offset in the text
@@ -160,12 +164,12 @@ pub enum Plan {
 /// says (the declaration is reported): a Shift_JIS declaration only when they also hold a
 /// character outside ASCII, since ASCII reads the same either way. A file cut inside its last
 /// character is UTF-8 up to there: sniffing it as CP932 would check mojibake.
-pub fn plan(head: &Head, utf8: &Utf8Verdict) -> Plan {
+pub fn plan(head: &Head<'_>, utf8: &Utf8Verdict) -> Plan {
     let is_utf8 = utf8.bad.is_none();
     let cut = utf8.cut.map(|(offset, pos)| (offset + head.bom_len(), pos));
-    // Cloned only for the plans that report it: the usual UTF-8 file names no mislabel.
-    let mislabel = || head.declared.clone();
-    match head.declared.as_deref() {
+    // Copied only for the plans that report it: the usual UTF-8 file names no mislabel.
+    let mislabel = || head.declared.map(str::to_owned);
+    match head.declared {
         Some(name) if is_sjis(name) => {
             if is_utf8 && utf8.non_ascii {
                 Plan::Utf8 { cut, mislabel: mislabel() }
@@ -360,7 +364,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Refusal> {
     // text, and positions are only counted when there is a bad or cut character to place.
     let whole = simdutf8::basic::from_utf8(body).ok();
     let utf8 = match whole {
-        Some(text) => Utf8Verdict { bad: None, cut: None, non_ascii: !text.is_ascii() },
+        // `plan` asks whether there is a character outside ASCII only of a file declared
+        // Shift_JIS: the others are spared a pass over their text.
+        Some(text) => Utf8Verdict { bad: None, cut: None, non_ascii: head.declares_sjis() && !text.is_ascii() },
         None => Utf8Scan::of(body),
     };
     match plan(&head, &utf8) {
