@@ -79,7 +79,7 @@ impl Layout {
     /// [`Layout::child`], trying first the child that follows `prev` (the element before this
     /// one, or 0) in the layout's order: forms are written in that order, so the guess saves
     /// a search of the siblings for almost every element.
-    #[inline]
+    #[inline(always)]
     pub fn child_after(&self, parent: NodeId, prev: NodeId, name: &[u8]) -> Option<NodeId> {
         let p = &self.nodes[prev as usize];
         let guess = if prev != 0 && p.parent == parent {
