@@ -103,15 +103,24 @@ impl Profile {
 
     #[inline]
     pub fn of(c: char) -> Profile {
-        let u = u32::from(c);
-        if u < 0x80 {
-            return Profile(if is_forbidden_control(c) { STANDARD | CONTROL } else { STANDARD });
-        }
         // Nothing outside the BMP has a CP932 code, and none of the flags applies there.
-        let Some(slot) = PROFILES.get(u as usize) else { return Profile(NOT_IN_CP932) };
+        u16::try_from(u32::from(c)).map_or(Profile(NOT_IN_CP932), Profile::of_bmp)
+    }
+
+    /// [`Profile::of`] for a code point of the BMP, for a decoder that has it as a number: the
+    /// table needs no bounds check and the number no conversion to `char` (it is one unless
+    /// it is a surrogate, which UTF-8 cannot encode).
+    #[inline]
+    pub fn of_bmp(u: u16) -> Profile {
+        if let Ok(b) = u8::try_from(u) {
+            if b < 0x80 {
+                return Profile(if is_forbidden_control(char::from(b)) { STANDARD | CONTROL } else { STANDARD });
+            }
+        }
+        let slot = &PROFILES[usize::from(u)];
         match slot.load(Ordering::Relaxed) {
             0 => {
-                let p = Profile::learn(c);
+                let p = char::from_u32(u32::from(u)).map_or(Profile(NOT_IN_CP932), Profile::learn);
                 slot.store(p.0, Ordering::Relaxed);
                 p
             }
