@@ -41,6 +41,13 @@ impl Lit {
 }
 
 fn number(s: &str) -> Option<f64> {
+    // Conditions compare codes and small counts. Up to 15 digits make an integer that an f64
+    // holds exactly, so adding them up gives what `parse` gives, at a fraction of its cost
+    // (conditions are evaluated for every record).
+    let b = s.as_bytes();
+    if !b.is_empty() && b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
+        return Some(b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) as f64);
+    }
     let ok = !s.is_empty()
         && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && s.bytes().filter(|&b| b == b'.').count() <= 1;
@@ -368,6 +375,16 @@ impl Parser<'_> {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn numbers_read_as_parse_reads_them() {
+        for s in ["0", "007", "1", "2309", "999999999999999", "9999999999999999", "1.5", "12345678901234567890"] {
+            assert_eq!(number(s), s.parse::<f64>().ok(), "{s}");
+        }
+        for s in ["", "-1", "1e3", "1.2.3", "１"] {
+            assert_eq!(number(s), None, "{s}");
+        }
+    }
 
     struct Map(HashMap<Var, &'static str>);
     impl Env for Map {
