@@ -93,8 +93,19 @@ pub fn plainly_valid(ty: &Type, v: &str, codes: &CodeLists) -> bool {
         // Ordinary characters raise neither L010 nor L011, so only the length is left.
         Type::Text(n) => ordinary_chars(v, false).is_some_and(|len| len <= *n),
         Type::Kana(n) => ordinary_chars(v, true).is_some_and(|len| len <= *n),
-        Type::Int(_) | Type::Decimal(_) | Type::DoctorNo => false,
+        // Digits only are well formed for both; the first range decides when it has no condition.
+        Type::Int(r) | Type::Decimal(r) => match (r.0.first(), small_integer(v)) {
+            (Some(r), Some(x)) => r.when.is_none() && r.lo <= x && x <= r.hi,
+            _ => false,
+        },
+        Type::DoctorNo => false,
     }
+}
+
+/// The value of up to 15 ASCII digits, which an f64 holds exactly: what `parse` would give.
+fn small_integer(v: &str) -> Option<f64> {
+    let b = v.as_bytes();
+    (b.len() <= 15 && all_digits(v)).then(|| b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) as f64)
 }
 
 /// A phone number as written should be: 10 or 11 digits, hyphens between them.
@@ -607,4 +618,19 @@ fn kana(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
         return fail(&L010, tr!(lang, "{label} に「{c}」があります。かなの欄は全角カタカナ・ひらがな (ー・と全角空白も可) で書いてください", "{label} contains \"{c}\"; a kana field takes full-width katakana or hiragana (and ー, ・, full-width space)"));
     }
     too_long(&s, label, n, lang).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::small_integer;
+
+    #[test]
+    fn small_integers_read_as_parse_reads_them() {
+        for s in ["0", "05", "120", "999999999999999"] {
+            assert_eq!(small_integer(s), s.parse::<f64>().ok(), "{s}");
+        }
+        for s in ["", "1.5", "-1", "9999999999999999", "１"] {
+            assert_eq!(small_integer(s), None, "{s}");
+        }
+    }
 }
