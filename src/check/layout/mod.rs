@@ -16,7 +16,7 @@ use super::Sink;
 use crate::check::file::F012;
 use crate::check::redact;
 use crate::parse::locate::Locate;
-use crate::parse::{Record, NAMESPACE};
+use crate::parse::{Elem, Record, NAMESPACE};
 use crate::tables::layout::{Layout, NodeId, Row};
 use crate::tables::types::Type;
 use crate::tr;
@@ -41,27 +41,21 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
     };
     let n = layout.nodes.len();
     let mut view = View::new(rec, kind, version, n);
-    for (i, e) in rec.elems.iter().enumerate() {
-        if view.first[e.node as usize] == NONE {
-            view.first[e.node as usize] = i as u32;
-        }
-    }
-    let blocked = structure(sink, &view, layout, loc);
-    let filled = with_children(rec, layout);
+    let (blocked, filled) = structure(sink, &mut view, layout, loc);
     let mut deferred = Vec::new();
-    for (i, e) in rec.elems.iter().enumerate() {
+    for e in &rec.elems {
         if e.repeated || blocked[e.node as usize] {
             continue;
         }
         let row = layout.row_for(version, e.node).expect("unblocked elements have rows");
         if matches!(&row.ty, Type::Int(r) | Type::Decimal(r) if r.0.iter().any(|r| r.when.is_some())) {
-            deferred.push((i, row));
+            deferred.push((e, row));
             continue;
         }
-        check_value(sink, &mut view, i, row, &filled);
+        check_value(sink, &mut view, e, row, &filled);
     }
-    for (i, row) in deferred {
-        check_value(sink, &mut view, i, row, &filled);
+    for (e, row) in deferred {
+        check_value(sink, &mut view, e, row, &filled);
     }
     presence(sink, &view, layout, &blocked);
     unknown_elements(sink, &view, layout, &blocked);
@@ -71,13 +65,21 @@ pub fn check<'r, 'c: 'r>(sink: &mut Sink<'c>, rec: &'r Record, loc: &dyn Locate)
 }
 
 /// Elements the version does not have (L012) and repetitions (L004). Returns, per node,
-/// whether it was reported so that its contents are skipped.
-fn structure(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, loc: &dyn Locate) -> Vec<bool> {
+/// whether it was reported so that its contents are skipped, and [`with_children`]'s flags.
+/// The same pass indexes each node's first element in the view: one walk over the elements
+/// instead of three.
+fn structure(sink: &mut Sink<'_>, view: &mut View<'_>, layout: &Layout, loc: &dyn Locate) -> (Vec<bool>, Vec<bool>) {
     let lang = sink.lang();
     let rec = view.rec;
     let mut blocked = view::node_flags(layout.nodes.len());
-    for e in &rec.elems {
+    let mut filled = view::node_flags(layout.nodes.len());
+    for (i, e) in rec.elems.iter().enumerate() {
+        // Before the checks below: an L004 names the line of the node's first element.
+        if view.first[e.node as usize] == NONE {
+            view.first[e.node as usize] = i as u32;
+        }
         let node = layout.node(e.node);
+        filled[node.parent as usize] = true;
         if node.parent != 0 && blocked[node.parent as usize] {
             blocked[e.node as usize] = true;
             continue;
@@ -115,32 +117,25 @@ fn structure(sink: &mut Sink<'_>, view: &View<'_>, layout: &Layout, loc: &dyn Lo
             Some(_) => {}
         }
     }
-    blocked
+    with_children(rec, layout, &mut filled);
+    (blocked, filled)
 }
 
-/// Per node, whether the record has an element (known, unknown or an item) directly inside it.
+/// Per node, whether the record has an element (known, unknown or an item) directly inside it,
+/// given `filled` with the parents of known elements marked ([`structure`] does that).
 /// Only the first of repeated groups is read, so this is about that one.
-fn with_children(rec: &Record, layout: &Layout) -> Vec<bool> {
-    let mut filled = view::node_flags(layout.nodes.len());
-    for e in &rec.elems {
-        filled[layout.node(e.node).parent as usize] = true;
-    }
+fn with_children(rec: &Record, layout: &Layout, filled: &mut [bool]) {
     for parent in rec.unknown.iter().map(|u| u.parent).chain(rec.unknown_more.iter().map(|m| m.0)) {
         filled[parent as usize] = true;
     }
     if let (Some(item), false) = (layout.item_node, rec.items.is_empty()) {
         filled[layout.node(item).parent as usize] = true;
     }
-    filled
 }
 
-/// Checks the value of element `i`, whose row in the record's version is `row`.
-fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize, row: &Row, filled: &[bool]) {
+/// Checks the value of element `e`, whose row in the record's version is `row`.
+fn check_value<'r>(sink: &mut Sink<'_>, view: &mut View<'r>, e: &'r Elem, row: &Row, filled: &[bool]) {
     let rec = view.rec;
-    let e = &rec.elems[i];
-    let value = rec.value(e);
-    // Set when the value is longer than the record keeps: `check` has the real length to tell.
-    let full_chars = rec.full_chars(e.value);
     // A block with nothing inside is empty like a leaf with no text: `<Clinical/>` is one
     // finding for the block, and `<Attachment/>` where it must be absent is no finding at all.
     let state = if row.ty.is_group() {
@@ -149,29 +144,49 @@ fn check_value(sink: &mut Sink<'_>, view: &mut View<'_>, i: usize, row: &Row, fi
         } else {
             State::Empty
         }
-    } else if value.is_empty() {
-        State::Empty
-    } else if full_chars.is_none() && values::plainly_valid(&row.ty, value, &sink.ctx.tables.codes) {
-        State::Valid
     } else {
-        let lang = sink.lang();
-        let label = lang.pick(&row.name_ja, &row.label_en);
-        let private = sink.ctx.redact && redact::is_patient_node(&view.kind.layout, e.node);
-        let cx = TypeCtx { lang, codes: &sink.ctx.tables.codes, env: &*view, private, full_chars };
-        let out = values::check(&row.ty, value, label, &cx);
-        let path = &view.kind.layout.node(e.node).path;
-        if let Some(w) = out.warning {
-            sink.emit(w.rule, rec.number, path, Some(e.offset), value, w.message);
-        }
-        match out.error {
-            Some(p) => {
-                sink.emit(p.rule, rec.number, path, Some(e.offset), value, p.message);
-                State::Invalid
-            }
-            None => State::Valid,
+        let value = rec.value(e);
+        // Set when the value is longer than the record keeps: `check` has the real length to tell.
+        let full_chars = rec.full_chars(e.value);
+        if value.is_empty() {
+            State::Empty
+        } else if full_chars.is_none() && values::plainly_valid(&row.ty, value, &sink.ctx.tables.codes) {
+            State::Valid
+        } else {
+            value_findings(sink, view, e, row, value, full_chars)
         }
     };
     view.state[e.node as usize] = state;
+}
+
+/// The full check of a value that is not plainly valid, with its findings: kept out of
+/// [`check_value`] so that the frequent case does not pay for this one's frame.
+#[inline(never)]
+fn value_findings(
+    sink: &mut Sink<'_>,
+    view: &View<'_>,
+    e: &Elem,
+    row: &Row,
+    value: &str,
+    full_chars: Option<usize>,
+) -> State {
+    let rec = view.rec;
+    let lang = sink.lang();
+    let label = lang.pick(&row.name_ja, &row.label_en);
+    let private = sink.ctx.redact && redact::is_patient_node(&view.kind.layout, e.node);
+    let cx = TypeCtx { lang, codes: &sink.ctx.tables.codes, env: view, private, full_chars };
+    let out = values::check(&row.ty, value, label, &cx);
+    let path = &view.kind.layout.node(e.node).path;
+    if let Some(w) = out.warning {
+        sink.emit(w.rule, rec.number, path, Some(e.offset), value, w.message);
+    }
+    match out.error {
+        Some(p) => {
+            sink.emit(p.rule, rec.number, path, Some(e.offset), value, p.message);
+            State::Invalid
+        }
+        None => State::Valid,
+    }
 }
 
 /// Required (L001, L002) and absent (L012) conditions.
