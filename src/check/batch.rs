@@ -79,30 +79,37 @@ pub fn record_key(view: &View<'_>) -> Option<u128> {
     Some(h.digest128())
 }
 
-/// An xxh3 hasher fed through a buffer on the stack: each call to the hasher's own update
-/// costs tens of instructions, and a key was fed one character at a time. The hash is of the
-/// bytes in order however they are cut, so it is the same as feeding them directly.
+/// An xxh3 hash of bytes gathered in a buffer on the stack: each call to the hasher's own
+/// update costs tens of instructions, and a key was fed one character at a time. A key that
+/// fits the buffer (almost all) is hashed in one call, without the streaming hasher's state
+/// (setting it up and finishing it cost more than the hash); a longer one streams. xxh3 gives
+/// the same hash for the same bytes either way, however they are cut.
 struct Gather {
-    h: xxhash_rust::xxh3::Xxh3,
+    h: Option<Box<xxhash_rust::xxh3::Xxh3>>,
     buf: [u8; 256],
     len: usize,
 }
 
 impl Gather {
     fn new() -> Gather {
-        Gather { h: xxhash_rust::xxh3::Xxh3::new(), buf: [0; 256], len: 0 }
+        Gather { h: None, buf: [0; 256], len: 0 }
+    }
+
+    fn hasher(&mut self) -> &mut xxhash_rust::xxh3::Xxh3 {
+        self.h.get_or_insert_with(|| Box::new(xxhash_rust::xxh3::Xxh3::new()))
     }
 
     fn flush(&mut self) {
-        self.h.update(&self.buf[..self.len]);
-        self.len = 0;
+        let len = std::mem::take(&mut self.len);
+        let buf = self.buf;
+        self.hasher().update(&buf[..len]);
     }
 
     fn push(&mut self, b: &[u8]) {
         if b.len() > self.buf.len() - self.len {
             self.flush();
             if b.len() > self.buf.len() {
-                self.h.update(b);
+                self.hasher().update(b);
                 return;
             }
         }
@@ -118,8 +125,11 @@ impl Gather {
     }
 
     fn digest128(mut self) -> u128 {
+        if self.h.is_none() {
+            return xxhash_rust::xxh3::xxh3_128(&self.buf[..self.len]);
+        }
         self.flush();
-        self.h.digest128()
+        self.hasher().digest128()
     }
 }
 
@@ -200,6 +210,15 @@ mod tests {
             direct.update(c.encode_utf8(&mut [0; 4]).as_bytes());
             gathered.push_char(c);
         }
+        assert_eq!(gathered.digest128(), direct.digest128());
+        // A key that fits the buffer is hashed in one call, to the same hash.
+        let mut direct = xxhash_rust::xxh3::Xxh3::new();
+        let mut gathered = Gather::new();
+        for p in [&b"ikensho"[..], b"\x1f", "ヤマダ".as_bytes(), b"\x1f", b"2020-01-02"] {
+            direct.update(p);
+            gathered.push(p);
+        }
+        assert!(gathered.h.is_none());
         assert_eq!(gathered.digest128(), direct.digest128());
     }
 
