@@ -41,12 +41,9 @@ impl Lit {
 }
 
 fn number(s: &str) -> Option<f64> {
-    // Conditions compare codes and small counts. Up to 15 digits make an integer that an f64
-    // holds exactly, so adding them up gives what `parse` gives, at a fraction of its cost
-    // (conditions are evaluated for every record).
-    let b = s.as_bytes();
-    if !b.is_empty() && b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
-        return Some(b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) as f64);
+    // Conditions compare codes and small counts: digits only, almost always.
+    if let Some(x) = crate::text::small_integer(s) {
+        return Some(x);
     }
     let ok = !s.is_empty()
         && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')

@@ -11,6 +11,7 @@ use crate::tables::cond::{Env, Truth};
 use crate::tables::types::{Ranges, Type};
 use crate::text::chars::{self, MachineDependent, Profile};
 use crate::text::date::{Date, YearMonth};
+use crate::text::small_integer;
 use crate::text::wareki::{Wareki, WarekiError};
 use crate::tr;
 use unicode_normalization::UnicodeNormalization;
@@ -100,12 +101,6 @@ pub fn plainly_valid(ty: &Type, v: &str, codes: &CodeLists) -> bool {
         },
         Type::DoctorNo => false,
     }
-}
-
-/// The value of up to 15 ASCII digits, which an f64 holds exactly: what `parse` would give.
-fn small_integer(v: &str) -> Option<f64> {
-    let b = v.as_bytes();
-    (b.len() <= 15 && all_digits(v)).then(|| b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) as f64)
 }
 
 /// A phone number as written should be: 10 or 11 digits, hyphens between them.
@@ -618,19 +613,4 @@ fn kana(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
         return fail(&L010, tr!(lang, "{label} に「{c}」があります。かなの欄は全角カタカナ・ひらがな (ー・と全角空白も可) で書いてください", "{label} contains \"{c}\"; a kana field takes full-width katakana or hiragana (and ー, ・, full-width space)"));
     }
     too_long(&s, label, n, lang).unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::small_integer;
-
-    #[test]
-    fn small_integers_read_as_parse_reads_them() {
-        for s in ["0", "05", "120", "999999999999999"] {
-            assert_eq!(small_integer(s), s.parse::<f64>().ok(), "{s}");
-        }
-        for s in ["", "1.5", "-1", "9999999999999999", "１"] {
-            assert_eq!(small_integer(s), None, "{s}");
-        }
-    }
 }
