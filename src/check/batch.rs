@@ -95,21 +95,20 @@ impl Gather {
         Gather { h: None, buf: [0; 256], len: 0 }
     }
 
-    fn hasher(&mut self) -> &mut xxhash_rust::xxh3::Xxh3 {
-        self.h.get_or_insert_with(|| Box::new(xxhash_rust::xxh3::Xxh3::new()))
+    fn hasher(h: &mut Option<Box<xxhash_rust::xxh3::Xxh3>>) -> &mut xxhash_rust::xxh3::Xxh3 {
+        h.get_or_insert_with(|| Box::new(xxhash_rust::xxh3::Xxh3::new()))
     }
 
     fn flush(&mut self) {
-        let len = std::mem::take(&mut self.len);
-        let buf = self.buf;
-        self.hasher().update(&buf[..len]);
+        Self::hasher(&mut self.h).update(&self.buf[..self.len]);
+        self.len = 0;
     }
 
     fn push(&mut self, b: &[u8]) {
         if b.len() > self.buf.len() - self.len {
             self.flush();
             if b.len() > self.buf.len() {
-                self.hasher().update(b);
+                Self::hasher(&mut self.h).update(b);
                 return;
             }
         }
@@ -129,7 +128,7 @@ impl Gather {
             return xxhash_rust::xxh3::xxh3_128(&self.buf[..self.len]);
         }
         self.flush();
-        self.hasher().digest128()
+        Self::hasher(&mut self.h).digest128()
     }
 }
 
