@@ -30,9 +30,7 @@ pub trait Source<'i> {
     fn leads_with_bom(&mut self) -> bool;
     /// Whether the text may hold a CR, which XML turns into a line feed in values: a text with
     /// none (most are written with LF) spares every value the search for one.
-    fn may_hold_cr(&self) -> bool {
-        true
-    }
+    fn may_hold_cr(&self) -> bool;
     /// Lends a locator for offsets from the current form on.
     fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>));
     /// Lends a locator for offsets from the current form up to what was read: the text of a
