@@ -157,11 +157,35 @@ impl Point {
     }
 }
 
-fn point(view: &View<'_>, f: Field) -> Option<Point> {
-    if f == Field::Onset {
-        view.year_month(f).map(Point::Month)
-    } else {
-        view.date(f).map(Point::Day)
+/// The dates the rules compare, in the order D002 reports them.
+const DATE_FIELDS: [Field; 5] =
+    [Field::BirthDate, Field::Onset, Field::DiagnosisDate, Field::WrittenDate, Field::VentilatorStart];
+
+/// A record's dates, each read once: the chains, D002 and the age rules look at the same few
+/// values over and over.
+struct Dates([Option<Point>; 5]);
+
+impl Dates {
+    fn of(view: &View<'_>) -> Dates {
+        Dates(DATE_FIELDS.map(|f| {
+            if f == Field::Onset {
+                view.year_month(f).map(Point::Month)
+            } else {
+                view.date(f).map(Point::Day)
+            }
+        }))
+    }
+
+    fn point(&self, f: Field) -> Option<Point> {
+        DATE_FIELDS.iter().position(|&x| x == f).and_then(|i| self.0[i])
+    }
+
+    /// A full date (every field but OnsetYearMonth).
+    fn day(&self, f: Field) -> Option<Date> {
+        match self.point(f)? {
+            Point::Day(d) => Some(d),
+            Point::Month(_) => None,
+        }
     }
 }
 
@@ -173,15 +197,16 @@ fn is_shoman(view: &View<'_>) -> bool {
 pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     // A date after today is suspect (D002): it is not compared with the others, so one wrong
     // date is one finding, not also a D001 on each date that follows it.
-    let future_dates = future(sink, view);
-    order(sink, view, future_dates);
-    versions(sink, view);
+    let dates = Dates::of(view);
+    let future_dates = future(sink, view, &dates);
+    order(sink, view, &dates, future_dates);
+    versions(sink, view, &dates);
     if is_shoman(view) {
-        ages(sink, view);
+        ages(sink, view, &dates);
     }
 }
 
-fn order(sink: &mut Sink<'_>, view: &View<'_>, suspect: Vec<Field>) {
+fn order(sink: &mut Sink<'_>, view: &View<'_>, dates: &Dates, suspect: Vec<Field>) {
     use Field::*;
     let lang = sink.lang();
     let mut flagged = suspect;
@@ -190,7 +215,7 @@ fn order(sink: &mut Sink<'_>, view: &View<'_>, suspect: Vec<Field>) {
         // date is suspect, so it neither hides nor causes findings on the dates after it.
         let mut last: Option<(Field, Point)> = None;
         for &fb in chain {
-            let Some(b) = point(view, fb) else { continue };
+            let Some(b) = dates.point(fb) else { continue };
             // Already reported by the first chain (WrittenDate ends both).
             if flagged.contains(&fb) {
                 continue;
@@ -212,13 +237,12 @@ fn order(sink: &mut Sink<'_>, view: &View<'_>, suspect: Vec<Field>) {
 }
 
 /// D002; returns the dates it reported.
-fn future(sink: &mut Sink<'_>, view: &View<'_>) -> Vec<Field> {
-    use Field::*;
+fn future(sink: &mut Sink<'_>, view: &View<'_>, dates: &Dates) -> Vec<Field> {
     let lang = sink.lang();
     let as_of = sink.ctx.as_of;
     let mut reported = Vec::new();
-    for f in [BirthDate, Onset, DiagnosisDate, WrittenDate, VentilatorStart] {
-        let Some(p) = point(view, f) else { continue };
+    for (&f, p) in DATE_FIELDS.iter().zip(dates.0) {
+        let Some(p) = p else { continue };
         if p.after(Point::Day(as_of)) {
             reported.push(f);
             let (label, t) = (view.label(f, lang), p.text());
@@ -233,8 +257,8 @@ fn future(sink: &mut Sink<'_>, view: &View<'_>) -> Vec<Field> {
     reported
 }
 
-fn versions(sink: &mut Sink<'_>, view: &View<'_>) {
-    let Some(written) = view.date(Field::WrittenDate) else { return };
+fn versions(sink: &mut Sink<'_>, view: &View<'_>, dates: &Dates) {
+    let Some(written) = dates.day(Field::WrittenDate) else { return };
     let lang = sink.lang();
     let v = &view.kind.versions[view.version];
     let code = &v.code;
@@ -265,9 +289,9 @@ fn versions(sink: &mut Sink<'_>, view: &View<'_>) {
     }
 }
 
-fn ages(sink: &mut Sink<'_>, view: &View<'_>) {
+fn ages(sink: &mut Sink<'_>, view: &View<'_>, dates: &Dates) {
     let (Some(birth), Some(written), Some(app)) =
-        (view.date(Field::BirthDate), view.date(Field::WrittenDate), view.get(Field::AppType))
+        (dates.day(Field::BirthDate), dates.day(Field::WrittenDate), view.get(Field::AppType))
     else {
         return;
     };
@@ -285,7 +309,7 @@ fn ages(sink: &mut Sink<'_>, view: &View<'_>) {
             sink.emit(&D004, view.record(), path, at, app, msg);
         }
         "1" => {
-            let Some(diag) = view.date(Field::DiagnosisDate) else { return };
+            let Some(diag) = dates.day(Field::DiagnosisDate) else { return };
             let limit = written.add_months(-3);
             if diag < limit {
                 let msg = tr!(lang, "新規申請で、診断年月日 {diag} が記載年月日 {written} の 3 か月前 ({limit}) より前です。医療費助成は診断日まで遡れません。診断年月日を確認してください", "a new application whose DiagnosisDate {diag} is more than 3 months before the WrittenDate {written} (before {limit}); payment cannot reach back to the diagnosis date; check the date");
