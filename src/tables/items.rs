@@ -5,7 +5,7 @@ use super::forms::FormKind;
 use super::tsv::{TableError, Tsv};
 use super::types::Type;
 use crate::text::date::Date;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Debug)]
 pub struct ItemDef {
@@ -63,7 +63,7 @@ impl Items {
             c("codes")?,
             c("required")?,
         );
-        let mut by_disease: Vec<HashMap<String, Vec<ItemDef>>> = kinds.iter().map(|_| HashMap::new()).collect();
+        let mut by_disease: Vec<HashMap<String, Vec<ItemDef>>> = kinds.iter().map(|_| HashMap::default()).collect();
         for row in &t.rows {
             let kind = kinds
                 .iter()
