@@ -49,6 +49,25 @@ fn c002_not_yet_designated_on_the_written_date() {
 }
 
 #[test]
+fn a_key_the_renumbering_gave_an_older_disease_is_c001_before_it() {
+    // もやもや病 was 11-98 until 2025-03-31 and became 11-103 on 2025-04-01. Written on
+    // 2025-03-10 with 11-103, the disease was designated (as 11-98): the key is wrong, the
+    // disease is not "not yet designated".
+    let h = Harness::new();
+    let s = shoman_disease(&ikensho("2025-03-10", "2025-03-01", "2013-08-03"), "11", "103", "もやもや病");
+    let f = h.only(S_NAME, &s);
+    assert_eq!((f.rule.id, f.value.as_str()), ("C001", "11-103"), "{}", f.message);
+    assert!(f.message.contains("11-98"), "the name gives the key in force: {}", f.message);
+    let s = shoman_disease(&ikensho("2025-03-10", "2025-03-01", "2013-08-03"), "11", "103", "架空の病");
+    assert_eq!(h.rules(S_NAME, &s), [(1, "C001")]);
+    // From 2025-04-01 the same form is right; the old key is right before.
+    let s = shoman_disease(&ikensho("2025-04-01", "2025-03-01", "2013-08-03"), "11", "103", "もやもや病");
+    assert_eq!(h.rules(S_NAME, &s), []);
+    let s = shoman_disease(&ikensho("2025-03-10", "2025-03-01", "2013-08-03"), "11", "98", "もやもや病");
+    assert_eq!(h.rules(S_NAME, &s), []);
+}
+
+#[test]
 fn c003_the_2025_04_01_renumbering() {
     let h = Harness::new();
     let old_master =

@@ -5,7 +5,7 @@ use super::view::View;
 use super::Sink;
 use crate::finding::{Rule, Severity::*};
 use crate::lang::Text;
-use crate::tables::diseases::{key_text, Entry, Program};
+use crate::tables::diseases::{key_text, Entry, Program, Revision};
 use crate::tables::Field;
 use crate::text::date::Date;
 use crate::text::normalize::normalize_name;
@@ -100,6 +100,16 @@ fn renumbered_reference<'p>(
     })
 }
 
+/// Whether `later`, an entry of a revision after `rev`, is a disease `rev` already has: under
+/// its own name, or under the name it had before a rename that gave it its key.
+fn already_designated(program: &Program, rev: &Revision, later: &Entry) -> bool {
+    rev.by_name(&later.norm).next().is_some()
+        || program
+            .renames
+            .iter()
+            .any(|r| (r.group, r.no_after) == (later.group, later.no) && rev.by_name(&r.old_norm).next().is_some())
+}
+
 /// A disease newly designated by a revision later than the one in force, under this name.
 fn later_addition<'p>(program: &'p Program, from: usize, norm: &str) -> Option<(Date, &'p Entry)> {
     program.revisions[from + 1..].iter().find_map(|rev| rev.by_name(norm).find(|e| e.added).map(|e| (rev.start, e)))
@@ -158,8 +168,13 @@ pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     }
     let Some(entry) = entry else {
         // A key that a later revision brings (the next 指定難病 table, one file with its start
-        // date) is a disease not designated yet, not an unknown one.
-        let later = program.revisions[ri + 1..].iter().find_map(|r| r.get(group, no).map(|e| (r.start, e)));
+        // date) is a disease not designated yet, not an unknown one. Unless that disease is in
+        // the table in force under another number (or name): then the later revision only
+        // renumbered it, the disease was designated, and the key is simply not in force yet.
+        let later = program.revisions[ri + 1..]
+            .iter()
+            .find_map(|r| r.get(group, no).map(|e| (r.start, e)))
+            .filter(|(_, e)| !already_designated(program, rev, e));
         if let Some((from, e)) = later {
             not_yet(sink, e, e.valid_from.unwrap_or(from).max(from));
             return;
