@@ -260,6 +260,16 @@ fn l003_unknown_element_suggests_the_nearest_name() {
     let inside = edit(R_VALID, "<Sex>2</Sex>", "<Sex>2<Note>x</Note></Sex>");
     let f = h.findings(R_NAME, inside.as_bytes()).into_iter().find(|f| f.rule.id == "L003").unwrap();
     assert!(f.message.contains("値を書く要素"), "{}", f.message);
+    // The element inside is reported, and its name does not become part of the value: the
+    // value is the text around it (here 2, a valid code, so nothing else is reported).
+    assert_eq!(h.rules(R_NAME, &inside), [(1, "L003")]);
+    for inner in ["2<Note/>", "<Note/>2", " 2 <Note/> ", "2<v:Note xmlns:v=\"urn:v\">3</v:Note>"] {
+        let x = edit(R_VALID, "<Sex>2</Sex>", &format!("<Sex>{inner}</Sex>"));
+        assert_eq!(h.rules(R_NAME, &x), [(1, "L003")], "{inner}");
+    }
+    let wrong = edit(R_VALID, "<Sex>2</Sex>", "<Sex>2<Note/>9</Sex>");
+    let f = h.findings(R_NAME, wrong.as_bytes()).into_iter().find(|f| f.rule.id == "L007").unwrap();
+    assert_eq!(f.value, "29", "the text on both sides of the element");
 }
 
 #[test]

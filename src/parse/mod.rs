@@ -688,12 +688,23 @@ impl<'t> Parser<'t> {
                 self.stack.push((Frame::Skip, pos));
                 return Ok(());
             }
+            // Inside a leaf, the value read so far is the end of the text: it moves after the
+            // name, which would otherwise become part of it (`<Sex>1<Foo/></Sex>` read "1Foo").
+            let leaf = match self.stack.last() {
+                Some(&(Frame::Known { elem, collect: true, .. }, _)) => Some(elem),
+                _ => None,
+            };
+            let so_far = leaf.map(|elem| self.record.text.split_off(self.record.elems[elem].value.0));
             let name = self.record.push_str(raw);
             // The element's own declarations are in scope here: `read_attributes` pushed them.
             let namespace = (!in_ns).then(|| {
                 let uri = self.ns.resolve(prefix).unwrap_or_default();
                 self.record.push_str(uri)
             });
+            if let (Some(elem), Some(so_far)) = (leaf, so_far) {
+                self.record.elems[elem].value.0 = self.record.text.len();
+                self.record.text.push_str(&so_far);
+            }
             self.record.unknown.push(Unknown { parent, name, namespace, offset: pos });
             self.stack.push((Frame::Skip, pos));
             return Ok(());
