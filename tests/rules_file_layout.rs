@@ -434,6 +434,38 @@ fn l011_machine_dependent_characters_warn() {
         assert_eq!((f.rule.id, f.severity), ("L011", rinken::finding::Severity::W));
         assert!(f.message.contains(word), "{ch}: {}", f.message);
     }
+    // Rare kana are allowed in kana fields, but CP932 has no code for them either; the
+    // message gives the usual spelling.
+    for (ch, fix) in [("ゔ", "「ヴ」"), ("ヷ", "「ヴァ」"), ("ヸ", "「ヴィ」")] {
+        let x = edit(
+            R_VALID,
+            "<FamilyNameKana>ナカムラ</FamilyNameKana>",
+            &format!("<FamilyNameKana>ナカ{ch}</FamilyNameKana>"),
+        );
+        let f = h.only(R_NAME, &x);
+        assert_eq!((f.rule.id, f.value.as_str()), ("L011", format!("ナカ{ch}").as_str()));
+        assert!(f.message.contains(fix), "{ch}: {}", f.message);
+    }
+    // A character that is no kana at all is L010 there, not also L011.
+    let x = edit(R_VALID, "<FamilyNameKana>ナカムラ</FamilyNameKana>", "<FamilyNameKana>髙ムラ</FamilyNameKana>");
+    assert_eq!(h.rules(R_NAME, &x), [(1, "L010")]);
+    // The replacement offered is never itself machine-dependent: ￤ and ¦ do not send the
+    // user from one to the other, and symbols are not given kanji as examples.
+    let name = |ch: &str| edit(R_VALID, "<FamilyName>中村</FamilyName>", &format!("<FamilyName>中{ch}村</FamilyName>"));
+    for ch in ["￤", "¦", "∑", "〝"] {
+        let f = h.only(R_NAME, &name(ch));
+        assert_eq!(f.rule.id, "L011");
+        assert!(
+            !f.message.contains("「￤」に置き換え") && !f.message.contains("「¦」に置き換え"),
+            "{ch}: {}",
+            f.message
+        );
+        if ch == "∑" || ch == "〝" {
+            assert!(!f.message.contains("髙"), "{ch}: {}", f.message);
+        }
+    }
+    let f = h.only(R_NAME, &name("〜"));
+    assert!(f.message.contains("「～」"), "the CP932 glyph for a JIS one: {}", f.message);
 }
 
 #[test]

@@ -215,6 +215,20 @@ pub fn cp932_equivalent(c: char) -> Option<char> {
     }
 }
 
+/// For a rare kana CP932 lacks, the usual spelling with kana it has (ヷ is written ヴァ).
+pub fn kana_spelling(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ゔ' => "ヴ",
+        'ゕ' => "ヵ",
+        'ゖ' => "ヶ",
+        'ヷ' => "ヴァ",
+        'ヸ' => "ヴィ",
+        'ヹ' => "ヴェ",
+        'ヺ' => "ヴォ",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

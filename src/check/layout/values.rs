@@ -509,10 +509,13 @@ fn scan(v: &str, kana: bool) -> Scan {
         if p.is_halfwidth_katakana() && s.halfwidth.is_none() {
             s.halfwidth = Some(c);
         }
-        if kana && !p.is_kana_field_char() && s.not_kana.is_none() {
+        let not_kana = kana && !p.is_kana_field_char();
+        if not_kana && s.not_kana.is_none() {
             s.not_kana = Some(c);
         }
-        if !kana && s.machine.is_none() {
+        // In a kana field, a character that is not kana is L010's finding alone; a rare kana
+        // such as ゔ is allowed there but, as anywhere, CP932 cannot encode it.
+        if !not_kana && s.machine.is_none() {
             s.machine = p.machine().map(|k| (c, k));
         }
     }
@@ -573,33 +576,51 @@ fn text(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
         .or_else(|| halfwidth_kana(v, &s, label, cx))
         .or_else(|| too_long(&s, label, n, lang))
         .unwrap_or_default();
-    if let Some((c, kind)) = s.machine {
-        let what = match kind {
-            MachineDependent::NecSpecial => lang.pick("NEC 特殊文字", "an NEC special character"),
-            MachineDependent::IbmExtension => lang.pick("NEC/IBM 拡張漢字", "an NEC/IBM extension kanji"),
-            MachineDependent::NotInCp932 => lang.pick("CP932 で表せない文字", "a character CP932 cannot encode"),
-        };
-        let alt: String =
-            chars::cp932_equivalent(c).map(String::from).unwrap_or_else(|| c.to_string().nfkc().collect());
-        let hint = if alt != c.to_string() {
-            tr!(lang, "「{alt}」に置き換えてください", "replace it with \"{alt}\"")
-        } else {
-            tr!(
-                lang,
-                "標準の字 (例: 髙→高、﨑→崎) に置き換えられるか確認してください",
-                "check whether a standard character can replace it (e.g. 髙→高, 﨑→崎)"
-            )
-        };
-        out.warning = Some(Problem {
-            rule: &L011,
-            message: tr!(
-                lang,
-                "{label} の「{c}」は{what}で、登録できないことがあります。{hint}",
-                "\"{c}\" in {label} is {what} and may not register; {hint}"
-            ),
-        });
-    }
+    out.warning = machine_dependent(&s, label, lang);
     out
+}
+
+/// L011 for the first machine-dependent character, with what could replace it: a CP932
+/// character for the same glyph, or its NFKC form when that is plain CP932 (never another
+/// machine-dependent character, which would only move the warning).
+fn machine_dependent(s: &Scan, label: &str, lang: Lang) -> Option<Problem> {
+    let (c, kind) = s.machine?;
+    let what = match kind {
+        MachineDependent::NecSpecial => lang.pick("NEC 特殊文字", "an NEC special character"),
+        MachineDependent::IbmExtension => lang.pick("NEC/IBM 拡張漢字", "an NEC/IBM extension kanji"),
+        MachineDependent::NotInCp932 => lang.pick("CP932 で表せない文字", "a character CP932 cannot encode"),
+    };
+    let alt: Option<String> = chars::cp932_equivalent(c)
+        .map(String::from)
+        .or_else(|| chars::kana_spelling(c).map(String::from))
+        .or_else(|| Some(c.to_string().nfkc().collect()))
+        .filter(|alt| *alt != c.to_string() && chars::first_machine_dependent(alt).is_none());
+    let hint = match (alt, kind) {
+        (Some(alt), _) => tr!(lang, "「{alt}」に置き換えてください", "replace it with \"{alt}\""),
+        (None, MachineDependent::IbmExtension) => tr!(
+            lang,
+            "標準の字 (例: 髙→高、﨑→崎) に置き換えられるか確認してください",
+            "check whether a standard character can replace it (e.g. 髙→高, 﨑→崎)"
+        ),
+        (None, MachineDependent::NecSpecial) => tr!(
+            lang,
+            "CP932 の標準の文字で書き換えられるか確認してください",
+            "check whether standard CP932 characters can spell it"
+        ),
+        (None, MachineDependent::NotInCp932) => tr!(
+            lang,
+            "CP932 にある字 (例: 𠮷→吉) に置き換えるか、取り除いてください",
+            "replace it with a character CP932 has (e.g. 𠮷→吉) or remove it"
+        ),
+    };
+    Some(Problem {
+        rule: &L011,
+        message: tr!(
+            lang,
+            "{label} の「{c}」は{what}で、登録できないことがあります。{hint}",
+            "\"{c}\" in {label} is {what} and may not register; {hint}"
+        ),
+    })
 }
 
 fn kana(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
@@ -612,5 +633,7 @@ fn kana(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
     if let Some(c) = s.not_kana {
         return fail(&L010, tr!(lang, "{label} に「{c}」があります。かなの欄は全角カタカナ・ひらがな (ー・と全角空白も可) で書いてください", "{label} contains \"{c}\"; a kana field takes full-width katakana or hiragana (and ー, ・, full-width space)"));
     }
-    too_long(&s, label, n, lang).unwrap_or_default()
+    let mut out = too_long(&s, label, n, lang).unwrap_or_default();
+    out.warning = machine_dependent(&s, label, lang);
+    out
 }
