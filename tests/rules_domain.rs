@@ -299,6 +299,25 @@ fn d007_diagnosis_more_than_three_months_before() {
     assert_eq!(h.rules(S_NAME, &ikensho("2025-05-31", "2025-02-27", "2013-08-03")), [(1, "D007")]);
 }
 
+#[test]
+fn a_date_reported_by_d001_or_d002_does_not_drive_the_later_date_rules() {
+    let h = Harness::new();
+    // A DiagnosisDate before the onset is D001, not also D007 (more than 3 months before the
+    // WrittenDate): the date is suspect, and one cause is one finding.
+    let x = set(&ikensho("2025-09-18", "2025-08-25", "2013-08-03"), "DiagnosisDate", "2024-01-10");
+    assert_eq!(h.rules(S_NAME, &x), [(1, "D001")]);
+    // A WrittenDate after today is D002, not also D004 for the age it would give.
+    let cont = |written: &str| {
+        let x = set(&ikensho(written, "2025-08-25", "2007-09-18"), "ApplicationType", "2");
+        edit(&x, "</Address>", "</Address>\n    <RecipientNo>1234566</RecipientNo>")
+    };
+    assert_eq!(h.rules(S_NAME, &cont("2025-09-18")), [], "18 on a WrittenDate in the past");
+    assert_eq!(h.rules(S_NAME, &cont("2027-10-15")), [(1, "D002")]);
+    // Nor a form version past its end (D006): 臨個票 1703 ends on 2024-09-30.
+    let old = edit(&set(R_VALID, "WrittenDate", "2027-01-10"), "formVersion=\"2403\"", "formVersion=\"1703\"");
+    assert!(!h.rules(R_NAME, &old).iter().any(|(_, id)| *id == "D006"), "{:?}", h.rules(R_NAME, &old));
+}
+
 const MEDINST: &str = include_str!("data/medinst_codes_2025-08.tsv");
 
 fn real_codes() -> Vec<&'static str> {

@@ -180,6 +180,14 @@ impl Dates {
         DATE_FIELDS.iter().position(|&x| x == f).and_then(|i| self.0[i])
     }
 
+    fn forget(&mut self, fields: &[Field]) {
+        for (p, f) in self.0.iter_mut().zip(DATE_FIELDS) {
+            if fields.contains(&f) {
+                *p = None;
+            }
+        }
+    }
+
     /// A full date (every field but OnsetYearMonth).
     fn day(&self, f: Field) -> Option<Date> {
         match self.point(f)? {
@@ -197,16 +205,20 @@ fn is_shoman(view: &View<'_>) -> bool {
 pub fn check(sink: &mut Sink<'_>, view: &View<'_>) {
     // A date after today is suspect (D002): it is not compared with the others, so one wrong
     // date is one finding, not also a D001 on each date that follows it.
-    let dates = Dates::of(view);
+    let mut dates = Dates::of(view);
     let future_dates = future(sink, view, &dates);
-    order(sink, view, &dates, future_dates);
+    let reported = order(sink, view, &dates, future_dates);
+    // A reported date is suspect for the rules below too: a mistyped WrittenDate in the future
+    // is not also a form version out of use or an age over the limit (one cause, one finding).
+    dates.forget(&reported);
     versions(sink, view, &dates);
     if is_shoman(view) {
         ages(sink, view, &dates);
     }
 }
 
-fn order(sink: &mut Sink<'_>, view: &View<'_>, dates: &Dates, suspect: Vec<Field>) {
+/// D001; returns the dates reported by it or, before it, by D002 (`suspect`).
+fn order(sink: &mut Sink<'_>, view: &View<'_>, dates: &Dates, suspect: Vec<Field>) -> Vec<Field> {
     use Field::*;
     let lang = sink.lang();
     let mut flagged = suspect;
@@ -234,6 +246,7 @@ fn order(sink: &mut Sink<'_>, view: &View<'_>, dates: &Dates, suspect: Vec<Field
             sink.emit(&D001, view.record(), view.path(fb), view.offset(fb), &tb, msg);
         }
     }
+    flagged
 }
 
 /// D002; returns the dates it reported.
