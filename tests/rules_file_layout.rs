@@ -143,6 +143,12 @@ fn f010_name_disagrees_with_content() {
     assert!(f.message.contains("R131331572820250612000001.xml"), "{}", f.message);
     let f = h.only("R261020215820250612000001.xml", R_VALID);
     assert_eq!((f.rule.id, f.record, f.path.as_str()), ("F010", 1, "Author/InstitutionCode"));
+    // A code in the form that fails its own check is that finding alone (one cause, one
+    // finding): the typo, not the name, is what differs.
+    let typo = edit(R_VALID, "<InstitutionCode>1313315728<", "<InstitutionCode>1313315729<");
+    assert_eq!(h.rules(R_NAME, &typo), [(1, "I001")]);
+    let table = edit(R_VALID, "<InstitutionCode>1313315728<", "<InstitutionCode>1343315728<");
+    assert_eq!(h.rules(R_NAME, &table).iter().map(|r| r.1).collect::<Vec<_>>(), ["I003"]);
 }
 
 fn batch(count: &str, forms: &[&str]) -> String {

@@ -479,7 +479,9 @@ pub fn after_parse(sink: &mut Sink<'_>, info: &DocInfo, name: &str) {
 pub fn check_code(sink: &mut Sink<'_>, view: &crate::check::view::View<'_>) {
     use crate::tables::Field;
     let (Some(named), Some(code)) = (sink.file_code.as_deref(), view.get(Field::InstitutionCode)) else { return };
-    if named == code {
+    // A code that fails its own check (I001–I003) is reported there: that it then differs
+    // from the name is the same mistake again (one cause, one finding).
+    if named == code || crate::check::ident::institution_problem(code, &sink.ctx.tables.prefectures).is_some() {
         return;
     }
     let lang = sink.lang();
