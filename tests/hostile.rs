@@ -64,6 +64,11 @@ fn hostile_corpus(root: &Path) -> Corpus {
     };
     file("empty.xml", b"", Some("F002"));
     file("blank.xml", b" \r\n\t \n", Some("F002"));
+    file("bom-only.xml", b"\xEF\xBB\xBF\r\n", Some("F002"));
+    // Big enough to be streamed, not read whole: the same finding.
+    let mut big_blank = b"\xEF\xBB\xBF".to_vec();
+    big_blank.resize(rinken::check::stream::STREAM_ABOVE as usize + 4096, b' ');
+    file("bom-then-blank-streamed.xml", &big_blank, Some("F002"));
     file("binary.xml", &(0..=255u8).cycle().take(4096).collect::<Vec<_>>(), Some("F004"));
     file("random.xml", &noise(65_536, 0x9E37_79B9_7F4A_7C15), Some("F004"));
     file("nul-bytes.xml", b"<?xml version=\"1.0\"?>\0\0<a>\0</a>", Some("F006"));

@@ -33,6 +33,12 @@ fn f002_empty_or_whitespace() {
     let h = Harness::new();
     assert_eq!(h.rules(R_NAME, ""), [(0, "F002")]);
     assert_eq!(h.rules(R_NAME, " \r\n\t\n"), [(0, "F002")]);
+    // A byte-order mark is no content: not F005 and F006 (no root), but F002 saying so.
+    for bytes in ["\u{feff}", "\u{feff}\r\n"] {
+        let f = h.only(R_NAME, bytes);
+        assert_eq!(f.rule.id, "F002");
+        assert!(f.message.contains("BOM"), "{}", f.message);
+    }
 }
 
 #[test]

@@ -30,8 +30,8 @@ pub static F002: Rule = Rule {
     severity: E,
     summary: Text { ja: "ファイルが空、または空白だけ", en: "the file is empty or only whitespace" },
     why: Text {
-        ja: "出力の途中で止まったか、書き込みに失敗したファイルです。出力し直してください。",
-        en: "The export stopped or failed to write. Export the file again.",
+        ja: "出力の途中で止まったか、書き込みに失敗したファイルです。出力し直してください。先頭の BOM は内容に数えません。",
+        en: "The export stopped or failed to write. Export the file again. A leading byte-order mark does not count as content.",
     },
     bad: "(0 bytes)",
     good: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Rinkohyo …>…</Rinkohyo>",
@@ -199,9 +199,16 @@ pub fn unreadable(sink: &mut Sink<'_>, e: &LoadError) {
     sink.emit(&F001, 0, "", None, "", msg);
 }
 
-pub fn empty(sink: &mut Sink<'_>, len: usize) {
+/// F002 for a file of `len` bytes with nothing but whitespace after its UTF-8 BOM, if `bom`.
+pub fn empty(sink: &mut Sink<'_>, len: usize, bom: bool) {
     let lang = sink.lang();
-    let msg = if len == 0 {
+    let msg = if bom {
+        tr!(
+            lang,
+            "ファイルには BOM (と空白) しかありません ({len} バイト)。出力し直してください",
+            "the file holds only a byte-order mark (and whitespace) ({len} bytes); export it again"
+        )
+    } else if len == 0 {
         tr!(lang, "ファイルが空です (0 バイト)。出力し直してください", "the file is empty (0 bytes); export it again")
     } else {
         tr!(

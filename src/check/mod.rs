@@ -325,8 +325,11 @@ pub fn check_bytes(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, bytes: &[
     let mut result = FileResult { bytes: bytes.len() as u64, ..empty_result() };
     let mut sink = Sink::new(ctx);
     file::check_name(&mut sink, name);
-    if bytes.iter().all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
-        file::empty(&mut sink, bytes.len());
+    // A byte-order mark is not content: a file with nothing else is as empty as one with
+    // nothing at all, not a BOM (F005) before a missing root (F006).
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF");
+    if body.unwrap_or(bytes).iter().all(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+        file::empty(&mut sink, bytes.len(), body.is_some());
         result.findings = sink.findings;
         return result;
     }

@@ -192,8 +192,8 @@ fn parse_utf8(
     };
     // What the parse left (it stops at an XML error) is hashed and checked, not kept.
     intake.drain()?;
-    let content = head.bom || intake.content;
-    Ok(Utf8Parse { parsed, hash: intake.hasher.digest128(), utf8: intake.utf8.verdict(), content })
+    // A byte-order mark is not content (F002), as for a file read whole.
+    Ok(Utf8Parse { parsed, hash: intake.hasher.digest128(), utf8: intake.utf8.verdict(), content: intake.content })
 }
 
 /// CP932 decoded to UTF-8 as it is read. The text ends at the first byte CP932 cannot decode,
@@ -335,7 +335,7 @@ fn stages(
             };
             if !p.content {
                 result.content_hash = None;
-                file::empty(sink, result.bytes as usize);
+                file::empty(sink, result.bytes as usize, head.bom);
                 return Ok(());
             }
             file::encoding(sink, &Encoding { detected: Detected::Utf8, bom: head.bom, mislabel, cut });
