@@ -368,12 +368,23 @@ fn number(v: &str, label: &str, ranges: &Ranges, decimal: bool, cx: &TypeCtx<'_>
             let fix = cx.write_half(&half);
             return fail(&L005, tr!(lang, "{label}「{q}」は全角です。{fix}", "{label} \"{q}\" is full-width; {fix}"));
         }
+        // What would be right: the range when one always applies, else the form of a number.
+        let fix = match ranges.0.iter().find(|r| r.when.is_none()) {
+            Some(r) => {
+                let range = &r.text;
+                tr!(lang, "{range} の範囲で書いてください", "write one within {range}")
+            }
+            None if decimal => {
+                tr!(lang, "半角数字で書いてください (例: 12、3.5)", "write it in ASCII digits (e.g. 12, 3.5)")
+            }
+            None => tr!(lang, "半角数字で書いてください (例: 12)", "write it in ASCII digits (e.g. 12)"),
+        };
         return fail(
             &L005,
             tr!(
                 lang,
-                "{label}「{q}」は半角数字の{what}ではありません",
-                "{label} \"{q}\" is not {what} in ASCII digits"
+                "{label}「{q}」は半角数字の{what}ではありません。{fix}",
+                "{label} \"{q}\" is not {what} in ASCII digits; {fix}"
             ),
         );
     }
