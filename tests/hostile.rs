@@ -69,6 +69,15 @@ fn hostile_corpus(root: &Path) -> Corpus {
     let mut big_blank = b"\xEF\xBB\xBF".to_vec();
     big_blank.resize(rinken::check::stream::STREAM_ABOVE as usize + 4096, b' ');
     file("bom-then-blank-streamed.xml", &big_blank, Some("F002"));
+    // Shift_JIS streamed: decoded, 漢 is 3 bytes, so a piece of text can end with less room
+    // than one character; the file is still decoded and checked (F003), not unreadable.
+    let mut big_sjis = b"<a>".to_vec();
+    while big_sjis.len() < (rinken::check::stream::STREAM_ABOVE as usize) / 16 + 64 {
+        big_sjis.extend_from_slice(b"\x8a\xbf");
+    }
+    big_sjis.extend_from_slice(b"</a>");
+    big_sjis.resize(rinken::check::stream::STREAM_ABOVE as usize + 1, b'\n');
+    file("sjis-streamed.xml", &big_sjis, Some("F003"));
     file("binary.xml", &(0..=255u8).cycle().take(4096).collect::<Vec<_>>(), Some("F004"));
     file("random.xml", &noise(65_536, 0x9E37_79B9_7F4A_7C15), Some("F004"));
     file("nul-bytes.xml", b"<?xml version=\"1.0\"?>\0\0<a>\0</a>", Some("F006"));

@@ -210,6 +210,11 @@ struct Cp932Reader<R> {
     decoded: usize,
     at: LineCol,
     bad: Option<At>,
+    /// Text decoded for a caller whose room was too small for one character (the piece
+    /// reader fills its buffer to the last byte), handed out over the next reads.
+    spill: [u8; 64],
+    spill_from: usize,
+    spill_to: usize,
 }
 
 impl<R: Read> Cp932Reader<R> {
@@ -225,12 +230,13 @@ impl<R: Read> Cp932Reader<R> {
             decoded: 0,
             at: LineCol::default(),
             bad: None,
+            spill: [0; 64],
+            spill_from: 0,
+            spill_to: 0,
         }
     }
-}
 
-impl<R: Read> Read for Cp932Reader<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+    fn decode(&mut self, out: &mut [u8]) -> io::Result<usize> {
         use encoding_rs::DecoderResult;
         while !self.done {
             if self.start == self.len && !self.eof {
@@ -258,6 +264,25 @@ impl<R: Read> Read for Cp932Reader<R> {
             }
         }
         Ok(0)
+    }
+}
+
+impl<R: Read> Read for Cp932Reader<R> {
+    /// Hands out spilled text first; a room of less than 4 bytes (a character's most) is
+    /// filled from the spill, never given to the decoder, which cannot split a character.
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.spill_from == self.spill_to && !out.is_empty() && out.len() < 4 {
+            let mut spill = self.spill;
+            self.spill_to = self.decode(&mut spill)?;
+            (self.spill, self.spill_from) = (spill, 0);
+        }
+        if self.spill_from < self.spill_to {
+            let n = out.len().min(self.spill_to - self.spill_from);
+            out[..n].copy_from_slice(&self.spill[self.spill_from..self.spill_from + n]);
+            self.spill_from += n;
+            return Ok(n);
+        }
+        self.decode(out)
     }
 }
 
@@ -364,4 +389,29 @@ fn conclude(ctx: &Ctx<'_>, name: &str, sink: &mut Sink<'_>, result: &mut FileRes
     result.kind = file::kind_of(ctx.tables, &p.info.root);
     result.records = p.info.forms;
     result.batch_keys = p.keys;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cp932_text_is_handed_out_whole_however_small_the_room() {
+        let text = "<a>漢字ｶﾅ、ア①</a>\n".repeat(50);
+        let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&text);
+        assert!(!unmappable);
+        for room in [1, 2, 3, 4, 7, 4096] {
+            let mut r = Cp932Reader::new(&sjis[..]);
+            let (mut got, mut buf) = (Vec::new(), vec![0; room]);
+            loop {
+                let n = r.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
+            }
+            assert_eq!(String::from_utf8(got).unwrap(), text, "room {room}");
+            assert!(r.bad.is_none());
+        }
+    }
 }
