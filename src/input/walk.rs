@@ -44,9 +44,11 @@ pub struct Discovery {
     pub skipped: Vec<Skipped>,
 }
 
+/// A name ending in `.xml`, in any case; `.xml` itself too, as hidden names are walked like
+/// any other (a file the user saved as `.xml` must not vanish from the summary).
 pub fn is_xml_name(name: &OsStr) -> bool {
     let b = name.as_encoded_bytes();
-    b.len() > 4 && b[b.len() - 4..].eq_ignore_ascii_case(b".xml")
+    b.len() >= 4 && b[b.len() - 4..].eq_ignore_ascii_case(b".xml")
 }
 
 fn join_display(arg: &str, rel: &str) -> String {
@@ -316,14 +318,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join("b/sub")).unwrap();
-        for f in ["b/sub/z.XML", "b/a.xml", "a.Xml", "notes.txt", "c.xml"] {
+        for f in ["b/sub/z.XML", "b/a.xml", "a.Xml", "notes.txt", "c.xml", "b/.xml", "xml"] {
             std::fs::write(root.join(f), "x").unwrap();
         }
         std::fs::create_dir(root.join("d.xml")).unwrap();
         let d = discover(&[root.to_path_buf()]);
         let rel: Vec<_> = d.inputs.iter().map(|i| i.report_name.as_str()).collect();
-        assert_eq!(rel, ["a.Xml", "b/a.xml", "b/sub/z.XML", "c.xml"]);
-        assert!(d.inputs[1].display.ends_with("/b/a.xml"));
+        assert_eq!(rel, ["a.Xml", "b/.xml", "b/a.xml", "b/sub/z.XML", "c.xml"]);
+        assert!(d.inputs[2].display.ends_with("/b/a.xml"));
         assert!(d.skipped.is_empty());
     }
 
