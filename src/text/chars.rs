@@ -117,6 +117,12 @@ impl Profile {
                 return Profile(if is_forbidden_control(char::from(b)) { STANDARD | CONTROL } else { STANDARD });
             }
         }
+        Profile::of_wide(u)
+    }
+
+    /// [`Profile::of_bmp`] for a code point past ASCII, such as any of three UTF-8 bytes.
+    #[inline]
+    pub fn of_wide(u: u16) -> Profile {
         let slot = &PROFILES[usize::from(u)];
         match slot.load(Ordering::Relaxed) {
             0 => {

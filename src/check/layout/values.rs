@@ -476,25 +476,34 @@ struct Scan {
 /// in it (or outside the BMP, which is never ordinary) gets `None` and the full scan.
 /// In a text field kana are as ordinary as kanji (their KANA flag matters to kana fields only).
 fn ordinary_chars(v: &str, kana: bool) -> Option<usize> {
-    let mut b = v.as_bytes();
-    let mut n = 0;
-    // `v` is UTF-8, so the lead byte says how many continuation bytes follow.
-    while let Some(&lead) = b.first() {
-        let (u, len) = match (lead, b) {
-            (0xE0..=0xEF, &[_, b1, b2, ..]) => {
-                (u16::from(lead & 0x0F) << 12 | u16::from(b1 & 0x3F) << 6 | u16::from(b2 & 0x3F), 3)
+    let b = v.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    // `v` is UTF-8, so the lead byte says how many continuation bytes follow, and they are
+    // there. Names and addresses are nearly all three-byte characters: that arm comes first
+    // and skips the ASCII test of `Profile::of_bmp`.
+    while let Some(&lead) = b.get(i) {
+        let p = match lead {
+            0xE0..=0xEF => {
+                let u = u16::from(lead & 0x0F) << 12 | u16::from(b[i + 1] & 0x3F) << 6 | u16::from(b[i + 2] & 0x3F);
+                i += 3;
+                Profile::of_wide(u)
             }
-            (0..=0x7F, _) => (u16::from(lead), 1),
-            (0xC0..=0xDF, &[_, b1, ..]) => (u16::from(lead & 0x1F) << 6 | u16::from(b1 & 0x3F), 2),
+            0..=0x7F => {
+                i += 1;
+                Profile::of_bmp(u16::from(lead))
+            }
+            0xC0..=0xDF => {
+                let u = u16::from(lead & 0x1F) << 6 | u16::from(b[i + 1] & 0x3F);
+                i += 2;
+                Profile::of_bmp(u)
+            }
             _ => return None,
         };
-        let p = Profile::of_bmp(u);
         let ordinary =
             if kana { p == Profile::ORDINARY_KANA } else { p == Profile::ORDINARY || p == Profile::ORDINARY_KANA };
         if !ordinary {
             return None;
         }
-        b = &b[len..];
         n += 1;
     }
     Some(n)
