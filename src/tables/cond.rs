@@ -131,7 +131,7 @@ impl Cond {
     /// Parses `src`; `resolve` maps a NAME to a variable.
     pub fn parse(src: &str, resolve: &dyn Fn(&str) -> Option<Var>) -> Result<Cond, String> {
         let tokens = lex(src)?;
-        let mut p = Parser { tokens, pos: 0, resolve };
+        let mut p = Parser { tokens, pos: 0, resolve, depth: 0, joins: 0 };
         let node = p.or()?;
         if let Some(t) = p.tokens.get(p.pos) {
             return Err(format!("unexpected `{}` at character {}", t.text, t.at + 1));
@@ -255,10 +255,18 @@ fn lex(src: &str) -> Result<Vec<Token>, String> {
     Ok(out)
 }
 
+/// How deep `(` and `not` may nest, and how many `and`/`or` one condition may join. The parser
+/// and `eval` recurse once per level and per join (chains are built left-deep), so a vendor's
+/// runaway cell must be a table error, not a stack overflow; real conditions use a handful.
+const MAX_DEPTH: usize = 64;
+const MAX_JOINS: usize = 1_000;
+
 struct Parser<'r> {
     tokens: Vec<Token>,
     pos: usize,
     resolve: &'r dyn Fn(&str) -> Option<Var>,
+    depth: usize,
+    joins: usize,
 }
 
 impl Parser<'_> {
@@ -280,10 +288,29 @@ impl Parser<'_> {
         Ok(())
     }
 
+    fn join(&mut self) -> Result<(), String> {
+        self.pos += 1;
+        self.joins += 1;
+        if self.joins > MAX_JOINS {
+            return Err(format!("more than {MAX_JOINS} `and`/`or` in one condition; split it or use `in (…)`"));
+        }
+        Ok(())
+    }
+
+    fn deeper(&mut self) -> Result<(), String> {
+        self.pos += 1;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let at = self.tokens[self.pos - 1].at + 1;
+            return Err(format!("`(` and `not` nested more than {MAX_DEPTH} deep at character {at}"));
+        }
+        Ok(())
+    }
+
     fn or(&mut self) -> Result<Node, String> {
         let mut left = self.and()?;
         while self.peek_word("or") {
-            self.pos += 1;
+            self.join()?;
             left = Node::Or(Box::new(left), Box::new(self.and()?));
         }
         Ok(left)
@@ -292,7 +319,7 @@ impl Parser<'_> {
     fn and(&mut self) -> Result<Node, String> {
         let mut left = self.not()?;
         while self.peek_word("and") {
-            self.pos += 1;
+            self.join()?;
             left = Node::And(Box::new(left), Box::new(self.not()?));
         }
         Ok(left)
@@ -300,17 +327,20 @@ impl Parser<'_> {
 
     fn not(&mut self) -> Result<Node, String> {
         if self.peek_word("not") {
-            self.pos += 1;
-            return Ok(Node::Not(Box::new(self.not()?)));
+            self.deeper()?;
+            let inner = self.not()?;
+            self.depth -= 1;
+            return Ok(Node::Not(Box::new(inner)));
         }
         self.atom()
     }
 
     fn atom(&mut self) -> Result<Node, String> {
         if self.peek_word("(") {
-            self.pos += 1;
+            self.deeper()?;
             let inner = self.or()?;
             self.expect(")")?;
+            self.depth -= 1;
             return Ok(inner);
         }
         if self.peek_word("always") {
@@ -404,6 +434,21 @@ mod tests {
             "Care" | "Clinical/Care" => Some(Var::Node(2)),
             _ => None,
         }
+    }
+
+    #[test]
+    fn runaway_conditions_are_errors_not_stack_overflows() {
+        let nested = |n: usize| format!("{}ApplicationType=1{}", "(".repeat(n), ")".repeat(n));
+        assert!(Cond::parse(&nested(MAX_DEPTH), &resolve).is_ok());
+        let err = Cond::parse(&nested(10_000), &resolve).unwrap_err();
+        assert!(err.contains("nested more than 64 deep at character 65"), "{err}");
+        let nots = format!("{}ApplicationType=1", "not ".repeat(20_000));
+        assert!(Cond::parse(&nots, &resolve).unwrap_err().contains("nested more than 64"));
+        let chain = |n: usize| vec!["ApplicationType=1"; n].join(" and ");
+        let long = Cond::parse(&chain(MAX_JOINS + 1), &resolve).unwrap();
+        assert!(long.holds(&env(&[(Var::Node(1), "1")])));
+        let err = Cond::parse(&chain(50_000), &resolve).unwrap_err();
+        assert!(err.contains("more than 1000 `and`/`or`"), "{err}");
     }
 
     fn env(pairs: &[(Var, &'static str)]) -> Map {
