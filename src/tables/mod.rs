@@ -44,7 +44,10 @@ impl TableFiles {
 
     /// Lays the `.tsv` files found under `dir` over the current set: each file replaces the one
     /// of the same name and the others stay, so that a vendor can ship only an edited
-    /// `layout.tsv`, and the next disease revision is one new file.
+    /// `layout.tsv`, and the next disease revision is one new file. Links are followed. A `.tsv`
+    /// rinken would not read (`Layout.tsv`, `layout_v2.tsv`, a copy in a subfolder) is an error
+    /// rather than an edit silently left out, and so is a table name that is not a file; hidden
+    /// names are skipped.
     pub fn overlay(&mut self, dir: &Path) -> Result<(), TableError> {
         let err = |path: &Path, e: &dyn std::fmt::Display| TableError {
             file: path.display().to_string(),
@@ -55,14 +58,32 @@ impl TableFiles {
         if !dir.is_dir() {
             return Err(err(dir, &"not a directory"));
         }
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| err(dir, &e))?;
+        // Hidden names (`.git`, the `._layout.tsv` a Mac leaves on a USB stick) are not edits.
+        let shown = |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+        for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(shown) {
+            let entry = match entry {
+                Ok(entry) => entry,
+                // A dangling link or an unreadable entry matters only if it could be a table.
+                Err(e) if e.path().and_then(Path::extension).is_some_and(|x| !x.eq_ignore_ascii_case("tsv")) => {
+                    continue
+                }
+                Err(e) => return Err(err(e.path().unwrap_or(dir), &e)),
+            };
             let path = entry.path();
-            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "tsv") {
+            if path.extension().is_none_or(|e| !e.eq_ignore_ascii_case("tsv")) {
                 continue;
             }
             let rel = path.strip_prefix(dir).expect("walked under dir");
             let name = rel.to_string_lossy().replace('\\', "/");
+            if !is_table_name(&name) {
+                if entry.file_type().is_dir() {
+                    continue;
+                }
+                return Err(err(path, &UNKNOWN_TABLE));
+            }
+            if !entry.file_type().is_file() {
+                return Err(err(path, &"a table must be a file (this is a folder or a special file)"));
+            }
             let bytes = std::fs::read(path).map_err(|e| err(path, &e))?;
             self.files.insert(name, (path.display().to_string(), Cow::Owned(bytes)));
         }
@@ -86,6 +107,17 @@ impl TableFiles {
         })?;
         tsv::Tsv::parse(origin, bytes)
     }
+}
+
+const UNKNOWN_TABLE: &str = "not a table rinken reads, so it would be left out: a file replaces the \
+    embedded file of the same name (see `rinken tables export`), and disease tables are added as \
+    diseases/{program}_{YYYY-MM-DD}.tsv or diseases/{program}_renames.tsv";
+
+/// A name `overlay` takes: an embedded table's, or a disease table's (one level below
+/// `diseases/`; `Diseases::load` checks the rest of the name).
+fn is_table_name(name: &str) -> bool {
+    embedded::FILES.iter().any(|(n, _)| *n == name)
+        || name.strip_prefix("diseases/").is_some_and(|f| !f.contains('/') && f.ends_with(".tsv"))
 }
 
 /// Prefectures (JIS X 0401), indexed by their number 1–47.
@@ -226,5 +258,54 @@ mod tests {
         let program = t.diseases.program("shoman").unwrap();
         assert_eq!(program.revisions[1].get(7, 1).unwrap().name, "インスリン依存性糖尿病", "replaced by name");
         assert_eq!(program.revisions[2].get(7, 1).unwrap().name, "1型糖尿病", "added");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn linked_tables_are_read_and_tables_that_would_be_left_out_are_errors() {
+        let files = TableFiles::embedded();
+        let layout = std::str::from_utf8(files.bytes("layout.tsv").unwrap()).unwrap();
+        let edited =
+            layout.replace("Patient/Address\t住所\tAddress\ttext\t100", "Patient/Address\t住所\tAddress\ttext\t4321");
+        assert_ne!(edited, layout);
+        let store = tempfile::tempdir().unwrap();
+        std::fs::write(store.path().join("layout.tsv"), &edited).unwrap();
+        let size = |t: &Tables| {
+            let kind = t.kind(t.kind_by_root(b"Rinkohyo").unwrap());
+            format!("{:?}", kind.layout.rows).contains("4321")
+        };
+
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(store.path().join("layout.tsv"), dir.path().join("layout.tsv")).unwrap();
+        std::fs::write(dir.path().join("README.md"), "notes").unwrap();
+        std::os::unix::fs::symlink("/nonexistent", dir.path().join("old-notes.md")).unwrap();
+        std::fs::write(dir.path().join("._layout.tsv"), [0u8, 5, 22, 7]).unwrap();
+        let t = Tables::with_overlay(Some(dir.path())).unwrap();
+        assert!(size(&t), "the linked layout is read");
+        assert!(!size(&Tables::embedded().unwrap()));
+
+        for name in [
+            "Layout.tsv",
+            "layout.TSV",
+            "layout_v2.tsv",
+            "code-tables/layout.tsv",
+            "diseases/sub/shoman_2026-04-01.tsv",
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &edited).unwrap();
+            let e = Tables::with_overlay(Some(dir.path())).err().unwrap_or_else(|| panic!("{name} accepted"));
+            assert!(e.file.ends_with(name) && e.message.contains("not a table rinken reads"), "{name}: {e}");
+        }
+        for make in [
+            |p: &Path| std::fs::create_dir(p).unwrap(),
+            |p: &Path| std::os::unix::fs::symlink("/nonexistent/layout.tsv", p).unwrap(),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            make(&dir.path().join("layout.tsv"));
+            let e = Tables::with_overlay(Some(dir.path())).expect_err("not a file");
+            assert!(e.file.ends_with("layout.tsv"), "{e}");
+        }
     }
 }
