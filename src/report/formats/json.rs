@@ -1,6 +1,7 @@
 //! `--format json`: one document with every file (findings included) and the run's summary.
 //! Printed when the run is complete.
 
+use super::spool::{Spool, MARK};
 use super::{tool_json, FindingJson, Out};
 use crate::input::{SkipReason, Skipped};
 use crate::report::summary::{status, Totals};
@@ -12,12 +13,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 pub struct Json {
     out: Out,
-    files: Vec<Value>,
+    files: Spool,
 }
 
 impl Json {
     pub fn new(out: Out) -> Json {
-        Json { out, files: Vec::new() }
+        Json { out, files: Spool::default() }
     }
 }
 
@@ -29,18 +30,33 @@ pub fn skip_reason(r: SkipReason) -> &'static str {
     }
 }
 
+/// A file of the document, in the order docs/cli.md shows.
+#[derive(serde::Serialize)]
+struct FileJson<'a> {
+    file: &'a str,
+    kind: &'a str,
+    records: u32,
+    errors: usize,
+    warnings: usize,
+    status: &'a str,
+    findings: Vec<FindingJson<'a>>,
+}
+
+/// Where `"files": [` starts its line.
+const FILES_INDENT: usize = 2;
+
 impl Observer for Json {
     fn file(&mut self, file: &FileReport<'_>) {
-        let findings: Vec<FindingJson<'_>> = file.findings.iter().map(|f| FindingJson::of(None, f)).collect();
-        self.files.push(json!({
-            "file": file.input.display,
-            "kind": file.kind.as_str(),
-            "records": file.records,
-            "errors": file.errors,
-            "warnings": file.warnings,
-            "status": status(file.errors, file.warnings),
-            "findings": findings,
-        }));
+        let entry = FileJson {
+            file: &file.input.display,
+            kind: file.kind.as_str(),
+            records: file.records,
+            errors: file.errors,
+            warnings: file.warnings,
+            status: status(file.errors, file.warnings),
+            findings: file.findings.iter().map(|f| FindingJson::of(None, f)).collect(),
+        };
+        self.files.json_item(FILES_INDENT, &entry);
     }
 
     fn finish(&mut self, t: &Totals, skipped: &[Skipped]) {
@@ -49,7 +65,7 @@ impl Observer for Json {
         let doc = json!({
             "schema_version": SCHEMA_VERSION,
             "tool": tool_json(),
-            "files": std::mem::take(&mut self.files),
+            "files": MARK,
             "summary": {
                 "files": t.files,
                 "records": t.records,
@@ -62,7 +78,7 @@ impl Observer for Json {
         });
         let mut text = serde_json::to_string_pretty(&doc).expect("JSON values");
         text.push('\n');
-        self.out.write(text.as_bytes());
+        std::mem::take(&mut self.files).print_json(&mut self.out, &text);
     }
 
     fn flush(&mut self) -> std::io::Result<()> {

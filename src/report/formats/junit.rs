@@ -2,13 +2,14 @@
 //! when the file has a finding at or above `--fail-on` (E by default), listing those findings;
 //! its other findings go to `<system-out>`.
 
+use super::spool::Spool;
 use super::{Out, Settings};
 use crate::finding::{Finding, Severity};
 use crate::input::Skipped;
 use crate::lang::Lang;
 use crate::report::summary::Totals;
 use crate::run::{FailOn, FileReport, Observer};
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 /// XML 1.0 cannot hold most C0 controls even escaped; a value quoted with one (L010) keeps
@@ -34,12 +35,13 @@ pub struct Junit {
     out: Out,
     lang: Lang,
     fail_on: FailOn,
-    cases: Vec<Case>,
+    cases: Spool,
+    failures: usize,
 }
 
 impl Junit {
     pub fn new(out: Out, s: Settings) -> Junit {
-        Junit { out, lang: s.lang, fail_on: s.fail_on, cases: Vec::new() }
+        Junit { out, lang: s.lang, fail_on: s.fail_on, cases: Spool::default(), failures: 0 }
     }
 
     fn failing(&self, f: &Finding) -> bool {
@@ -53,6 +55,39 @@ fn line(f: &Finding) -> String {
     format!("{} {} [{}]{place} {}: {}\n", f.rule.id, f.severity, f.record, at, f.message)
 }
 
+/// Stands in for the testcases when the rest of the document is rendered.
+const PLACEHOLDER: &str = "rinken-spool";
+
+/// The testcase as the document's writer prints it two elements deep: a writer that has
+/// opened two elements, of which only what follows is kept.
+fn render(c: &Case) -> quick_xml::Result<Vec<u8>> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(Event::Start(BytesStart::new("testsuites")))?;
+    w.write_event(Event::Start(BytesStart::new("testsuite")))?;
+    let from = w.get_ref().len();
+    let name = xml_safe(&c.name);
+    let case = w.create_element("testcase").with_attributes([("classname", "rinken"), ("name", name.as_str())]);
+    if c.failure.is_none() && c.out.is_empty() {
+        case.write_empty()?;
+    } else {
+        case.write_inner_content(|w| {
+            if let Some((message, kind, text)) = &c.failure {
+                let message = xml_safe(message);
+                w.create_element("failure")
+                    .with_attributes([("message", message.as_str()), ("type", kind.as_str())])
+                    .write_text_content(BytesText::new(&xml_safe(text)))?;
+            }
+            if !c.out.is_empty() {
+                w.create_element("system-out").write_text_content(BytesText::new(&xml_safe(&c.out)))?;
+            }
+            Ok(())
+        })?;
+    }
+    let mut bytes = w.into_inner();
+    bytes.drain(..from);
+    Ok(bytes)
+}
+
 impl Observer for Junit {
     fn file(&mut self, file: &FileReport<'_>) {
         let (failing, other): (Vec<&Finding>, Vec<&Finding>) = file.findings.iter().partition(|f| self.failing(f));
@@ -63,13 +98,15 @@ impl Observer for Junit {
             let kind = if failing.iter().any(|f| f.severity == Severity::E) { "error" } else { "warning" };
             (message, kind.to_owned(), failing.iter().map(|f| line(f)).collect())
         });
+        self.failures += failure.is_some() as usize;
         let out = other.iter().map(|f| line(f)).collect();
-        self.cases.push(Case { name: file.input.display.clone(), failure, out });
+        let case = Case { name: file.input.display.clone(), failure, out };
+        self.cases.item(|w, _| w.write_all(&render(&case).map_err(std::io::Error::other)?));
     }
 
     fn finish(&mut self, _totals: &Totals, _skipped: &[Skipped]) {
-        let tests = self.cases.len().to_string();
-        let failures = self.cases.iter().filter(|c| c.failure.is_some()).count().to_string();
+        let cases = std::mem::take(&mut self.cases);
+        let (tests, failures) = (cases.len().to_string(), self.failures.to_string());
         let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
         let written = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).and_then(|_| {
             let attrs =
@@ -79,28 +116,8 @@ impl Observer for Junit {
                     .with_attributes(attrs)
                     .with_attribute(("skipped", "0"))
                     .write_inner_content(|w| {
-                        for c in &self.cases {
-                            let name = xml_safe(&c.name);
-                            let case = w
-                                .create_element("testcase")
-                                .with_attributes([("classname", "rinken"), ("name", name.as_str())]);
-                            if c.failure.is_none() && c.out.is_empty() {
-                                case.write_empty()?;
-                                continue;
-                            }
-                            case.write_inner_content(|w| {
-                                if let Some((message, kind, text)) = &c.failure {
-                                    let message = xml_safe(message);
-                                    w.create_element("failure")
-                                        .with_attributes([("message", message.as_str()), ("type", kind.as_str())])
-                                        .write_text_content(BytesText::new(&xml_safe(text)))?;
-                                }
-                                if !c.out.is_empty() {
-                                    w.create_element("system-out")
-                                        .write_text_content(BytesText::new(&xml_safe(&c.out)))?;
-                                }
-                                Ok(())
-                            })?;
+                        if !cases.is_empty() {
+                            w.write_event(Event::Comment(BytesText::new(PLACEHOLDER)))?;
                         }
                         Ok(())
                     })?;
@@ -109,9 +126,11 @@ impl Observer for Junit {
             Ok(())
         });
         written.expect("XML to memory");
-        let mut bytes = w.into_inner();
-        bytes.push(b'\n');
-        self.out.write(&bytes);
+        let mut doc = String::from_utf8(w.into_inner()).expect("XML from str");
+        doc.push('\n');
+        let mark = format!("\n    <!--{PLACEHOLDER}-->");
+        let (head, tail) = doc.split_once(&mark).unwrap_or((&doc, ""));
+        cases.print(&mut self.out, head, tail);
     }
 
     fn flush(&mut self) -> std::io::Result<()> {

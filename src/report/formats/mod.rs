@@ -3,13 +3,15 @@
 //! the report stage's files in path order.
 //!
 //! Line formats (text, jsonl, github) print as files are reported; document formats (json,
-//! sarif, junit) print once the run is complete, so a failed run never leaves half a document.
+//! sarif, junit) print once the run is complete, so a failed run never leaves half a document;
+//! their long middle waits in a [`spool::Spool`], not in memory.
 
 pub mod github;
 pub mod json;
 pub mod jsonl;
 pub mod junit;
 pub mod sarif;
+pub mod spool;
 pub mod text;
 
 use crate::finding::Finding;
@@ -68,6 +70,11 @@ impl Out {
                 self.error = Some(e);
             }
         }
+    }
+
+    /// Records an error met while producing the output; [`Out::flush`] returns it.
+    pub fn fail(&mut self, e: io::Error) {
+        self.error.get_or_insert(e);
     }
 
     /// Pushes what is buffered out now (a line format on a terminal shows each file as it is

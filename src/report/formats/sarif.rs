@@ -1,6 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 in the subset GitHub code scanning reads — the whole rule
 //! catalogue as the driver's rules, one result per finding.
 
+use super::spool::{Spool, MARK};
 use super::Out;
 use crate::finding::{Rule, Severity};
 use crate::input::Skipped;
@@ -79,15 +80,18 @@ fn rule_json(r: &Rule, lang: Lang) -> Value {
     })
 }
 
+/// Where `"results": [` starts its line, in `runs[0]`.
+const RESULTS_INDENT: usize = 6;
+
 pub struct Sarif {
     out: Out,
     lang: Lang,
-    results: Vec<Value>,
+    results: Spool,
 }
 
 impl Sarif {
     pub fn new(out: Out, lang: Lang) -> Sarif {
-        Sarif { out, lang, results: Vec::new() }
+        Sarif { out, lang, results: Spool::default() }
     }
 }
 
@@ -116,7 +120,7 @@ impl Observer for Sarif {
                 location["physicalLocation"]["region"] = region;
             }
             let index = ALL.iter().position(|r| r.id == f.rule.id).expect("every rule is in ALL");
-            self.results.push(json!({
+            let result = json!({
                 "ruleId": f.rule.id,
                 "ruleIndex": index,
                 "level": level(f.severity),
@@ -124,7 +128,8 @@ impl Observer for Sarif {
                 "locations": [location],
                 "partialFingerprints": {"rinkenFinding/v1": format!("{hash:032x}:{n}")},
                 "properties": {"record": f.record, "path": f.path, "value": f.value},
-            }));
+            });
+            self.results.json_item(RESULTS_INDENT, &result);
         }
     }
 
@@ -142,12 +147,12 @@ impl Observer for Sarif {
                     "rules": rules,
                 }},
                 "columnKind": "unicodeCodePoints",
-                "results": std::mem::take(&mut self.results),
+                "results": MARK,
             }],
         });
         let mut text = serde_json::to_string_pretty(&doc).expect("JSON values");
         text.push('\n');
-        self.out.write(text.as_bytes());
+        std::mem::take(&mut self.results).print_json(&mut self.out, &text);
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
