@@ -29,9 +29,13 @@ pub struct CsvDoc {
     w: csv::Writer<Vec<u8>>,
 }
 
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 impl CsvDoc {
     pub fn new(header: &[&str]) -> CsvDoc {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+        // The BOM is there from the start, so that the default encoding needs no second copy
+        // of a report that can run to tens of megabytes.
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(BOM.to_vec());
         w.write_record(header).expect("writing to memory");
         CsvDoc { w }
     }
@@ -44,39 +48,33 @@ impl CsvDoc {
         self.w.write_record(None::<&[u8]>).expect("writing to memory");
     }
 
+    /// The document in `enc`. In CP932, characters it cannot hold become `?` (the UTF-8
+    /// reports keep them; CP932 output is for old spreadsheet software only).
     pub fn finish(self, enc: CsvEncoding) -> Vec<u8> {
-        let utf8 = self.w.into_inner().expect("writing to memory");
-        encode(utf8, enc)
-    }
-}
-
-/// Encodes UTF-8 CSV bytes. In CP932, characters it cannot hold become `?` (the UTF-8
-/// reports keep them; CP932 output is for old spreadsheet software only).
-pub fn encode(utf8: Vec<u8>, enc: CsvEncoding) -> Vec<u8> {
-    match enc {
-        CsvEncoding::Utf8 => utf8,
-        CsvEncoding::Utf8Bom => {
-            let mut out = Vec::with_capacity(utf8.len() + 3);
-            out.extend_from_slice(b"\xEF\xBB\xBF");
-            out.extend_from_slice(&utf8);
-            out
-        }
-        CsvEncoding::Cp932 => {
-            let text = String::from_utf8(utf8).expect("CSV built from str");
-            let mut encoder = encoding_rs::SHIFT_JIS.new_encoder();
-            let mut out = Vec::with_capacity(text.len());
-            let mut rest = text.as_str();
-            loop {
-                out.reserve(rest.len() * 2 + 16);
-                let (result, read) = encoder.encode_from_utf8_to_vec_without_replacement(rest, &mut out, true);
-                rest = &rest[read..];
-                match result {
-                    encoding_rs::EncoderResult::InputEmpty => break,
-                    encoding_rs::EncoderResult::Unmappable(_) => out.push(b'?'),
-                    encoding_rs::EncoderResult::OutputFull => {}
-                }
+        let mut bytes = self.w.into_inner().expect("writing to memory");
+        match enc {
+            CsvEncoding::Utf8Bom => bytes,
+            CsvEncoding::Utf8 => {
+                bytes.drain(..BOM.len());
+                bytes
             }
-            out
+            CsvEncoding::Cp932 => {
+                let text = std::str::from_utf8(&bytes[BOM.len()..]).expect("CSV built from str");
+                let mut encoder = encoding_rs::SHIFT_JIS.new_encoder();
+                let mut out = Vec::with_capacity(text.len());
+                let mut rest = text;
+                loop {
+                    out.reserve(rest.len() * 2 + 16);
+                    let (result, read) = encoder.encode_from_utf8_to_vec_without_replacement(rest, &mut out, true);
+                    rest = &rest[read..];
+                    match result {
+                        encoding_rs::EncoderResult::InputEmpty => break,
+                        encoding_rs::EncoderResult::Unmappable(_) => out.push(b'?'),
+                        encoding_rs::EncoderResult::OutputFull => {}
+                    }
+                }
+                out
+            }
         }
     }
 }
