@@ -298,12 +298,13 @@ fn rules_and_rule_print_the_catalogue() {
 
 #[test]
 fn rule_m001_states_the_cap_the_code_applies_with_examples_in_the_language_asked() {
-    let shown = rinken::check::meta::MAX_KEPT_SHOWN;
+    let (shown, mib) = (rinken::check::meta::MAX_KEPT_SHOWN, rinken::check::meta::MAX_KEPT_MIB_SHOWN);
+    assert_eq!(rinken::check::MAX_KEPT_BYTES, mib.parse::<usize>().unwrap() << 20);
     let ja = rinken(&["rule", "M001"], &root()).stdout;
-    assert!(ja.contains(&format!("1 ファイル {shown} 件の上限")), "{ja}");
+    assert!(ja.contains(&format!("1 ファイル {shown} 件 (合計 {mib} MiB) の上限")), "{ja}");
     assert!(ja.contains("誤りの例: 未知の要素が 20,000 個あるファイルに --max-findings 100"), "{ja}");
     let en = rinken(&["rule", "M001", "--lang", "en"], &root()).stdout;
-    assert!(en.contains(&format!("the limit of {shown} per file")), "{en}");
+    assert!(en.contains(&format!("the limit of {shown} findings ({mib} MiB of them) per file")), "{en}");
     assert!(en.contains("bad: --max-findings 100 on a file with 20,000 unknown elements"), "{en}");
 }
 

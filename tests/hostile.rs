@@ -359,6 +359,32 @@ fn a_form_with_300_000_unknown_elements_on_one_line_is_checked_with_bounded_find
 }
 
 #[test]
+fn long_findings_are_kept_up_to_the_byte_cap_and_the_rest_counted() {
+    // Each unknown element's name is 300 bytes, quoted in the path, the value and the message:
+    // 20,000 of them are far under the count cap and far over the byte cap.
+    let name = format!("x{}", "漢".repeat(100));
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("in")).unwrap();
+    std::fs::write(tmp.path().join("in").join(R_NAME), in_patient(&format!("<{name}/>").repeat(20_000))).unwrap();
+    let run = child::run(&check_args(&["in".into()], "out", "1"), tmp.path(), &tmp.path().join("logs"));
+    assert_eq!(run.code, Some(0), "warnings only: {}", run.stderr);
+    let out = tmp.path().join("out");
+    assert_eq!(read_csv(&out.join("summary.csv"))[0]["warnings"], "20000", "every L003 counted");
+    let rows = read_csv(&out.join(format!("files/{R_NAME}.csv")));
+    assert_eq!(rows[0]["rule"], "M001");
+    let kept = &rows[1..];
+    assert!(kept.iter().all(|r| r["rule"] == "L003" && r["path"].contains(&name)));
+    assert!(rows[0]["message"].contains(&format!("{} 件", 20_000 - kept.len())), "{}", rows[0]["message"]);
+    let weight = |r: &std::collections::BTreeMap<String, String>| {
+        size_of::<rinken::finding::Finding>() + r["path"].len() + r["value"].len() + r["message"].len()
+    };
+    let total: usize = kept.iter().map(weight).sum();
+    let largest = kept.iter().map(weight).max().unwrap();
+    let cap = rinken::check::MAX_KEPT_BYTES;
+    assert!(total >= cap && total - largest < cap, "kept {} findings, {total} bytes", kept.len());
+}
+
+#[test]
 fn a_million_namespace_prefixes_and_unknown_elements_keep_memory_bounded() {
     // Each sibling declares a prefix of its own: a prefix goes out of scope with its element,
     // and unknown elements past what a file's findings could show are only counted.

@@ -14,6 +14,22 @@ macro_rules! max_kept {
     };
 }
 
+/// The per-file cap on the text of kept findings, in MiB, written once like [`max_kept!`].
+macro_rules! max_kept_mib {
+    () => {
+        "16"
+    };
+}
+
+/// [`MAX_KEPT_BYTES`] as the documentation and messages write it (MiB).
+pub const MAX_KEPT_MIB_SHOWN: &str = max_kept_mib!();
+
+/// A file keeps findings up to this many bytes, counting each finding's struct and its path,
+/// value and message. 30,000 ordinary findings take about 10 MB; 30,000 that each quote a
+/// long unknown name and value took 60 MB and more, twice while a large batch is checked on
+/// two workers, and once more as the CSV report: past the memory a run may take.
+pub const MAX_KEPT_BYTES: usize = parse_grouped(MAX_KEPT_MIB_SHOWN) << 20;
+
 /// [`MAX_KEPT_FINDINGS`] as the documentation and messages write it.
 pub const MAX_KEPT_SHOWN: &str = max_kept!();
 
@@ -44,12 +60,16 @@ pub static M001: Rule = Rule {
         ja: concat!(
             "このファイルの指摘が --max-findings または 1 ファイル ",
             max_kept!(),
-            " 件の上限で打ち切られた (打ち切った件数を示す)"
+            " 件 (合計 ",
+            max_kept_mib!(),
+            " MiB) の上限で打ち切られた (打ち切った件数を示す)"
         ),
         en: concat!(
             "this file's findings were cut at --max-findings or at the limit of ",
             max_kept!(),
-            " per file (the message says how many were left out)"
+            " findings (",
+            max_kept_mib!(),
+            " MiB of them) per file (the message says how many were left out)"
         ),
     },
     why: Text {

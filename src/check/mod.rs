@@ -104,29 +104,52 @@ impl FileResult {
     ) {
         let Some(severity) = rules.severity(rule) else { return };
         if self.overflow.admit(self.findings.len(), rule, severity) {
-            self.findings.push(Finding::new(rule, severity, record, "", pos, "", message()));
+            let f = Finding::new(rule, severity, record, "", pos, "", message());
+            self.overflow.kept(&f);
+            self.findings.push(f);
         }
     }
 }
 
-pub use meta::MAX_KEPT_FINDINGS;
+pub use meta::{MAX_KEPT_BYTES, MAX_KEPT_FINDINGS};
 
-/// Findings counted but not kept, by rule and severity.
+/// Findings counted but not kept, by rule and severity, and the size of those kept.
 #[derive(Debug, Default, Clone)]
 pub struct Overflow {
     pub by_rule: Vec<(&'static Rule, Severity, u64)>,
+    /// The [`Overflow::weight`] of the findings kept beside this.
+    kept_bytes: usize,
 }
 
 impl Overflow {
     /// Whether a finding fits beside the `kept` ones a file has; when it does not, it is
     /// counted here instead. Every producer of a file's findings (the `Sink` during the check,
-    /// the batch rules after it) goes through this, so the cap holds for all of them.
+    /// the batch rules after it) goes through this and then [`Overflow::kept`], so the caps
+    /// hold for all of them. The message is built after this says yes, so the byte cap can be
+    /// passed by one finding.
     pub fn admit(&mut self, kept: usize, rule: &'static Rule, severity: Severity) -> bool {
-        if kept < MAX_KEPT_FINDINGS {
+        if kept < MAX_KEPT_FINDINGS && self.kept_bytes < MAX_KEPT_BYTES {
             return true;
         }
         self.add_n(rule, severity, 1);
         false
+    }
+
+    /// Counts a finding that was admitted and kept.
+    pub fn kept(&mut self, f: &Finding) {
+        self.kept_bytes += Overflow::weight(f);
+    }
+
+    /// What a kept finding costs: its struct and its text.
+    pub fn weight(f: &Finding) -> usize {
+        std::mem::size_of::<Finding>() + f.path.len() + f.value.len() + f.message.len()
+    }
+
+    /// Takes over the findings kept beside `other` and its counts (its findings are being
+    /// added to the ones kept beside this).
+    pub fn absorb(&mut self, other: Overflow) {
+        self.kept_bytes += other.kept_bytes;
+        self.merge(other);
     }
 
     fn add_n(&mut self, rule: &'static Rule, severity: Severity, n: u64) {
@@ -215,7 +238,7 @@ impl<'c> Sink<'c> {
         if let Some(o) = offset {
             self.pending.push((self.findings.len(), o));
         }
-        self.findings.push(Finding::new(rule, severity, record, path, (0, 0), value, message));
+        self.keep(Finding::new(rule, severity, record, path, (0, 0), value, message));
     }
 
     /// Records a finding whose line and column are already known.
@@ -229,7 +252,12 @@ impl<'c> Sink<'c> {
         message: String,
     ) {
         let Some(severity) = self.admit(rule) else { return };
-        self.findings.push(Finding::new(rule, severity, record, path, pos, value, message));
+        self.keep(Finding::new(rule, severity, record, path, pos, value, message));
+    }
+
+    fn keep(&mut self, f: Finding) {
+        self.overflow.kept(&f);
+        self.findings.push(f);
     }
 }
 

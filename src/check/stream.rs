@@ -380,7 +380,7 @@ fn stages(
 
 /// What every complete parse ends with, as in `check_bytes`.
 fn conclude(ctx: &Ctx<'_>, name: &str, sink: &mut Sink<'_>, result: &mut FileResult, p: Parsed) {
-    sink.overflow.merge(p.overflow);
+    sink.overflow.absorb(p.overflow);
     sink.findings.extend(p.found);
     file::after_parse(sink, &p.info, name);
     if ctx.redact {

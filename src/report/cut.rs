@@ -32,14 +32,15 @@ pub fn cut(findings: &mut Vec<Finding>, max: usize, rules: &RuleConfig, lang: La
 }
 
 /// Adds the M001 that says how many findings were counted but not kept (more than
-/// `check::MAX_KEPT_FINDINGS` in one file).
+/// `check::MAX_KEPT_FINDINGS`, or `check::MAX_KEPT_BYTES` of them, in one file).
 pub fn not_kept(findings: &mut Vec<Finding>, errors: u64, warnings: u64, rules: &RuleConfig, lang: Lang) {
     let Some(severity) = rules.severity(&M001).filter(|_| errors + warnings > 0) else { return };
-    let (kept, n) = (crate::check::meta::MAX_KEPT_SHOWN, errors + warnings);
+    let (kept, mib, n) =
+        (crate::check::meta::MAX_KEPT_SHOWN, crate::check::meta::MAX_KEPT_MIB_SHOWN, errors + warnings);
     let message = tr!(
         lang,
-        "このファイルの指摘が {kept} 件を超えたため、ほかのエラー {errors} 件・警告 {warnings} 件は記録していません (summary.csv の件数には含まれます)。最初の指摘から直してください",
-        "this file has more than {kept} findings; {errors} more E and {warnings} more W were counted but not kept (summary.csv counts them); fix the first ones first"
+        "このファイルの指摘が上限 ({kept} 件または合計 {mib} MiB) を超えたため、ほかのエラー {errors} 件・警告 {warnings} 件は記録していません (summary.csv の件数には含まれます)。最初の指摘から直してください",
+        "this file has more findings than it keeps ({kept}, or {mib} MiB of them); {errors} more E and {warnings} more W were counted but not kept (summary.csv counts them); fix the first ones first"
     );
     findings.push(Finding::new(&M001, severity, 0, "", (0, 0), &n.to_string(), message));
     sort(findings);
