@@ -2,6 +2,7 @@
 
 use super::layout::Layout;
 use super::tsv::{TableError, Tsv};
+use crate::refdata::roster::KINDS;
 use crate::text::date::Date;
 
 pub type KindId = u8;
@@ -65,18 +66,36 @@ pub fn load_kinds(forms: &Tsv<'_>, versions: &Tsv<'_>) -> Result<Vec<FormKind>, 
         }
         let mut letters = row.get(cl).chars();
         let letter = match (letters.next(), letters.next()) {
-            (Some(l), None) if l.is_ascii_uppercase() && l != 'B' => l,
-            _ => return Err(forms.err(row, cl, "one upper-case letter other than B (B is a batch)")),
+            (Some(l), None) if l.is_ascii_uppercase() && l != 'B' && kinds.iter().all(|k| k.letter != l) => l,
+            _ => {
+                return Err(forms.err(row, cl, "one upper-case letter other than B (B is a batch), not another form's"))
+            }
         };
+        // A second form with the same root would never be recognised; a root that is no XML
+        // name, never at all.
+        let root = row.get(cr);
+        if !is_ncname(root) || kinds.iter().any(|k| k.root == root) {
+            return Err(forms.err(row, cr, "an XML element name without a prefix, not another form's"));
+        }
+        let houbetsu = row.get(ch);
+        if !(houbetsu.is_empty() || houbetsu.len() == 2 && houbetsu.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(forms.err(row, ch, "two digits (法別番号), or empty when the form has no payer number"));
+        }
+        let doctor_kinds: Vec<String> =
+            row.get(cd).split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+        if doctor_kinds.is_empty() || !doctor_kinds.iter().all(|d| KINDS.contains(&d.as_str())) {
+            let kinds = KINDS.join(", ");
+            return Err(forms.err(row, cd, format!("one or more of {kinds}, separated by commas")));
+        }
         kinds.push(FormKind {
             id: id.to_owned(),
-            root: row.get(cr).to_owned(),
+            root: root.to_owned(),
             letter,
             name_ja: row.get(cj).to_owned(),
             name_en: row.get(ce).to_owned(),
             program: row.get(cp).to_owned(),
-            houbetsu: row.get(ch).to_owned(),
-            doctor_kinds: row.get(cd).split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+            houbetsu: houbetsu.to_owned(),
+            doctor_kinds,
             versions: Vec::new(),
             layout: Layout::default(),
         });
@@ -102,13 +121,64 @@ pub fn load_kinds(forms: &Tsv<'_>, versions: &Tsv<'_>) -> Result<Vec<FormKind>, 
         if code.is_empty() || kind.versions.iter().any(|x| x.code == code) {
             return Err(versions.err(row, vv, "empty or duplicate version"));
         }
+        let (in_use_from, written_until) = (date(vfrom)?, date(vuntil)?);
+        if let (Some(from), Some(until)) = (in_use_from, written_until) {
+            if from > until {
+                return Err(versions.err(row, vuntil, "before in_use_from"));
+            }
+        }
         kind.versions.push(FormVersion {
             code: code.to_owned(),
             name_ja: row.get(vj).to_owned(),
             name_en: row.get(ve).to_owned(),
-            in_use_from: date(vfrom)?,
-            written_until: date(vuntil)?,
+            in_use_from,
+            written_until,
         });
     }
     Ok(kinds)
+}
+
+/// An XML name without a prefix, in the ASCII and beyond-ASCII letters the format's roots use.
+fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORMS: &str = "form\troot\tletter\tname_ja\tname_en\tprogram\thoubetsu\tdoctor_kinds\n\
+        rinkohyo\tRinkohyo\tR\t臨\tr\tnanbyo\t54\tnanbyo,kyoryoku\n";
+    const VERSIONS: &str = "form\tversion\tname_ja\tname_en\tin_use_from\twritten_until\n\
+        rinkohyo\t2403\tx\tx\t2024-04-01\t\n";
+
+    fn load(forms: &str, versions: &str) -> Result<Vec<FormKind>, TableError> {
+        load_kinds(&Tsv::parse("forms.tsv", forms.as_bytes())?, &Tsv::parse("form-versions.tsv", versions.as_bytes())?)
+    }
+
+    #[test]
+    fn cells_a_check_would_misread_are_table_errors() {
+        assert_eq!(load(FORMS, VERSIONS).unwrap()[0].doctor_kinds, ["nanbyo", "kyoryoku"]);
+        let second = |cells: &str| format!("{FORMS}{cells}\n");
+        for (forms, column, what) in [
+            (second("ikensho\tRinkohyo\tS\t意\ti\tshoman\t52\tshoman"), 2, "duplicate root"),
+            (second("ikensho\t\tS\t意\ti\tshoman\t52\tshoman"), 2, "empty root"),
+            (second("ikensho\tIken sho\tS\t意\ti\tshoman\t52\tshoman"), 2, "root with a space"),
+            (second("ikensho\tIkensho\tR\t意\ti\tshoman\t52\tshoman"), 3, "duplicate letter"),
+            (second("ikensho\tIkensho\tS\t意\ti\tshoman\t5\tshoman"), 7, "one-digit houbetsu"),
+            (second("ikensho\tIkensho\tS\t意\ti\tshoman\tab\tshoman"), 7, "houbetsu not digits"),
+            (second("ikensho\tIkensho\tS\t意\ti\tshoman\t52\tbogus"), 8, "unknown doctor kind"),
+            (second("ikensho\tIkensho\tS\t意\ti\tshoman\t52\t"), 8, "no doctor kind"),
+        ] {
+            let e = load(&forms, VERSIONS).err().unwrap_or_else(|| panic!("{what} accepted"));
+            assert_eq!((e.line, e.column), (3, column), "{what}: {e}");
+        }
+        assert!(load(&second("ikensho\tIkensho\tS\t意\ti\tshoman\t\tshoman"), VERSIONS).is_ok(), "no payer number");
+        let late = "form\tversion\tname_ja\tname_en\tin_use_from\twritten_until\n\
+            rinkohyo\t2403\tx\tx\t2024-04-01\t2024-03-31\n";
+        let e = load(FORMS, late).unwrap_err();
+        assert!((e.line, e.column) == (2, 6) && e.message.contains("before in_use_from"), "{e}");
+    }
 }
