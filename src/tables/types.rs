@@ -95,17 +95,21 @@ impl Ranges {
             };
             let (lo, hi) =
                 range.split_once("..").ok_or_else(|| format!("expected a range like 1..5, got `{range}`"))?;
+            // A bound is written as the values are (ASCII digits, a fraction for a decimal):
+            // `-1`, `nan` or `inf` would make a range no value can meet or every value meets.
             let num = |s: &str| -> Result<f64, String> {
                 let s = s.trim();
-                let ok = if decimal {
-                    s.parse::<f64>().is_ok() && !s.contains(['e', 'E', '+'])
-                } else {
-                    s.parse::<i64>().is_ok()
+                let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+                let ok = match s.split_once('.') {
+                    Some((int, frac)) => decimal && digits(int) && digits(frac),
+                    None => digits(s) && (decimal || s.parse::<i64>().is_ok()),
                 };
-                if ok {
-                    Ok(s.parse::<f64>().expect("checked"))
-                } else {
-                    Err(format!("`{s}` is not a valid bound"))
+                match s.parse::<f64>() {
+                    Ok(n) if ok => Ok(n),
+                    _ => Err(format!(
+                        "`{s}` is not a valid bound: ASCII digits{}",
+                        if decimal { ", e.g. 12 or 3.5" } else { "" }
+                    )),
                 }
             };
             let (lo, hi) = (num(lo)?, num(hi)?);
@@ -118,5 +122,33 @@ impl Ranges {
             return Err("a range is required, e.g. 1..5".into());
         }
         Ok(Ranges(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_are_written_as_values_are() {
+        let parse = |src: &str, decimal: bool| Ranges::parse(src, decimal, &|_| None);
+        for (src, decimal) in [("1..5", false), ("0..120", false), ("0..99.9", true), ("35..42.5", true)] {
+            assert!(parse(src, decimal).is_ok(), "{src}");
+        }
+        for (src, decimal) in [
+            ("nan..1", true),
+            ("0..inf", true),
+            ("0..infinity", true),
+            ("-5..5", false),
+            ("-2.5..1", true),
+            ("1.5..3", false),
+            ("1e2..300", true),
+            (".5..1", true),
+            ("1...2", true),
+            ("5..1", false),
+            ("", false),
+        ] {
+            assert!(parse(src, decimal).is_err(), "{src} accepted");
+        }
     }
 }
