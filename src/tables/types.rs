@@ -95,15 +95,11 @@ impl Ranges {
             };
             let (lo, hi) =
                 range.split_once("..").ok_or_else(|| format!("expected a range like 1..5, got `{range}`"))?;
-            // A bound is written as the values are (ASCII digits, a fraction for a decimal):
-            // `-1`, `nan` or `inf` would make a range no value can meet or every value meets.
+            // A bound is written as the values are: `-1`, `nan` or `inf` would make a range no
+            // value can meet or every value meets.
             let num = |s: &str| -> Result<f64, String> {
                 let s = s.trim();
-                let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-                let ok = match s.split_once('.') {
-                    Some((int, frac)) => decimal && digits(int) && digits(frac),
-                    None => digits(s) && (decimal || s.parse::<i64>().is_ok()),
-                };
+                let ok = well_formed(s, decimal) && (decimal || s.parse::<i64>().is_ok());
                 match s.parse::<f64>() {
                     Ok(n) if ok => Ok(n),
                     _ => Err(format!(
@@ -122,6 +118,16 @@ impl Ranges {
             return Err("a range is required, e.g. 1..5".into());
         }
         Ok(Ranges(out))
+    }
+}
+
+/// Whether `s` is written as an int (ASCII digits) or a decimal (digits, and a fraction after
+/// a `.`) value must be: the layout checks values and reads range bounds with this.
+pub fn well_formed(s: &str, decimal: bool) -> bool {
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    match s.split_once('.') {
+        Some((int, frac)) if decimal => digits(int) && digits(frac),
+        _ => digits(s),
     }
 }
 

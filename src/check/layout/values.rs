@@ -8,7 +8,7 @@ use crate::finding::Rule;
 use crate::lang::Lang;
 use crate::tables::codes::CodeLists;
 use crate::tables::cond::{Env, Truth};
-use crate::tables::types::{Ranges, Type};
+use crate::tables::types::{well_formed, Ranges, Type};
 use crate::text::chars::{self, MachineDependent, Profile};
 use crate::text::date::{Date, YearMonth};
 use crate::text::small_integer;
@@ -353,18 +353,11 @@ fn year_month(v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
 
 fn number(v: &str, label: &str, ranges: &Ranges, decimal: bool, cx: &TypeCtx<'_>) -> Outcome {
     let (lang, q) = (cx.lang, cx.quote(v));
-    let well_formed = |s: &str| {
-        let (int, frac) = match s.split_once('.') {
-            Some((i, f)) if decimal => (i, Some(f)),
-            _ => (s, None),
-        };
-        all_digits(int) && frac.is_none_or(all_digits)
-    };
-    if !well_formed(v) {
+    if !well_formed(v, decimal) {
         let half = half_width(v);
         let what =
             lang.pick(if decimal { "数値" } else { "整数" }, if decimal { "a number" } else { "a whole number" });
-        if half != v && well_formed(&half) {
+        if half != v && well_formed(&half, decimal) {
             let fix = cx.write_half(&half);
             return fail(&L005, tr!(lang, "{label}「{q}」は全角です。{fix}", "{label} \"{q}\" is full-width; {fix}"));
         }
