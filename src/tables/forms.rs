@@ -1,6 +1,6 @@
 //! Form kinds (`forms.tsv`) and their known versions (`form-versions.tsv`).
 
-use super::layout::Layout;
+use super::layout::{is_element_name, Layout};
 use super::tsv::{TableError, Tsv};
 use crate::refdata::roster::KINDS;
 use crate::text::date::Date;
@@ -74,7 +74,8 @@ pub fn load_kinds(forms: &Tsv<'_>, versions: &Tsv<'_>) -> Result<Vec<FormKind>, 
         // A second form with the same root would never be recognised; a root that is no XML
         // name, never at all.
         let root = row.get(cr);
-        if !is_ncname(root) || kinds.iter().any(|k| k.root == root) {
+        let xml_name = is_element_name(root) && root.starts_with(|c: char| c.is_alphabetic() || c == '_');
+        if !xml_name || kinds.iter().any(|k| k.root == root) {
             return Err(forms.err(row, cr, "an XML element name without a prefix, not another form's"));
         }
         let houbetsu = row.get(ch);
@@ -136,13 +137,6 @@ pub fn load_kinds(forms: &Tsv<'_>, versions: &Tsv<'_>) -> Result<Vec<FormKind>, 
         });
     }
     Ok(kinds)
-}
-
-/// An XML name without a prefix, in the ASCII and beyond-ASCII letters the format's roots use.
-fn is_ncname(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 #[cfg(test)]

@@ -24,6 +24,12 @@ pub struct Node {
     pub next: NodeId,
 }
 
+/// Whether `s` is an element name as the tables write one: letters, digits, `_`, `-`, `.`, no
+/// prefix.
+pub fn is_element_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c))
+}
+
 /// Whether two element names are the same bytes. Names are short: two overlapping word
 /// compares settle most of them without a call to memcmp.
 #[inline]
@@ -118,7 +124,7 @@ impl Layout {
     fn add_path(&mut self, path: &str) -> Result<NodeId, String> {
         let mut at: NodeId = 0;
         for seg in path.split('/') {
-            if seg.is_empty() || !seg.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c)) {
+            if !is_element_name(seg) {
                 return Err(format!("`{path}` is not an element path like Header/WrittenDate"));
             }
             at = match self.child(at, seg.as_bytes()) {
