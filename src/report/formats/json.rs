@@ -42,9 +42,6 @@ struct FileJson<'a> {
     findings: Vec<FindingJson<'a>>,
 }
 
-/// Where `"files": [` starts its line.
-const FILES_INDENT: usize = 2;
-
 impl Observer for Json {
     fn file(&mut self, file: &FileReport<'_>) {
         let entry = FileJson {
@@ -56,7 +53,7 @@ impl Observer for Json {
             status: status(file.errors, file.warnings),
             findings: file.findings.iter().map(|f| FindingJson::of(None, f)).collect(),
         };
-        self.files.json_item(FILES_INDENT, &entry);
+        self.files.json_item(&entry);
     }
 
     fn finish(&mut self, t: &Totals, skipped: &[Skipped]) {

@@ -80,9 +80,6 @@ fn rule_json(r: &Rule, lang: Lang) -> Value {
     })
 }
 
-/// Where `"results": [` starts its line, in `runs[0]`.
-const RESULTS_INDENT: usize = 6;
-
 pub struct Sarif {
     out: Out,
     lang: Lang,
@@ -129,7 +126,7 @@ impl Observer for Sarif {
                 "partialFingerprints": {"rinkenFinding/v1": format!("{hash:032x}:{n}")},
                 "properties": {"record": f.record, "path": f.path, "value": f.value},
             });
-            self.results.json_item(RESULTS_INDENT, &result);
+            self.results.json_item(&result);
         }
     }
 

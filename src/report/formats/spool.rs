@@ -48,15 +48,21 @@ impl Spool {
 
     /// Writes `head`, the items, then `tail` to `out`.
     pub fn print(self, out: &mut Out, head: &str, tail: &str) {
+        self.print_padded(out, head, b"", tail)
+    }
+
+    /// As [`Spool::print`], with `pad` after each line break of the items.
+    fn print_padded(self, out: &mut Out, head: &str, pad: &[u8], tail: &str) {
         let copied = self.error.map_or(Ok(()), Err).and_then(|()| {
             let mut file = self.w.into_inner().map_err(|e| e.into_error())?;
             file.rewind()?;
             let mut buf = vec![0; 64 << 10];
             out.write(head.as_bytes());
+            let mut items = Indented { w: &mut ToOut(out), pad };
             loop {
                 match file.read(&mut buf)? {
                     0 => break,
-                    n => out.write(&buf[..n]),
+                    n => items.write_all(&buf[..n])?,
                 }
             }
             out.write(tail.as_bytes());
@@ -77,24 +83,38 @@ impl Spool {
         if self.is_empty() {
             return self.print(out, &format!("{head}[]"), tail);
         }
+        // The items were printed at the top level; they move in one step deeper than the line
+        // of the array's key.
         let line = &head[head.rfind('\n').map_or(0, |i| i + 1)..];
         let indent = line.len() - line.trim_start().len();
         let tail = format!("\n{}]{tail}", " ".repeat(indent));
-        self.print(out, &format!("{head}["), &tail)
+        self.print_padded(out, &format!("{head}["), " ".repeat(indent + 2).as_bytes(), &tail)
     }
 
-    /// Adds `value` as an item of a JSON array whose line starts `indent` spaces in: pretty
-    /// printed as it would be inside the whole document.
-    pub fn json_item(&mut self, indent: usize, value: &impl serde::Serialize) {
+    /// Adds `value` as an item of the JSON array [`Spool::print_json`] prints.
+    pub fn json_item(&mut self, value: &impl serde::Serialize) {
         self.item(|w, i| {
-            let pad = " ".repeat(indent + 2);
-            write!(w, "{}\n{pad}", if i == 0 { "" } else { "," })?;
-            serde_json::to_writer_pretty(Indented { w, pad: pad.as_bytes() }, value).map_err(io::Error::from)
+            w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+            serde_json::to_writer_pretty(w, value).map_err(io::Error::from)
         });
     }
 }
 
-/// Passes bytes through, starting each line after the first with `pad`: a value printed at
+/// `out` as a writer; its errors are kept in it for [`Out::flush`].
+struct ToOut<'o>(&'o mut Out);
+
+impl Write for ToOut<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Passes bytes through, starting each line after a line break with `pad`: a value printed at
 /// the top level becomes one nested `pad` deep. Pretty JSON has no line break inside a string,
 /// so only its structure moves.
 struct Indented<'w> {
@@ -142,7 +162,7 @@ mod tests {
                     serde_json::to_string_pretty(&doc).unwrap()
                 };
                 let mut spool = Spool::default();
-                items.iter().for_each(|v| spool.json_item(if deep { 6 } else { 2 }, v));
+                items.iter().for_each(|v| spool.json_item(v));
                 assert_eq!(spool.len(), n);
                 let (mut out, buf) = capture();
                 spool.print_json(&mut out, &whole(json!(MARK)));
