@@ -104,9 +104,7 @@ impl FileResult {
     ) {
         let Some(severity) = rules.severity(rule) else { return };
         if self.overflow.admit(self.findings.len(), rule, severity) {
-            let f = Finding::new(rule, severity, record, "", pos, "", message());
-            self.overflow.kept(&f);
-            self.findings.push(f);
+            self.overflow.keep(&mut self.findings, Finding::new(rule, severity, record, "", pos, "", message()));
         }
     }
 }
@@ -117,14 +115,14 @@ pub use meta::{MAX_KEPT_BYTES, MAX_KEPT_FINDINGS};
 #[derive(Debug, Default, Clone)]
 pub struct Overflow {
     pub by_rule: Vec<(&'static Rule, Severity, u64)>,
-    /// The [`Overflow::weight`] of the findings kept beside this.
+    /// The size of the findings kept beside this (see [`Overflow::keep`]).
     kept_bytes: usize,
 }
 
 impl Overflow {
     /// Whether a finding fits beside the `kept` ones a file has; when it does not, it is
     /// counted here instead. Every producer of a file's findings (the `Sink` during the check,
-    /// the batch rules after it) goes through this and then [`Overflow::kept`], so the caps
+    /// the batch rules after it) goes through this and then [`Overflow::keep`], so the caps
     /// hold for all of them. The message is built after this says yes, so the byte cap can be
     /// passed by one finding.
     pub fn admit(&mut self, kept: usize, rule: &'static Rule, severity: Severity) -> bool {
@@ -135,14 +133,11 @@ impl Overflow {
         false
     }
 
-    /// Counts a finding that was admitted and kept.
-    pub fn kept(&mut self, f: &Finding) {
-        self.kept_bytes += Overflow::weight(f);
-    }
-
-    /// What a kept finding costs: its struct and its text.
-    pub fn weight(f: &Finding) -> usize {
-        std::mem::size_of::<Finding>() + f.path.len() + f.value.len() + f.message.len()
+    /// Keeps a finding [`Overflow::admit`] let in, counting its size.
+    pub fn keep(&mut self, findings: &mut Vec<Finding>, f: Finding) {
+        // Its struct and its text.
+        self.kept_bytes += std::mem::size_of::<Finding>() + f.path.len() + f.value.len() + f.message.len();
+        findings.push(f);
     }
 
     /// Takes over the findings kept beside `other` and its counts (its findings are being
@@ -256,8 +251,7 @@ impl<'c> Sink<'c> {
     }
 
     fn keep(&mut self, f: Finding) {
-        self.overflow.kept(&f);
-        self.findings.push(f);
+        self.overflow.keep(&mut self.findings, f);
     }
 }
 

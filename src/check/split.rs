@@ -360,8 +360,7 @@ fn merge(mut found: Vec<Found>) -> (Vec<Finding>, Overflow, Vec<BatchKey>) {
         let Some((record, w)) = pick else { break };
         while let Some(f) = lists[w].next_if(|f| f.record == record) {
             if overflow.admit(findings.len(), f.rule, f.severity) {
-                overflow.kept(&f);
-                findings.push(f);
+                overflow.keep(&mut findings, f);
             }
         }
     }
