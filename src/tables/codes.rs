@@ -29,11 +29,14 @@ impl CodeLists {
         let mut lists: Vec<CodeList> = Vec::new();
         for row in &t.rows {
             let (name, code) = (row.get(cl), row.get(cc));
-            if name.is_empty() {
-                return Err(t.err(row, cl, "empty list name"));
+            // The layout names a list in its `codes` cell; a name it could not write (a NUL, a
+            // space) would be a list nothing ever uses.
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                return Err(t.err(row, cl, "a list name is ASCII letters, digits and _"));
             }
-            if code.is_empty() {
-                return Err(t.err(row, cc, "empty code"));
+            // A value is compared as written: a code with a control character could never be met.
+            if code.is_empty() || code.chars().any(char::is_control) {
+                return Err(t.err(row, cc, "a code is non-empty, without control characters"));
             }
             let list = match lists.iter_mut().position(|l| l.name == name) {
                 Some(i) => &mut lists[i],

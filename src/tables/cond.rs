@@ -129,7 +129,7 @@ impl Cond {
     }
 
     /// Parses `src`; `resolve` maps a NAME to a variable.
-    pub fn parse(src: &str, resolve: &dyn Fn(&str) -> Option<Var>) -> Result<Cond, String> {
+    pub fn parse(src: &str, resolve: &dyn Fn(&str) -> Result<Var, String>) -> Result<Cond, String> {
         let tokens = lex(src)?;
         let mut p = Parser { tokens, pos: 0, resolve, depth: 0, joins: 0 };
         let node = p.or()?;
@@ -264,7 +264,7 @@ const MAX_JOINS: usize = 1_000;
 struct Parser<'r> {
     tokens: Vec<Token>,
     pos: usize,
-    resolve: &'r dyn Fn(&str) -> Option<Var>,
+    resolve: &'r dyn Fn(&str) -> Result<Var, String>,
     depth: usize,
     joins: usize,
 }
@@ -353,7 +353,7 @@ impl Parser<'_> {
         let var = if name_text == "formVersion" {
             Var::FormVersion
         } else {
-            resolve(&name_text).ok_or_else(|| format!("unknown element `{name_text}` at character {}", name_at + 1))?
+            resolve(&name_text).map_err(|m| format!("{m} at character {}", name_at + 1))?
         };
         let negated_in = self.peek_word("not");
         if negated_in {
@@ -428,11 +428,11 @@ mod tests {
         }
     }
 
-    fn resolve(name: &str) -> Option<Var> {
+    fn resolve(name: &str) -> Result<Var, String> {
         match name {
-            "ApplicationType" => Some(Var::Node(1)),
-            "Care" | "Clinical/Care" => Some(Var::Node(2)),
-            _ => None,
+            "ApplicationType" => Ok(Var::Node(1)),
+            "Care" | "Clinical/Care" => Ok(Var::Node(2)),
+            _ => Err(format!("unknown element `{name}`")),
         }
     }
 

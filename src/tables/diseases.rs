@@ -7,7 +7,7 @@
 //! table's date is checked against the first table (whose rows may carry their own
 //! `valid_from`, as the 指定難病 table does).
 
-use super::tsv::{TableError, Tsv};
+use super::tsv::{Row, TableError, Tsv};
 use crate::text::date::Date;
 use crate::text::normalize::normalize_name;
 use rustc_hash::FxHashMap as HashMap;
@@ -29,6 +29,8 @@ pub struct Program {
 pub struct Revision {
     pub start: Date,
     pub file: String,
+    /// Whether the table has a `group_no` column (its keys are `group-no`).
+    pub grouped: bool,
     pub entries: Vec<Entry>,
     by_key: HashMap<(u16, u16), usize>,
     by_name: HashMap<String, Vec<usize>>,
@@ -89,18 +91,13 @@ impl Revision {
         let mut rev = Revision {
             start,
             file: t.file.clone(),
+            grouped: cgroup.is_some(),
             entries: Vec::new(),
             by_key: HashMap::default(),
             by_name: HashMap::default(),
         };
         for row in &t.rows {
-            let num = |col: usize| {
-                row.get(col)
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or_else(|| t.err(row, col, "not a positive number"))
-            };
+            let num = |col: usize| positive(t, row, col);
             let group = match cgroup {
                 Some(c) => num(c)?,
                 None => 0,
@@ -133,6 +130,11 @@ impl Revision {
 }
 
 impl Program {
+    /// Whether diseases are numbered within groups (小慢's 疾患群): its forms then need a group.
+    pub fn grouped(&self) -> bool {
+        self.revisions[0].grouped
+    }
+
     /// The revision in force on `on` and its index.
     pub fn in_force(&self, on: Date) -> (usize, &Revision) {
         let i = self.revisions.iter().rposition(|r| r.start <= on).unwrap_or(0);
@@ -149,13 +151,13 @@ impl Diseases {
         for (name, t) in files {
             let stem = name.trim_start_matches("diseases/").trim_end_matches(".tsv");
             let Some((program, suffix)) = stem.rsplit_once('_') else {
-                return Err(bad_name(name));
+                return Err(bad_name(&t.file));
             };
             if suffix == "renames" {
                 renames.push((program, t));
                 continue;
             }
-            let start = Date::parse_iso(suffix).ok_or_else(|| bad_name(name))?;
+            let start = Date::parse_iso(suffix).ok_or_else(|| bad_name(&t.file))?;
             let rev = Revision::load(t, start)?;
             match programs.iter_mut().find(|p| p.name == program) {
                 Some(p) => p.revisions.push(rev),
@@ -164,6 +166,21 @@ impl Diseases {
         }
         for p in &mut programs {
             p.revisions.sort_by_key(|r| r.start);
+            // One revision with groups and one without would give one form's disease keys two
+            // meanings, depending on its WrittenDate.
+            if let Some(odd) = p.revisions.iter().find(|r| r.grouped != p.grouped()) {
+                let first = &p.revisions[0].file;
+                return Err(TableError {
+                    file: odd.file.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!(
+                        "{} a group_no column, unlike {first}: every table of program {} numbers diseases the same way",
+                        if odd.grouped { "has" } else { "lacks" },
+                        p.name
+                    ),
+                });
+            }
         }
         for (program, t) in renames {
             let p = programs.iter_mut().find(|p| p.name == program).ok_or_else(|| TableError {
@@ -180,9 +197,18 @@ impl Diseases {
                 t.col("new_name")?,
                 t.col("effective_from")?,
             );
+            if cg.is_some() != p.grouped() {
+                let (want, tables) = if p.grouped() { ("needs", "have") } else { ("takes no", "have none") };
+                return Err(TableError {
+                    file: t.file.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!("{want} a group_no column: the disease tables of program {program} {tables}"),
+                });
+            }
             for row in &t.rows {
-                let num = |c: usize| row.get(c).parse::<u16>().map_err(|_| t.err(row, c, "not a number"));
-                p.renames.push(Rename {
+                let num = |c: usize| positive(t, row, c);
+                let rename = Rename {
                     group: match cg {
                         Some(c) => num(c)?,
                         None => 0,
@@ -194,7 +220,23 @@ impl Diseases {
                     old_norm: normalize_name(row.get(co)),
                     effective_from: Date::parse_iso(row.get(cf))
                         .ok_or_else(|| t.err(row, cf, "not a YYYY-MM-DD date"))?,
-                });
+                };
+                // The warning names the new key and name: they must be the table's, or the fix
+                // it proposes would itself be reported.
+                let (_, rev) = p.in_force(rename.effective_from);
+                let key = key_text(rename.group, rename.no_after);
+                match rev.get(rename.group, rename.no_after) {
+                    None => {
+                        let msg =
+                            format!("{key} is not a disease of {} (in force on {})", rev.file, rename.effective_from);
+                        return Err(t.err(row, ca, msg));
+                    }
+                    Some(e) if e.norm != normalize_name(&rename.new_name) => {
+                        let msg = format!("{key} is named {} in {}", e.name, rev.file);
+                        return Err(t.err(row, cn, msg));
+                    }
+                    Some(_) => p.renames.push(rename),
+                }
             }
         }
         Ok(Diseases { programs })
@@ -203,6 +245,11 @@ impl Diseases {
     pub fn program(&self, name: &str) -> Option<&Program> {
         self.programs.iter().find(|p| p.name == name)
     }
+}
+
+/// A 疾患群 or 告示番号 cell.
+fn positive(t: &Tsv<'_>, row: &Row<'_>, col: usize) -> Result<u16, TableError> {
+    row.get(col).parse::<u16>().ok().filter(|&n| n > 0).ok_or_else(|| t.err(row, col, "not a positive number"))
 }
 
 fn bad_name(name: &str) -> TableError {

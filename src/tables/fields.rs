@@ -3,7 +3,7 @@
 //! `field = written_date`, the date rules still find it.
 
 macro_rules! fields {
-    ($($variant:ident = $key:literal, patient: $patient:literal;)*) => {
+    ($($variant:ident = $key:literal, $ty:literal, $on:ident, patient: $patient:literal;)*) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Field { $($variant),* }
 
@@ -19,6 +19,17 @@ macro_rules! fields {
                 match key { $($key => Some(Field::$variant),)* _ => None }
             }
 
+            /// The layout type the rules read this field's value as (`Type::name`): a date rule
+            /// cannot compare a `text` written date, nor a disease rule look up a `group`.
+            pub fn type_name(self) -> &'static str {
+                match self { $(Field::$variant => $ty),* }
+            }
+
+            /// Which form kinds' layouts must map the field.
+            pub fn on(self) -> On {
+                match self { $(Field::$variant => On::$on),* }
+            }
+
             /// Values that identify a patient: `--redact` hides them in every output.
             pub fn is_patient_data(self) -> bool {
                 match self { $(Field::$variant => $patient),* }
@@ -27,30 +38,45 @@ macro_rules! fields {
     };
 }
 
+/// Which layouts must give a field an element. A field left out of a layout silently turns
+/// off every rule that reads it (and `--redact` would print a patient's value), so a layout
+/// without one is a table error unless the form may lack the element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum On {
+    /// Every form kind: the rules of both forms read it.
+    Every,
+    /// Exactly the kinds whose program numbers its diseases within groups (小慢's 疾患群):
+    /// without it their disease keys would be read as ungrouped ones, and with it an
+    /// ungrouped program's keys would never be found.
+    Grouped,
+    /// Kinds whose form has the element (臨個票 only, in the embedded layout).
+    Optional,
+}
+
 fields! {
-    AppType = "app_type", patient: false;
-    DiseaseGroup = "disease_group", patient: false;
-    DiseaseNo = "disease_no", patient: false;
-    DiseaseName = "disease_name", patient: false;
-    DiagnosisDate = "diagnosis_date", patient: false;
-    WrittenDate = "written_date", patient: false;
-    FamilyName = "family_name", patient: true;
-    GivenName = "given_name", patient: true;
-    FamilyKana = "family_kana", patient: true;
-    GivenKana = "given_kana", patient: true;
-    Sex = "sex", patient: false;
-    BirthDate = "birth_date", patient: true;
-    PostalCode = "postal_code", patient: true;
-    Address = "address", patient: true;
-    RecipientNo = "recipient_no", patient: true;
-    PayerNo = "payer_no", patient: false;
-    PreviousName = "previous_name", patient: true;
-    Onset = "onset", patient: false;
-    Ventilator = "ventilator", patient: false;
-    VentilatorStart = "ventilator_start", patient: false;
-    InstitutionCode = "institution_code", patient: false;
-    DoctorNo = "doctor_no", patient: false;
-    DoctorName = "doctor_name", patient: false;
+    AppType = "app_type", "code", Every, patient: false;
+    DiseaseGroup = "disease_group", "int", Grouped, patient: false;
+    DiseaseNo = "disease_no", "int", Every, patient: false;
+    DiseaseName = "disease_name", "text", Every, patient: false;
+    DiagnosisDate = "diagnosis_date", "date", Every, patient: false;
+    WrittenDate = "written_date", "date", Every, patient: false;
+    FamilyName = "family_name", "text", Every, patient: true;
+    GivenName = "given_name", "text", Every, patient: true;
+    FamilyKana = "family_kana", "kana", Every, patient: true;
+    GivenKana = "given_kana", "kana", Every, patient: true;
+    Sex = "sex", "code", Every, patient: false;
+    BirthDate = "birth_date", "date", Every, patient: true;
+    PostalCode = "postal_code", "digits", Every, patient: true;
+    Address = "address", "text", Every, patient: true;
+    RecipientNo = "recipient_no", "digits", Every, patient: true;
+    PayerNo = "payer_no", "digits", Every, patient: false;
+    PreviousName = "previous_name", "text", Optional, patient: true;
+    Onset = "onset", "yearmonth", Every, patient: false;
+    Ventilator = "ventilator", "code", Optional, patient: false;
+    VentilatorStart = "ventilator_start", "date", Optional, patient: false;
+    InstitutionCode = "institution_code", "digits", Every, patient: false;
+    DoctorNo = "doctor_no", "doctorno", Every, patient: false;
+    DoctorName = "doctor_name", "text", Every, patient: false;
 }
 
 impl Field {

@@ -1,6 +1,7 @@
 //! Disease-specific items (`items.tsv`): what `Items/Item` may hold for a disease.
 
 use super::codes::CodeLists;
+use super::diseases::{key_text, Diseases};
 use super::forms::FormKind;
 use super::tsv::{TableError, Tsv};
 use super::types::Type;
@@ -49,7 +50,8 @@ pub struct Items {
 }
 
 impl Items {
-    pub fn load(t: &Tsv<'_>, kinds: &[FormKind], lists: &CodeLists) -> Result<Items, TableError> {
+    /// `diseases` holds every kind's program (checked before).
+    pub fn load(t: &Tsv<'_>, kinds: &[FormKind], lists: &CodeLists, diseases: &Diseases) -> Result<Items, TableError> {
         let c = |n| t.col(n);
         let (vf, vt) = (t.opt_col("valid_from"), t.opt_col("valid_to"));
         let (cf, cd, cc, cj, ce, ct, cs, cl, cr) = (
@@ -69,15 +71,24 @@ impl Items {
                 .iter()
                 .position(|k| k.id == row.get(cf))
                 .ok_or_else(|| t.err(row, cf, "not a form of forms.tsv"))?;
+            // A record's key is written as `key_text` writes it: `06`, `+6` or a key the
+            // program never had would be rows no form can ever meet.
             let disease = row.get(cd);
-            let key_ok = match disease.split_once('-') {
-                Some((g, n)) => g.parse::<u16>().is_ok() && n.parse::<u16>().is_ok(),
-                None => disease.parse::<u16>().is_ok(),
+            let program = diseases.program(&kinds[kind].program).expect("every kind's program is loaded");
+            let (g, n) = match disease.split_once('-') {
+                Some((g, n)) => (g.parse::<u16>().ok(), n.parse::<u16>().ok()),
+                None => (Some(0), disease.parse::<u16>().ok()),
             };
-            if !key_ok {
-                return Err(t.err(row, cd, "expected a 告示番号 (6) or 疾患群-告示番号 (7-1)"));
+            let key = g.zip(n).filter(|&(g, n)| key_text(g, n) == disease && (g > 0) == program.grouped());
+            let Some((g, n)) = key else {
+                let want = if program.grouped() { "疾患群-告示番号 (7-1)" } else { "告示番号 (6)" };
+                return Err(t.err(row, cd, format!("expected a {want}, written without leading zeros")));
+            };
+            if program.revisions.iter().all(|r| r.get(g, n).is_none()) {
+                let msg = format!("{disease} is in no disease table of program {}", program.name);
+                return Err(t.err(row, cd, msg));
             }
-            let no_conditions = |_: &str| None;
+            let no_conditions = |name: &str| Err(format!("`{name}`: an item's range takes no condition"));
             let ty = Type::compile(row.get(ct), row.get(cs), row.get(cl), lists, &no_conditions)
                 .map_err(|(col, m)| t.err(row, [ct, cs, cl][col], m))?;
             if matches!(ty, Type::Group | Type::Item) {

@@ -3,7 +3,7 @@
 
 use super::codes::CodeLists;
 use super::cond::{Cond, Var};
-use super::fields::Field;
+use super::fields::{Field, On};
 use super::forms::FormKind;
 use super::tsv::{TableError, Tsv};
 use super::types::Type;
@@ -155,14 +155,18 @@ impl Layout {
     }
 
     /// Resolves a condition NAME: a full path, or the last segment of exactly one path.
-    fn resolve(&self, name: &str) -> Option<Var> {
+    fn resolve(&self, name: &str) -> Result<Var, String> {
         if let Some(n) = self.nodes.iter().position(|n| &*n.path == name) {
-            return Some(Var::Node(n as NodeId));
+            return Ok(Var::Node(n as NodeId));
         }
-        let mut hits = self.nodes.iter().enumerate().filter(|(_, n)| &*n.name == name);
-        match (hits.next(), hits.next()) {
-            (Some((i, _)), None) => Some(Var::Node(i as NodeId)),
-            _ => None,
+        let hits: Vec<_> = self.nodes.iter().enumerate().filter(|(_, n)| &*n.name == name).collect();
+        match hits[..] {
+            [(i, _)] => Ok(Var::Node(i as NodeId)),
+            [] => Err(format!("unknown element `{name}`")),
+            _ => {
+                let paths: Vec<&str> = hits.iter().map(|(_, n)| &*n.path).collect();
+                Err(format!("`{name}` could be any of {}: write the full path", paths.join(", ")))
+            }
         }
     }
 }
@@ -284,6 +288,16 @@ pub fn load_layouts(t: &Tsv<'_>, kinds: &mut [FormKind], lists: &CodeLists) -> R
                 }
             }
             if let Some(f) = field {
+                if ty.name() != f.type_name() || repeat {
+                    let msg = format!(
+                        "field {} is read as one value of type {}, not {}{}",
+                        f.key(),
+                        f.type_name(),
+                        if repeat { "a repeated " } else { "" },
+                        ty.name()
+                    );
+                    return Err(t.err(row, cfield, msg));
+                }
                 match layout.field_node[f.index()] {
                     Some(n) if n != node => {
                         return Err(t.err(row, cfield, format!("field {} is already on another element", f.key())))
@@ -305,6 +319,51 @@ pub fn load_layouts(t: &Tsv<'_>, kinds: &mut [FormKind], lists: &CodeLists) -> R
         }
     }
     Ok(())
+}
+
+/// What `kind`'s layout lacks, if anything: an element, with a row in every version of the
+/// form, for each field its rules read (see `fields::On`; `grouped` says whether its program
+/// numbers diseases within groups).
+pub fn missing_field(kind: &FormKind, grouped: bool) -> Option<String> {
+    let layout = &kind.layout;
+    Field::ALL.iter().find_map(|&f| {
+        let want = match f.on() {
+            On::Every => true,
+            On::Grouped => grouped,
+            On::Optional => return None,
+        };
+        if let (true, Some(node)) = (want, layout.field_node(f)) {
+            let unlisted = layout.row_for.iter().position(|rows| rows[node as usize].is_none());
+            return unlisted.map(|v| {
+                format!(
+                    "form {} version {} has no row for {}, the element of field {}",
+                    kind.id,
+                    kind.versions[v].code,
+                    layout.nodes[node as usize].path,
+                    f.key()
+                )
+            });
+        }
+        (layout.field_node(f).is_some() != want).then(|| match (want, f.on()) {
+            (true, On::Grouped) => format!(
+                "form {} needs a row with field {}: program {} numbers its diseases within groups",
+                kind.id,
+                f.key(),
+                kind.program
+            ),
+            (true, _) => format!(
+                "form {} needs a row with field {}: the rules that read it would otherwise stay silent",
+                kind.id,
+                f.key()
+            ),
+            (false, _) => format!(
+                "form {} has a row with field {}, but program {} numbers its diseases without groups",
+                kind.id,
+                f.key(),
+                kind.program
+            ),
+        })
+    })
 }
 
 #[cfg(test)]

@@ -201,28 +201,28 @@ impl Tables {
 
     pub fn load(files: &TableFiles) -> Result<Tables, TableError> {
         let codes = codes::CodeLists::load(&files.tsv("codes.tsv")?)?;
-        let mut kinds = forms::load_kinds(&files.tsv("forms.tsv")?, &files.tsv("form-versions.tsv")?)?;
-        layout::load_layouts(&files.tsv("layout.tsv")?, &mut kinds, &codes)?;
-        let items = items::Items::load(&files.tsv("items.tsv")?, &kinds, &codes)?;
+        let forms_tsv = files.tsv("forms.tsv")?;
+        let mut kinds = forms::load_kinds(&forms_tsv, &files.tsv("form-versions.tsv")?)?;
+        let layout_tsv = files.tsv("layout.tsv")?;
+        layout::load_layouts(&layout_tsv, &mut kinds, &codes)?;
         let disease_files = files
             .names()
             .filter(|n| n.starts_with("diseases/") && n.ends_with(".tsv"))
             .map(|n| Ok((n.to_owned(), files.tsv(n)?)))
             .collect::<Result<Vec<_>, TableError>>()?;
         let diseases = diseases::Diseases::load(&disease_files)?;
-        for k in &kinds {
-            if diseases.program(&k.program).is_none() {
-                return Err(TableError {
-                    file: "forms.tsv".into(),
-                    line: 0,
-                    column: 0,
-                    message: format!(
-                        "form {} uses program `{}`, which has no diseases/{}_YYYY-MM-DD.tsv",
-                        k.id, k.program, k.program
-                    ),
-                });
+        let (cform, cprogram) = (forms_tsv.col("form")?, forms_tsv.col("program")?);
+        for (k, row) in kinds.iter().zip(&forms_tsv.rows) {
+            debug_assert_eq!(row.get(cform), k.id, "one kind per row, in order");
+            let Some(program) = diseases.program(&k.program) else {
+                let msg = format!("`{}` has no disease table diseases/{}_YYYY-MM-DD.tsv", k.program, k.program);
+                return Err(forms_tsv.err(row, cprogram, msg));
+            };
+            if let Some(message) = layout::missing_field(k, program.grouped()) {
+                return Err(TableError { file: layout_tsv.file.clone(), line: 0, column: 0, message });
             }
         }
+        let items = items::Items::load(&files.tsv("items.tsv")?, &kinds, &codes, &diseases)?;
         let prefectures = Prefectures::load(&files.tsv("prefectures.tsv")?)?;
         Ok(Tables { kinds, codes, items, diseases, prefectures })
     }
@@ -258,6 +258,128 @@ mod tests {
         let program = t.diseases.program("shoman").unwrap();
         assert_eq!(program.revisions[1].get(7, 1).unwrap().name, "インスリン依存性糖尿病", "replaced by name");
         assert_eq!(program.revisions[2].get(7, 1).unwrap().name, "1型糖尿病", "added");
+    }
+
+    /// Loads the embedded tables with `name` replaced by `edit` of it (or added, when new).
+    fn edited(name: &str, edit: impl Fn(&str) -> String) -> Result<Tables, TableError> {
+        let mut files = TableFiles::embedded();
+        let text = files.bytes(name).map_or(String::new(), |b| String::from_utf8(b.to_vec()).unwrap());
+        let changed = edit(&text);
+        assert_ne!(changed, text, "the edit of {name} changed nothing");
+        files.files.insert(name.to_owned(), (format!("vendor/{name}"), Cow::Owned(changed.into_bytes())));
+        Tables::load(&files)
+    }
+
+    #[test]
+    fn table_edits_that_would_silence_a_rule_are_errors() {
+        let written = "rinkohyo,ikensho\t*\tHeader/WrittenDate\t記載年月日\tDate written\tdate\t\t\t\twritten_date";
+        let group = "ikensho\t*\tHeader/Disease/Group\t疾患群\tDisease group\tint\t1..16\t\t\tdisease_group";
+        let address = "Patient/Address\t住所\tAddress\ttext\t100\t\t\taddress";
+        let shoman = "diseases/shoman_renames.tsv";
+        let layout = |from: &'static str, to: String| move |t: &str| t.replacen(from, &to, 1);
+        type Edit = Box<dyn Fn(&str) -> String>;
+        let cases: Vec<(&str, Edit, &str)> = vec![
+            (
+                "layout.tsv",
+                Box::new(layout(written, written.replace("written_date", ""))),
+                "needs a row with field written_date",
+            ),
+            (
+                "layout.tsv",
+                Box::new(layout(written, written.replace("date\t", "text\t10"))),
+                "read as one value of type date, not text",
+            ),
+            (
+                "layout.tsv",
+                Box::new(layout(address, address.replace("\t\taddress", "\tn\taddress"))),
+                "not a repeated text",
+            ),
+            (
+                "layout.tsv",
+                Box::new(layout(group, group.replace("disease_group", ""))),
+                "program shoman numbers its diseases within groups",
+            ),
+            (
+                "layout.tsv",
+                Box::new(layout(group, group.replacen("ikensho", "rinkohyo,ikensho", 1))),
+                "program nanbyo numbers its diseases without groups",
+            ),
+            (
+                "layout.tsv",
+                Box::new(layout(
+                    written,
+                    format!(
+                        "{}\n{}",
+                        written.replacen("rinkohyo,ikensho\t*", "rinkohyo\t2309,2403", 1),
+                        written.replacen("rinkohyo,", "", 1)
+                    ),
+                )),
+                "version 1703 has no row for Header/WrittenDate",
+            ),
+            (
+                "layout.tsv",
+                Box::new(|t: &str| {
+                    format!("{t}rinkohyo\t*\tAuthor/ApplicationType\t区分\tKind\tcode\t\tAPP_R\t\t\t\t\n")
+                }),
+                "`ApplicationType` could be any of Header/ApplicationType, Author/ApplicationType: write the full path",
+            ),
+            (
+                "items.tsv",
+                Box::new(|t: &str| t.replacen("rinkohyo\t6\tHY", "rinkohyo\t06\tHY", 1)),
+                "without leading zeros",
+            ),
+            (
+                "items.tsv",
+                Box::new(|t: &str| t.replacen("rinkohyo\t6\tHY", "rinkohyo\t7-1\tHY", 1)),
+                "expected a 告示番号 (6)",
+            ),
+            (
+                "items.tsv",
+                Box::new(|t: &str| t.replacen("rinkohyo\t6\tHY", "rinkohyo\t349\tHY", 1)),
+                "349 is in no disease table of program nanbyo",
+            ),
+            ("codes.tsv", Box::new(|t: &str| t.replacen("SEX\t", "SEX\0\t", 1)), "a list name is ASCII"),
+            (shoman, Box::new(|t: &str| t.replacen("\t34\t36\t", "\t34\t936\t", 1)), "11-936 is not a disease of"),
+            (
+                shoman,
+                Box::new(|t: &str| t.replacen("\t先天性大脳白質形成不全病\t", "\t先天性大脳白質不全病\t", 1)),
+                "11-4 is named 先天性大脳白質形成不全病",
+            ),
+            (
+                shoman,
+                Box::new(|t: &str| {
+                    t.lines().map(|l| l.split_once('\t').map_or(l, |(_, rest)| rest).to_owned() + "\n").collect()
+                }),
+                "needs a group_no column",
+            ),
+            (
+                "forms.tsv",
+                Box::new(|t: &str| t.replacen("\tshoman\t52", "\tshoma\t52", 1)),
+                "`shoma` has no disease table",
+            ),
+            (
+                "diseases/shoman_2026-04-01.tsv",
+                Box::new(|_: &str| "kokuji_no\tdisease_name\n1\t悪性リンパ腫\n".to_owned()),
+                "lacks a group_no column, unlike",
+            ),
+            (
+                "diseases/shoman-2026.tsv",
+                Box::new(|_: &str| "kokuji_no\tdisease_name\n".to_owned()),
+                "disease tables are named",
+            ),
+        ];
+        for (name, edit, want) in cases {
+            let e = edited(name, edit).err().unwrap_or_else(|| panic!("{name}: accepted, wanted {want}"));
+            assert!(e.message.contains(want), "{name}: wanted {want}, got {e}");
+            assert!(e.file.starts_with("vendor/"), "{name}: {e} names the file as given");
+        }
+        // An optional field may go, and a full path settles an ambiguous name.
+        assert!(edited("layout.tsv", |t| t.replacen("\tventilator_start\t", "\t\t", 1)).is_ok());
+        let both = |t: &str| {
+            let t = t.replace("ApplicationType=", "Header/ApplicationType=");
+            format!("{t}rinkohyo\t*\tAuthor/ApplicationType\t区分\tKind\tcode\t\tAPP_R\t\t\t\t\n")
+        };
+        assert!(edited("layout.tsv", both).is_ok());
     }
 
     #[cfg(unix)]

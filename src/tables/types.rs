@@ -39,6 +39,24 @@ impl Type {
         matches!(self, Type::Group)
     }
 
+    /// The name the `type` column gives it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Type::Group => "group",
+            Type::Date => "date",
+            Type::YearMonth => "yearmonth",
+            Type::Int(_) => "int",
+            Type::Decimal(_) => "decimal",
+            Type::Digits(_) => "digits",
+            Type::Code(_) => "code",
+            Type::Text(_) => "text",
+            Type::Kana(_) => "kana",
+            Type::Phone => "phone",
+            Type::DoctorNo => "doctorno",
+            Type::Item => "item",
+        }
+    }
+
     /// Compiles a type from its table cells. Errors name the offending cell: `Err((col, msg))`
     /// with col 0 = type, 1 = size, 2 = codes.
     pub fn compile(
@@ -46,7 +64,7 @@ impl Type {
         size: &str,
         codes: &str,
         lists: &CodeLists,
-        resolve: &dyn Fn(&str) -> Option<Var>,
+        resolve: &dyn Fn(&str) -> Result<Var, String>,
     ) -> Result<Type, (usize, String)> {
         let need_size = |what: &str| -> Result<usize, (usize, String)> {
             size.parse::<usize>()
@@ -86,7 +104,7 @@ impl Type {
 
 impl Ranges {
     /// `1..5` or `1..5 if A=1; 1..2 if A=2`.
-    fn parse(src: &str, decimal: bool, resolve: &dyn Fn(&str) -> Option<Var>) -> Result<Ranges, String> {
+    fn parse(src: &str, decimal: bool, resolve: &dyn Fn(&str) -> Result<Var, String>) -> Result<Ranges, String> {
         let mut out = Vec::new();
         for part in src.split(';').map(str::trim) {
             let (range, when) = match part.split_once(" if ") {
@@ -137,7 +155,7 @@ mod tests {
 
     #[test]
     fn bounds_are_written_as_values_are() {
-        let parse = |src: &str, decimal: bool| Ranges::parse(src, decimal, &|_| None);
+        let parse = |src: &str, decimal: bool| Ranges::parse(src, decimal, &|n| Err(n.to_owned()));
         for (src, decimal) in [("1..5", false), ("0..120", false), ("0..99.9", true), ("35..42.5", true)] {
             assert!(parse(src, decimal).is_ok(), "{src}");
         }
