@@ -97,10 +97,7 @@ pub enum RulesFormat {
 pub fn main_with(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Check(args) => run_check(*args),
-        Command::Rules(args) => {
-            print_rules(&args);
-            Ok(0)
-        }
+        Command::Rules(args) => print_out(&rules_text(&args)).map_err(|e| (args.lang, e)),
         Command::Rule { id, lang } => explain(&id, lang).map_err(|e| (lang, e)),
         Command::Tables(TablesCommand::Export { dir, force }) => {
             export_tables(&dir, force).map(|_| 0).map_err(|e| (Lang::Ja, e))
@@ -127,14 +124,25 @@ fn run_check(args: CheckArgs) -> Result<u8, (Lang, RunError)> {
     run::check(&opts, &mut [observer.as_mut()]).map(|o| o.exit).map_err(|e| (opts.lang, e))
 }
 
-fn print_rules(args: &RulesArgs) {
+/// Writes a command's whole output to standard output. A reader that stops early (`| head`)
+/// is not a failure, as with `check`; any other write error is the run's (exit 2).
+pub fn print_out(text: &str) -> Result<u8, RunError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(RunError(format!("標準出力に書けません / cannot write to standard output: {e}")))
+        }
+        _ => Ok(0),
+    }
+}
+
+fn rules_text(args: &RulesArgs) -> String {
     let lang = args.lang;
     match args.format {
         RulesFormat::Table => {
             let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(4);
-            for r in rules::ALL {
-                println!("{:<width$}  {}  {}", r.id, r.severity, r.summary.get(lang));
-            }
+            rules::ALL.iter().map(|r| format!("{:<width$}  {}  {}\n", r.id, r.severity, r.summary.get(lang))).collect()
         }
         RulesFormat::Json => {
             let list: Vec<serde_json::Value> = rules::ALL
@@ -152,9 +160,9 @@ fn print_rules(args: &RulesArgs) {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list).expect("JSON of strings"));
+            serde_json::to_string_pretty(&list).expect("JSON of strings") + "\n"
         }
-        RulesFormat::Markdown => print!("{}", rules_markdown(lang)),
+        RulesFormat::Markdown => rules_markdown(lang),
     }
 }
 
@@ -204,14 +212,13 @@ fn explain(id: &str, lang: Lang) -> Result<u8, RunError> {
     };
     let (bad, good) = (lang.pick("誤りの例", "bad"), lang.pick("直した例", "fixed"));
     let (bad_example, good_example) = r.examples(lang);
-    println!(
-        "{} ({sev})\n{}\n\n{}{}\n\n  {bad}: {bad_example}\n  {good}: {good_example}",
+    print_out(&format!(
+        "{} ({sev})\n{}\n\n{}{}\n\n  {bad}: {bad_example}\n  {good}: {good_example}\n",
         r.id,
         r.summary.get(lang),
         r.why.get(lang),
         always_on_note(r, lang),
-    );
-    Ok(0)
+    ))
 }
 
 fn export_tables(dir: &std::path::Path, force: bool) -> Result<(), RunError> {

@@ -316,8 +316,7 @@ pub fn generate(tables: &Tables) -> String {
 pub fn run(dir: Option<&std::path::Path>) -> Result<u8, crate::run::RunError> {
     let tables = Tables::with_overlay(dir)
         .map_err(|e| crate::run::RunError(format!("コード表を読めません / cannot load the code tables: {e}")))?;
-    print!("{}", generate(&tables));
-    Ok(0)
+    crate::cli::print_out(&generate(&tables))
 }
 
 #[cfg(test)]

@@ -296,6 +296,24 @@ fn rules_and_rule_print_the_catalogue() {
     assert_eq!(rinken(&["rule", "Z999"], &root()).code, 2);
 }
 
+#[cfg(unix)]
+#[test]
+fn printing_commands_end_quietly_when_the_reader_has_gone() {
+    use std::os::fd::FromRawFd;
+    for args in [&["rules"][..], &["rules", "--format", "markdown"], &["rule", "C003"], &["tables", "xsd"]] {
+        // A pipe whose reading end is already closed, as after `| head -1` has exited: every
+        // write fails with EPIPE.
+        let mut fds = [0; 2];
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        unsafe { libc::close(fds[0]) };
+        let write_end = unsafe { std::fs::File::from_raw_fd(fds[1]) };
+        let out = std::process::Command::new(bin()).args(args).stdout(write_end).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
 #[test]
 fn rule_m001_states_the_cap_the_code_applies_with_examples_in_the_language_asked() {
     let (shown, mib) = (rinken::check::meta::MAX_KEPT_SHOWN, rinken::check::meta::MAX_KEPT_MIB_SHOWN);
