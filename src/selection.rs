@@ -229,7 +229,13 @@ mod tests {
     }
 
     fn input(display: &str, rel: &str) -> Input {
-        Input { path: display.into(), display: display.into(), rel: rel.into(), report_name: rel.into() }
+        Input {
+            path: display.into(),
+            display: display.into(),
+            rel: rel.into(),
+            report_name: rel.into(),
+            special: false,
+        }
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct Input {
     /// The part below the PATH argument, or the file name for a file given directly: what
     /// stays the same however the PATH is spelt (baselines, per-path ignores).
     pub rel: String,
+    /// A named pipe, socket or device given as a PATH: the user named it, so it has its row
+    /// (F001), but it is never opened (a FIFO blocks, a tape rewinds on close).
+    pub special: bool,
 }
 
 /// Something under a PATH that is not an input, with the reason (listed in the run summary).
@@ -186,11 +189,16 @@ fn walk_arg(arg: &Path, d: &mut Discovery, stop: &AtomicBool) {
     let meta = std::fs::metadata(arg);
     if meta.as_ref().is_ok_and(|m| m.is_dir()) {
         walk_folder(arg, d, stop, &mut |_, _| {});
-    } else if meta.as_ref().is_ok_and(|m| !m.is_file()) {
-        d.skipped.push(Skipped { path: arg_text, reason: SkipReason::NotRegular });
     } else {
+        let special = meta.as_ref().is_ok_and(|m| !m.is_file());
         let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into_owned());
-        d.inputs.push(Input { path: arg.to_path_buf(), display: arg_text, rel: name.clone(), report_name: name });
+        d.inputs.push(Input {
+            path: arg.to_path_buf(),
+            display: arg_text,
+            rel: name.clone(),
+            report_name: name,
+            special,
+        });
     }
 }
 
@@ -204,6 +212,7 @@ fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn
         display: join_display(&arg_text, &rel),
         report_name: rel.clone(),
         rel,
+        special: false,
     };
     // Entries of one folder share its path as a prefix, so comparing whole paths as bytes
     // orders them by name: no path parsing per comparison.
@@ -411,6 +420,7 @@ mod tests {
             display: name.into(),
             report_name: name.into(),
             rel: name.into(),
+            special: false,
         };
         let inputs = [input("x.xml"), input("X.xml.CSV/y.xml"), input("x.xml~2"), input("z.xml")];
         let renamed = settle_report_names(inputs.iter().map(|i| i.report_name.as_str()));
