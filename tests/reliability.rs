@@ -467,6 +467,47 @@ fn interrupt_when_staged(cwd: &std::path::Path, signal: libc::c_int) -> common::
     common::child::finish(child, &logs)
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_while_the_path_list_is_still_coming_is_an_interruption() {
+    use std::io::Write;
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let tmp = tempfile::tempdir().unwrap();
+        let logs = tmp.path().join("logs");
+        std::fs::create_dir_all(&logs).unwrap();
+        let mut child = std::process::Command::new(common::bin())
+            .args(["check", "-", "--as-of", "2026-11-21", "--no-progress", "--out", "out"])
+            .current_dir(tmp.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::fs::File::create(logs.join("stdout")).unwrap())
+            .stderr(std::fs::File::create(logs.join("stderr")).unwrap())
+            .spawn()
+            .unwrap();
+        // One path, and the list left open, as a producer still finding files would.
+        let root = common::root();
+        writeln!(child.stdin.as_mut().unwrap(), "{}", root.join("samples/valid").display()).unwrap();
+        // The thread that reads the list starts once signals are watched.
+        let reading = || {
+            std::fs::read_dir(format!("/proc/{}/task", child.id())).is_ok_and(|tasks| {
+                tasks
+                    .flatten()
+                    .any(|t| std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.trim() == "rinken-stdin"))
+            })
+        };
+        let deadline = std::time::Instant::now() + common::child::WATCHDOG;
+        while !reading() {
+            assert!(std::time::Instant::now() < deadline, "never read stdin");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        // SAFETY: signalling our own child, which has not been waited for yet.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+        let run = common::child::finish(child, &logs);
+        assert_eq!((run.signal, run.code), (None, Some(2)), "signal {signal}: {}", run.stderr);
+        assert!(run.stderr.contains("中断しました。レポートは作成していません"), "{}", run.stderr);
+        assert!(!tmp.path().join("out").exists());
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn an_interrupted_run_leaves_the_previous_complete_report_or_none_and_says_which() {

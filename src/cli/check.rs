@@ -5,7 +5,7 @@ use crate::config::{self, FileConfig};
 use crate::lang::Lang;
 use crate::report::csv::CsvEncoding;
 use crate::report::formats::Format;
-use crate::run::{CheckOptions, FailOn, RunError};
+use crate::run::{interrupt, CheckOptions, FailOn, RunError};
 use crate::selection::{rule_config, Layer, PathIgnores, Prefix};
 use crate::text::date::Date;
 use crate::tr;
@@ -113,11 +113,16 @@ impl CheckArgs {
         let empty = FileConfig::default();
         let f = file.unwrap_or(&empty);
         let lang = self.lang.or(f.lang).unwrap_or_default();
+        let out = self.out.or_else(|| f.out.clone()).unwrap_or_else(|| PathBuf::from("rinken-report"));
         let paths = if self.paths.len() == 1 && self.paths[0].as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| RunError(tr!(lang, "標準入力を読めません: {e}", "cannot read standard input: {e}")))?;
+            // Ctrl-C while the list is still coming is the run's interruption, as later on.
+            interrupt::watch(lang, out.clone());
+            let read = interrupt::read_unless_interrupted(lang, &out, || {
+                let mut text = String::new();
+                std::io::stdin().read_to_string(&mut text).map(|_| text)
+            })?;
+            let text =
+                read.map_err(|e| RunError(tr!(lang, "標準入力を読めません: {e}", "cannot read standard input: {e}")))?;
             crate::input::walk::paths_from_lines(&text)
         } else if self.paths.iter().any(|p| p.as_os_str() == "-") {
             return Err(RunError(tr!(
@@ -135,7 +140,7 @@ impl CheckArgs {
         let flag = |cli: bool, file: Option<bool>| cli || file.unwrap_or(false);
         Ok(CheckOptions {
             paths,
-            out: self.out.or_else(|| f.out.clone()).unwrap_or_else(|| PathBuf::from("rinken-report")),
+            out,
             as_of: self.as_of.or(f.as_of.map(|a| a.0)).unwrap_or_else(Date::today_local),
             tables: self.tables.or_else(|| f.tables.clone()),
             doctors: self.doctors.or_else(|| f.doctors.clone()),

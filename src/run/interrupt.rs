@@ -64,10 +64,9 @@ pub fn left_in(out: &std::path::Path) -> Left {
 
 /// Starts watching for signals for a run writing to `out`. Installed before anything is
 /// created: installed after the staging folder, a Ctrl-C in between killed the process and
-/// left the folder there.
+/// left the folder there. Called again by the run itself, it keeps a signal received since
+/// (while the paths were read from stdin, say): the run then stops at once.
 pub fn watch(lang: Lang, out: PathBuf) {
-    INTERRUPTED.store(false, Ordering::SeqCst);
-    SIGNALS.store(0, Ordering::SeqCst);
     *RUN.lock().unwrap_or_else(|e| e.into_inner()) = Some((lang, out));
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -75,6 +74,37 @@ pub fn watch(lang: Lang, out: PathBuf) {
         // a closed terminal). Failing to install the handler only loses that nicety.
         let _ = ctrlc::set_handler(on_signal);
     });
+}
+
+/// Forgets the signals of a run that has ended, so that a later run in the same process
+/// starts afresh.
+pub fn forget() {
+    INTERRUPTED.store(false, Ordering::SeqCst);
+    SIGNALS.store(0, Ordering::SeqCst);
+}
+
+/// Waits for `read` on a thread of its own, giving up when the run is interrupted: a read of
+/// the path list from a pipe can wait for its writer forever, and std retries the read after
+/// a signal. The thread left waiting ends with the process.
+pub fn read_unless_interrupted<T: Send + 'static>(
+    lang: Lang,
+    out: &std::path::Path,
+    read: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, RunError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("rinken-stdin".into())
+        .spawn(move || {
+            let _ = tx.send(read());
+        })
+        .map_err(|e| RunError(e.to_string()))?;
+    loop {
+        match rx.recv_timeout(std::time::Duration::from_millis(50)) {
+            Ok(v) => return Ok(v),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if !interrupted() => {}
+            Err(_) => return Err(error(lang, left_in(out))),
+        }
+    }
 }
 
 fn on_signal() {

@@ -196,6 +196,13 @@ pub fn check_with(
     let started = Instant::now();
     let lang = opts.lang;
     interrupt::watch(lang, opts.out.clone());
+    struct ForgetOnDrop;
+    impl Drop for ForgetOnDrop {
+        fn drop(&mut self) {
+            interrupt::forget();
+        }
+    }
+    let _forget = ForgetOnDrop;
     install_panic_hook();
     let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let feed = Feed::default();
