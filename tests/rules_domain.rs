@@ -213,6 +213,20 @@ fn d001_a_reported_date_does_not_stop_the_chain() {
 }
 
 #[test]
+fn d001_a_month_between_two_days_does_not_hide_their_order() {
+    let h = Harness::new();
+    // Born 1956-09-14, onset that month: the month orders the diagnosis only by month, the
+    // birth date by day.
+    let onset = set(R_VALID, "OnsetYearMonth", "1956-09");
+    let found = h.findings(R_NAME, set(&onset, "DiagnosisDate", "1956-09-13").as_bytes());
+    let got: Vec<_> = found.iter().map(|f| (f.rule.id, f.path.as_str(), f.value.as_str())).collect();
+    assert_eq!(got, [("D001", "Header/DiagnosisDate", "1956-09-13")]);
+    assert!(found[0].message.contains("生年月日 1956-09-14"), "{}", found[0].message);
+    let same_day = set(&onset, "DiagnosisDate", "1956-09-14");
+    assert!(h.findings(R_NAME, same_day.as_bytes()).iter().all(|f| f.rule.id != "D001"));
+}
+
+#[test]
 fn d002_dates_after_as_of() {
     let mut h = Harness::new();
     h.as_of = rinken::text::date::Date::parse_iso("2025-06-11").unwrap();

@@ -16,8 +16,8 @@ pub static D001: Rule = Rule {
         en: "dates out of order: BirthDate ≤ OnsetYearMonth (by month) ≤ DiagnosisDate ≤ WrittenDate; BirthDate ≤ VentilatorStartDate ≤ WrittenDate",
     },
     why: Text {
-        ja: "順序の合わない日付は、どれかが入力誤りです。前の日付より早い方の要素を報告します。",
-        en: "Dates out of order mean one of them is mistyped. The element earlier than its predecessor is reported.",
+        ja: "順序の合わない日付は、どれかが入力誤りです。前の日付より早い方の要素を報告します。発症年月は月単位でしか比べないので、同じ月の生年月日と診断年月日は日単位で比べます。",
+        en: "Dates out of order mean one of them is mistyped. The element earlier than its predecessor is reported. OnsetYearMonth orders the others only by month, so a BirthDate and a DiagnosisDate in its month are still compared by day.",
     },
     bad: "<BirthDate>2015-04-01</BirthDate> … <OnsetYearMonth>2014-12</OnsetYearMonth>",
     good: "<OnsetYearMonth>2015-12</OnsetYearMonth>",
@@ -223,17 +223,19 @@ fn order(sink: &mut Sink<'_>, view: &View<'_>, dates: &Dates, suspect: Vec<Field
     let lang = sink.lang();
     let mut flagged = suspect;
     for chain in [&[BirthDate, Onset, DiagnosisDate, WrittenDate][..], &[BirthDate, VentilatorStart, WrittenDate][..]] {
-        // Each date is compared with the last one before it that was not reported: a reported
-        // date is suspect, so it neither hides nor causes findings on the dates after it.
-        let mut last: Option<(Field, Point)> = None;
+        // Each date is compared with the dates before it that were not reported, the nearest
+        // first: a reported date is suspect, so it neither hides nor causes findings on the
+        // dates after it. Not only the nearest: a month between two days orders them only by
+        // month (born on the 19th, onset that month, diagnosed on the 18th).
+        let mut before: Vec<(Field, Point)> = Vec::new();
         for &fb in chain {
             let Some(b) = dates.point(fb) else { continue };
             // Already reported by the first chain (WrittenDate ends both).
             if flagged.contains(&fb) {
                 continue;
             }
-            let Some((fa, a)) = last.filter(|&(_, a)| a.after(b)) else {
-                last = Some((fb, b));
+            let Some(&(fa, a)) = before.iter().rev().find(|(_, a)| a.after(b)) else {
+                before.push((fb, b));
                 continue;
             };
             flagged.push(fb);
