@@ -380,6 +380,14 @@ fn l007_code_not_in_list() {
     let f = h.only(R_NAME, &edit(R_VALID, "<Sex>2</Sex>", "<Sex>3</Sex>"));
     assert_eq!(f.rule.id, "L007");
     assert!(f.message.contains("1 男, 2 女"), "{}", f.message);
+    // A code written wide, or with a space XML does not trim, says which of the two it is.
+    for (written, what) in
+        [("２", "全角文字があります"), ("2\u{a0}", "空白があります"), ("２\u{3000}", "全角文字と空白があります")]
+    {
+        let f = h.only(R_NAME, &edit(R_VALID, "<Sex>2</Sex>", &format!("<Sex>{written}</Sex>")));
+        assert_eq!(f.rule.id, "L007");
+        assert!(f.message.contains(what) && f.message.contains("2 と書いてください"), "{written:?}: {}", f.message);
+    }
 }
 
 #[test]

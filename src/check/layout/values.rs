@@ -75,6 +75,18 @@ fn half_width(v: &str) -> String {
     v.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// What [`half_width`] took out of `v`, for a message: a no-break space in a code is a space,
+/// not a full-width character.
+fn not_half(v: &str, lang: Lang) -> &'static str {
+    let space = v.chars().any(char::is_whitespace);
+    let wide = v.chars().any(|c| !c.is_whitespace() && !c.is_ascii());
+    match (wide, space) {
+        (true, true) => lang.pick("全角文字と空白", "full-width characters and spaces"),
+        (false, true) => lang.pick("空白", "spaces"),
+        _ => lang.pick("全角文字", "full-width characters"),
+    }
+}
+
 fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -128,13 +140,13 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
             let allowed = list.describe(lang);
             let half = half_width(v);
             if half != v && list.find(&half).is_some() {
-                let fix = cx.write_half(&half);
+                let (fix, why) = (cx.write_half(&half), not_half(v, lang));
                 return fail(
                     &L007,
                     tr!(
                         lang,
-                        "{label} のコード「{q}」が全角です。{fix} (使えるコード: {allowed})",
-                        "{label} code \"{q}\" is full-width; {fix} (codes: {allowed})"
+                        "{label} のコード「{q}」に{why}があります。{fix} (使えるコード: {allowed})",
+                        "{label} code \"{q}\" has {why}; {fix} (codes: {allowed})"
                     ),
                 );
             }
@@ -156,14 +168,10 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
             let half = half_width(v).replace(['‐', '−', 'ー', '―'], "-");
             let hn = half.bytes().filter(u8::is_ascii_digit).count();
             if half != v && half.bytes().all(|b| b.is_ascii_digit() || b == b'-') && (10..=11).contains(&hn) {
-                let fix = cx.write_half(&half);
+                let (fix, why) = (cx.write_half(&half), not_half(v, lang));
                 return fail(
                     &L005,
-                    tr!(
-                        lang,
-                        "{label}「{q}」に全角文字があります。{fix}",
-                        "{label} \"{q}\" has full-width characters; {fix}"
-                    ),
+                    tr!(lang, "{label}「{q}」に{why}があります。{fix}", "{label} \"{q}\" has {why}; {fix}"),
                 );
             }
             fail(&L005, tr!(lang, "{label}「{q}」は電話番号の形ではありません。数字 10〜11 桁 (ハイフン可) で書いてください (例: 075-000-0000)", "{label} \"{q}\" is not a phone number: 10–11 digits with optional hyphens (e.g. 075-000-0000)"))
@@ -173,14 +181,10 @@ pub fn check(ty: &Type, v: &str, label: &str, cx: &TypeCtx<'_>) -> Outcome {
             if let Some(c) = bad {
                 let half = half_width(v);
                 if half.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && half.chars().count() <= 20 {
-                    let fix = cx.write_half(&half);
+                    let (fix, why) = (cx.write_half(&half), not_half(v, lang));
                     return fail(
                         &L005,
-                        tr!(
-                            lang,
-                            "{label}「{q}」に全角文字があります。{fix}",
-                            "{label} \"{q}\" has full-width characters; {fix}"
-                        ),
+                        tr!(lang, "{label}「{q}」に{why}があります。{fix}", "{label} \"{q}\" has {why}; {fix}"),
                     );
                 }
                 return fail(
@@ -358,8 +362,11 @@ fn number(v: &str, label: &str, ranges: &Ranges, decimal: bool, cx: &TypeCtx<'_>
         let what =
             lang.pick(if decimal { "数値" } else { "整数" }, if decimal { "a number" } else { "a whole number" });
         if half != v && well_formed(&half, decimal) {
-            let fix = cx.write_half(&half);
-            return fail(&L005, tr!(lang, "{label}「{q}」は全角です。{fix}", "{label} \"{q}\" is full-width; {fix}"));
+            let (fix, why) = (cx.write_half(&half), not_half(v, lang));
+            return fail(
+                &L005,
+                tr!(lang, "{label}「{q}」に{why}があります。{fix}", "{label} \"{q}\" has {why}; {fix}"),
+            );
         }
         // What would be right: the range when one always applies, else the form of a number.
         let fix = match ranges.0.iter().find(|r| r.when.is_none()) {
@@ -417,10 +424,10 @@ fn digits(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {
     }
     let half: String = half_width(v).chars().filter(|c| !matches!(c, '-' | '‐' | '−' | 'ー' | '―')).collect();
     if half.len() == n && all_digits(&half) {
-        let why = if !v.is_ascii() {
-            lang.pick("全角文字", "full-width characters")
-        } else {
+        let why = if v.is_ascii() && !v.contains(' ') {
             lang.pick("区切り文字", "separators")
+        } else {
+            not_half(v, lang)
         };
         let fix = match cx.derived(&half) {
             Some(h) => tr!(lang, "半角数字 {n} 桁で {h} と書いてください", "write the {n} ASCII digits {h}"),
