@@ -227,15 +227,15 @@ fn order(sink: &mut Sink<'_>, view: &View<'_>, dates: &Dates, suspect: Vec<Field
         // first: a reported date is suspect, so it neither hides nor causes findings on the
         // dates after it. Not only the nearest: a month between two days orders them only by
         // month (born on the 19th, onset that month, diagnosed on the 18th).
-        let mut before: Vec<(Field, Point)> = Vec::new();
-        for &fb in chain {
+        let mut before: [Option<(Field, Point)>; 4] = [None; 4];
+        for (i, &fb) in chain.iter().enumerate() {
             let Some(b) = dates.point(fb) else { continue };
             // Already reported by the first chain (WrittenDate ends both).
             if flagged.contains(&fb) {
                 continue;
             }
-            let Some(&(fa, a)) = before.iter().rev().find(|(_, a)| a.after(b)) else {
-                before.push((fb, b));
+            let Some(&(fa, a)) = before[..i].iter().rev().flatten().find(|(_, a)| a.after(b)) else {
+                before[i] = Some((fb, b));
                 continue;
             };
             flagged.push(fb);
