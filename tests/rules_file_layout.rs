@@ -439,6 +439,16 @@ fn l010_characters_not_allowed() {
         h.rules(R_NAME, &edit(R_VALID, "<GivenName>和子</GivenName>", "<GivenName>和\u{85}子</GivenName>")),
         [(1, "L010")]
     );
+    // Text is one line (FORMAT.md: no control characters); the whitespace around a value is
+    // not part of it.
+    for (inner, what) in [("和\n子", "改行"), ("和\r\n子", "改行"), ("和\t子", "タブ"), ("和&#9;子", "タブ")]
+    {
+        let f =
+            h.only(R_NAME, &edit(R_VALID, "<GivenName>和子</GivenName>", &format!("<GivenName>{inner}</GivenName>")));
+        assert!(f.rule.id == "L010" && f.message.contains(what), "{inner:?}: {}", f.message);
+    }
+    let around = edit(R_VALID, "<GivenName>和子</GivenName>", "<GivenName>\n\t和子\r\n</GivenName>");
+    assert_eq!(h.rules(R_NAME, &around), []);
     // Hiragana and the long-vowel mark are fine in kana fields.
     assert_eq!(
         h.rules(

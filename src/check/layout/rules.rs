@@ -130,8 +130,8 @@ pub static L010: Rule = Rule {
     severity: E,
     summary: Text { ja: "使えない文字 (かな欄のかな以外、半角カタカナ、制御文字)", en: "characters not allowed: non-kana in a kana field, half-width katakana, control characters" },
     why: Text {
-        ja: "半角カタカナと制御文字は登録できません。かな欄は全角カタカナ・ひらがなです。",
-        en: "Half-width katakana and control characters cannot be registered; kana fields take full-width katakana or hiragana.",
+        ja: "半角カタカナと制御文字 (値の中の改行・タブを含む) は登録できません。かな欄は全角カタカナ・ひらがなです。",
+        en: "Half-width katakana and control characters (line breaks and tabs inside a value too) cannot be registered; kana fields take full-width katakana or hiragana.",
     },
     bad: "<FamilyNameKana>ﾔﾏﾀﾞ</FamilyNameKana>",
     good: "<FamilyNameKana>ヤマダ</FamilyNameKana>",

@@ -545,14 +545,24 @@ fn scan(v: &str, kana: bool) -> Scan {
 fn control_char(s: &Scan, label: &str, lang: Lang) -> Option<Outcome> {
     let (i, c) = s.control?;
     let (pos, code) = (i + 1, format!("U+{:04X}", c as u32));
-    Some(fail(
-        &L010,
-        tr!(
+    let msg = match c {
+        '\n' | '\r' => tr!(
+            lang,
+            "{label} の {pos} 文字目に改行 ({code}) があります。1 行で書いてください",
+            "{label} has a line break ({code}) at character {pos}; write it on one line"
+        ),
+        '\t' => tr!(
+            lang,
+            "{label} の {pos} 文字目にタブ ({code}) があります。空白にするか取り除いてください",
+            "{label} has a tab ({code}) at character {pos}; use a space or remove it"
+        ),
+        _ => tr!(
             lang,
             "{label} の {pos} 文字目に制御文字 {code} があります。取り除いてください",
             "{label} has the control character {code} at character {pos}; remove it"
         ),
-    ))
+    };
+    Some(fail(&L010, msg))
 }
 
 fn halfwidth_kana(v: &str, s: &Scan, label: &str, cx: &TypeCtx<'_>) -> Option<Outcome> {
