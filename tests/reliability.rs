@@ -664,3 +664,47 @@ fn a_second_interrupt_ends_a_run_that_cannot_stop_by_itself_leaving_the_previous
     assert!(stderr.contains("中断しました。以前の完全なレポートがそのまま残っています"), "{stderr}");
     assert!(tree(&cwd.join("out")) == previous, "the previous report changed, or staging was left");
 }
+
+#[test]
+fn a_report_never_replaces_what_is_not_a_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path();
+    let run = |args: &[&str]| common::rinken(args, cwd);
+    let check = |path: &str, out: &str| run(&["check", path, "--as-of", "2026-11-21", "--no-progress", "--out", out]);
+    // The submissions in `files/`, checked with the report written beside them.
+    std::fs::create_dir_all(cwd.join("w/files")).unwrap();
+    std::fs::write(cwd.join("w/files").join(R_NAME), R_VALID).unwrap();
+    let before = tree(&cwd.join("w"));
+    let r = common::rinken(&["check", "files", "--as-of", "2026-11-21", "--no-progress", "--out", "."], &cwd.join("w"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("rinken のレポートではない") && r.stderr.contains(R_NAME), "{}", r.stderr);
+    assert_eq!(tree(&cwd.join("w")), before, "the submissions were touched");
+    // The input folder as the report folder.
+    assert_eq!(check("w", "w").code, 2);
+    assert_eq!(tree(&cwd.join("w")), before);
+
+    // Other things in the places a report takes: a folder of other files, a summary.csv that
+    // is not one, and a report folder that is a file.
+    std::fs::create_dir_all(cwd.join("r1/files/sub")).unwrap();
+    std::fs::write(cwd.join("r1/files/sub/photo.jpg"), b"jpeg").unwrap();
+    std::fs::create_dir_all(cwd.join("r2/summary.csv")).unwrap();
+    std::fs::create_dir_all(cwd.join("r3")).unwrap();
+    std::fs::write(cwd.join("r3/summary.csv"), "名前,住所\n").unwrap();
+    std::fs::write(cwd.join("r4"), b"notes").unwrap();
+    for out in ["r1", "r2", "r3", "r4"] {
+        let before = tree(cwd);
+        let r = check("w/files", out);
+        assert_eq!(r.code, 2, "{out}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{out}: {}", r.stderr);
+        assert_eq!(tree(cwd), before, "{out} changed");
+    }
+    assert!(check("w/files", "r4").stderr.contains("フォルダではありません"));
+
+    // A report is replaced as before, and so is an empty folder.
+    std::fs::create_dir_all(cwd.join("r5")).unwrap();
+    assert_eq!(check("w/files", "r5").code, 0);
+    std::fs::write(cwd.join("w/files/R131331572820250612000002.xml"), "not xml").unwrap();
+    assert_eq!(check("w/files", "r5").code, 1);
+    assert!(cwd.join("r5/files/R131331572820250612000002.xml.csv").exists());
+    assert_eq!(check("w/files", "r5").code, 1, "its own report is replaced");
+}

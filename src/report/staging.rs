@@ -71,6 +71,52 @@ fn context(path: &Path, e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
+/// Why `out` holds something a commit must not replace, if it does. A commit replaces
+/// `summary.csv` and `files/` whole, so they must be a report's: `--out .` in a folder whose
+/// `files/` holds the submissions, or `--out` at the input folder itself, would otherwise
+/// delete them. A report's `summary.csv` starts with its header and its `files/` holds only
+/// folders and `.csv` files; anything else stops the run before it starts.
+pub fn foreign(out: &Path) -> Option<(PathBuf, Foreign)> {
+    match std::fs::metadata(out) {
+        Ok(m) if !m.is_dir() => return Some((out.to_path_buf(), Foreign::NotAFolder)),
+        Ok(_) => {}
+        Err(_) => return None,
+    }
+    let summary = out.join("summary.csv");
+    if let Ok(m) = std::fs::symlink_metadata(&summary) {
+        let mut head = [0u8; 13];
+        let read = match m.is_file() {
+            true => std::fs::File::open(&summary).and_then(|mut f| io::Read::read(&mut f, &mut head)).unwrap_or(0),
+            false => 0,
+        };
+        let head = head[..read].strip_prefix("\u{feff}".as_bytes()).unwrap_or(&head[..read]);
+        if !(m.is_file() && (m.len() == 0 || head.starts_with(b"file,kind,"))) {
+            return Some((summary, Foreign::NotASummary));
+        }
+    }
+    let files = out.join("files");
+    if std::fs::symlink_metadata(&files).is_ok() {
+        for entry in walkdir::WalkDir::new(&files) {
+            let Ok(entry) = entry else { return Some((files, Foreign::Unreadable)) };
+            let kind = entry.file_type();
+            let report = kind.is_file() && entry.file_name().as_encoded_bytes().ends_with(b".csv");
+            if !(report || kind.is_dir()) {
+                return Some((entry.into_path(), Foreign::NotAReport));
+            }
+        }
+    }
+    None
+}
+
+/// What [`foreign`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Foreign {
+    NotAFolder,
+    NotASummary,
+    NotAReport,
+    Unreadable,
+}
+
 impl Staging {
     /// Creates the report folder (if missing) and a fresh staging folder inside it.
     pub fn create(out: &Path) -> io::Result<Staging> {

@@ -13,7 +13,7 @@ use crate::parse::Parser;
 use crate::refdata::{Institutions, Roster};
 use crate::report::csv::CsvEncoding;
 use crate::report::stage::ReportStage;
-use crate::report::staging::Staging;
+use crate::report::staging::{self, Staging};
 use crate::report::summary::Totals;
 use crate::rules::RuleConfig;
 use crate::selection::PathIgnores;
@@ -182,6 +182,25 @@ pub fn load(opts: &CheckOptions) -> Result<Loaded, RunError> {
     Ok(Loaded { tables, roster, institutions, baseline })
 }
 
+/// The run's error when `--out` holds something its report would replace (see
+/// [`staging::foreign`]).
+fn not_replaced(lang: Lang, path: &std::path::Path, why: staging::Foreign) -> RunError {
+    use staging::Foreign::*;
+    let p = path.display();
+    RunError(match why {
+        NotAFolder => tr!(
+            lang,
+            "レポートフォルダ {p} はフォルダではありません。別の --out を指定してください",
+            "the report folder {p} is not a folder; choose another --out"
+        ),
+        NotASummary | NotAReport | Unreadable => tr!(
+            lang,
+            "{p} は rinken のレポートではないため、レポートで置き換えません (消えてしまいます)。別の --out を指定してください",
+            "{p} is not part of a rinken report, and writing the report would delete it; choose another --out"
+        ),
+    })
+}
+
 /// Runs `rinken check`.
 pub fn check(opts: &CheckOptions, observers: &mut [&mut dyn Observer]) -> Result<Outcome, RunError> {
     check_with(opts, observers, &check_file)
@@ -245,6 +264,9 @@ fn check_found<'r, 'o>(
     let mut loaded = load(opts)?;
     if interrupted() {
         return Err(interrupt::error(lang, interrupt::left_in(&opts.out)));
+    }
+    if let Some((path, why)) = staging::foreign(&opts.out) {
+        return Err(not_replaced(lang, &path, why));
     }
     let staging = Staging::create(&opts.out).map_err(|e| {
         RunError(tr!(lang, "レポートフォルダに書き込めません: {e}", "cannot write the report folder: {e}"))
