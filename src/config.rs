@@ -12,7 +12,7 @@ use crate::run::FailOn;
 use crate::selection::{Level, PathGlob, Prefix};
 use crate::text::date::Date;
 use std::collections::BTreeMap;
-use std::num::{NonZeroU16, NonZeroU32};
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "rinken.toml";
@@ -25,7 +25,7 @@ pub struct FileConfig {
     pub tables: Option<PathBuf>,
     pub doctors: Option<PathBuf>,
     pub institutions: Option<PathBuf>,
-    pub threads: Option<NonZeroU16>,
+    pub threads: Option<Threads>,
     pub lang: Option<Lang>,
     pub format: Option<Format>,
     pub csv_encoding: Option<CsvEncoding>,
@@ -83,6 +83,25 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Reads and checks a configuration file; the error names the file, line and column.
+/// `threads`, 1 to [`crate::run::MAX_THREADS`] as on the command line.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(try_from = "u16")]
+pub struct Threads(u16);
+
+impl TryFrom<u16> for Threads {
+    type Error = String;
+    fn try_from(n: u16) -> Result<Threads, String> {
+        let max = crate::run::MAX_THREADS;
+        (1..=max).contains(&n).then_some(Threads(n)).ok_or_else(|| format!("threads is 1 to {max}, not {n}"))
+    }
+}
+
+impl Threads {
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
 pub fn load(path: &Path, lang: Lang) -> Result<Loaded, String> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| {
@@ -156,6 +175,9 @@ mod tests {
         let e = parse("[severity]\nD006 = \"warn\"\n").unwrap_err();
         assert!(e.contains(":2:8"), "{e}");
         assert!(parse("threads = 0").is_err());
+        let e = parse("threads = 257").unwrap_err();
+        assert!(e.contains(":1:11") && e.contains("threads is 1 to 256"), "{e}");
+        assert_eq!(parse("threads = 256").unwrap().threads.unwrap().get(), 256);
         assert!(parse("as-of = 2025-02-30").is_err());
     }
 

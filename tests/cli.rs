@@ -192,6 +192,11 @@ fn the_runs_own_failures_exit_2_with_one_message() {
     );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("doctors.csv:2:5"), "names line and column: {}", run.stderr);
+    for n in ["0", "257", "65535"] {
+        let run = rinken(&["check", "samples/valid", "--threads", n], &root());
+        assert_eq!(run.code, 2, "--threads {n}");
+        assert!(run.stderr.contains("1..=256"), "{}", run.stderr);
+    }
     assert!(run.stderr.contains("YYYY-MM-DD の日付にしてください"), "in Japanese: {}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 

@@ -40,7 +40,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub institutions: Option<PathBuf>,
     /// 並列数 (worker threads) [default: all cores]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=i64::from(crate::run::MAX_THREADS)))]
     pub threads: Option<u16>,
     /// メッセージの言語 (message language) [default: ja]
     #[arg(long, value_enum)]

@@ -182,6 +182,11 @@ pub fn load(opts: &CheckOptions) -> Result<Loaded, RunError> {
     Ok(Loaded { tables, roster, institutions, baseline })
 }
 
+/// The most workers a run takes (`--threads`). Each holds a file and its buffers, and a file
+/// over 16 MiB two more threads; thousands of workers only wait on each other (4,000 took 45 s
+/// over seven files) and could not start their threads on a small machine.
+pub const MAX_THREADS: u16 = 256;
+
 /// The run's error when `--out` holds something its report would replace (see
 /// [`staging::foreign`]).
 fn not_replaced(lang: Lang, path: &std::path::Path, why: staging::Foreign) -> RunError {
@@ -223,7 +228,8 @@ pub fn check_with(
     }
     let _forget = ForgetOnDrop;
     install_panic_hook();
-    let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let cores = || std::thread::available_parallelism().map_or(1, |n| n.get()).min(usize::from(MAX_THREADS));
+    let threads = opts.threads.unwrap_or_else(cores).max(1);
     let feed = Feed::default();
     let window = Window::growing(threads);
     // Ends the walk early when checking ended before it did: the run failed or was interrupted.
