@@ -708,3 +708,37 @@ fn a_report_never_replaces_what_is_not_a_report() {
     assert!(cwd.join("r5/files/R131331572820250612000002.xml.csv").exists());
     assert_eq!(check("w/files", "r5").code, 1, "its own report is replaced");
 }
+
+#[test]
+fn inputs_with_the_longest_names_a_file_can_have_get_their_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path();
+    std::fs::create_dir(cwd.join("in")).unwrap();
+    // 255 bytes each: no room for `.csv`. Two share their first 240 bytes and differ in case
+    // only at the end, a third is kanji (three bytes each, cut at a character).
+    let long_a = format!("{}{}", "a".repeat(247), "_one.xml");
+    let long_b = format!("{}{}", "a".repeat(247), "_ONE.xml");
+    let kanji = format!("{}.xml", "漢".repeat(83));
+    for name in [&long_a, &long_b, &kanji] {
+        assert!(name.len() > 248 && name.len() <= 255, "{}", name.len());
+        std::fs::write(cwd.join("in").join(name), "not xml").unwrap();
+    }
+    let r = common::rinken(&["check", "in", "--as-of", "2026-11-21", "--no-progress", "--out", "out"], cwd);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let summary = std::fs::read_to_string(cwd.join("out/summary.csv")).unwrap();
+    assert_eq!(summary.lines().count(), 4, "{summary}");
+    let reports: Vec<_> = std::fs::read_dir(cwd.join("out/files")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(reports.len(), 3, "{reports:?}");
+    for name in &reports {
+        let text = std::fs::read_to_string(cwd.join("out/files").join(name)).unwrap();
+        assert!(text.contains("F006"), "{name:?}: {text}");
+    }
+    let again = common::rinken(&["check", "in", "--as-of", "2026-11-21", "--no-progress", "--out", "out2"], cwd);
+    assert_eq!(again.code, 1);
+    let mut second: Vec<_> =
+        std::fs::read_dir(cwd.join("out2/files")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut first = reports.clone();
+    first.sort();
+    second.sort();
+    assert_eq!(first, second, "the same names in every run");
+}

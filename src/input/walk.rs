@@ -299,11 +299,15 @@ fn settle_report_names<'a>(names: impl Iterator<Item = &'a str> + Clone) -> FxHa
     }
     let mut renamed = FxHashMap::default();
     for (i, original) in names.enumerate() {
-        if used.insert(report_key(original)) {
+        let fitted = fit_name(original);
+        if used.insert(report_key(&fitted)) {
+            if let std::borrow::Cow::Owned(name) = fitted {
+                renamed.insert(i, name);
+            }
             continue;
         }
         for n in 2.. {
-            let name = format!("{original}~{n}");
+            let name = format!("{fitted}~{n}");
             if used.insert(report_key(&name)) {
                 renamed.insert(i, name);
                 break;
@@ -311,6 +315,27 @@ fn settle_report_names<'a>(names: impl Iterator<Item = &'a str> + Clone) -> FxHa
         }
     }
     renamed
+}
+
+/// The longest last part of a report name kept as it is: with `.csv` and a `~N` it stays
+/// within the 255 bytes a file name may have.
+const MAX_REPORT_PART: usize = 240;
+
+/// `name` with a last part too long for a report file (an input named with 250 bytes is a
+/// legal file whose report `….xml.csv` would not be) cut at a character boundary and told
+/// apart by a hash of the whole part, the same in every run.
+fn fit_name(name: &str) -> std::borrow::Cow<'_, str> {
+    let (dir, last) = name.rsplit_once('/').map_or(("", name), |(d, l)| (d, l));
+    if last.len() <= MAX_REPORT_PART {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut cut = MAX_REPORT_PART - 20;
+    while !last.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(last.as_bytes()) as u32;
+    let slash = if dir.is_empty() && !name.starts_with('/') { "" } else { "/" };
+    std::borrow::Cow::Owned(format!("{dir}{slash}{}~{hash:08x}", &last[..cut]))
 }
 
 /// Reads newline-separated paths (for `-`). Blank lines are ignored; CR is trimmed.
