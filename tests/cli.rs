@@ -161,6 +161,33 @@ fn paths_can_come_from_stdin() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
 
+#[cfg(unix)]
+#[test]
+fn a_path_list_may_hold_names_that_are_not_utf8_or_be_separated_by_nuls() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let odd = std::ffi::OsStr::from_bytes(b"R\xff\xfe.xml");
+    std::fs::write(tmp.path().join(odd), R_VALID).unwrap();
+    std::fs::write(tmp.path().join("a b.xml"), S_VALID).unwrap();
+    for list in [&b"R\xff\xfe.xml\na b.xml\n"[..], b"R\xff\xfe.xml\0a b.xml\0"] {
+        let out = tmp.path().join("r");
+        let mut child = std::process::Command::new(bin())
+            .args(["check", "-", "--as-of", "2026-11-21", "--no-progress", "--out"])
+            .arg(&out)
+            .current_dir(tmp.path())
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), list).unwrap();
+        let done = child.wait_with_output().unwrap();
+        assert_eq!(done.status.code(), Some(0), "warnings only (F009): {}", String::from_utf8_lossy(&done.stderr));
+        let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+        assert!(summary.contains("R\u{FFFD}\u{FFFD}.xml,rinkohyo,1,"), "{summary}");
+        assert!(summary.contains("a b.xml,ikensho,1,"), "{summary}");
+    }
+}
+
 #[test]
 fn the_runs_own_failures_exit_2_with_one_message() {
     let tmp = tempfile::tempdir().unwrap();

@@ -118,12 +118,12 @@ impl CheckArgs {
             // Ctrl-C while the list is still coming is the run's interruption, as later on.
             interrupt::watch(lang, out.clone());
             let read = interrupt::read_unless_interrupted(lang, &out, || {
-                let mut text = String::new();
-                std::io::stdin().read_to_string(&mut text).map(|_| text)
+                let mut list = Vec::new();
+                std::io::stdin().read_to_end(&mut list).map(|_| list)
             })?;
-            let text =
+            let list =
                 read.map_err(|e| RunError(tr!(lang, "標準入力を読めません: {e}", "cannot read standard input: {e}")))?;
-            crate::input::walk::paths_from_lines(&text)
+            crate::input::walk::paths_from_list(&list)
         } else if self.paths.iter().any(|p| p.as_os_str() == "-") {
             return Err(RunError(tr!(
                 lang,

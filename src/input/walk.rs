@@ -338,9 +338,27 @@ fn fit_name(name: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(format!("{dir}{slash}{}~{hash:08x}", &last[..cut]))
 }
 
-/// Reads newline-separated paths (for `-`). Blank lines are ignored; CR is trimmed.
-pub fn paths_from_lines(text: &str) -> Vec<PathBuf> {
-    text.lines().map(|l| l.trim_end_matches('\r')).filter(|l| !l.trim().is_empty()).map(PathBuf::from).collect()
+/// Reads the paths of `-`: one a line (a CR before the LF is trimmed), or separated by NULs
+/// when the list holds one (`find -print0`), whose paths may hold any other byte. Blank
+/// entries are ignored. Paths are bytes, as the folder walk has them: a name that is not
+/// UTF-8 is still a path to check.
+pub fn paths_from_list(list: &[u8]) -> Vec<PathBuf> {
+    let entries: Vec<&[u8]> = if list.contains(&0) {
+        list.split(|&b| b == 0).collect()
+    } else {
+        list.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).collect()
+    };
+    entries.into_iter().filter(|e| !e.iter().all(u8::is_ascii_whitespace)).map(path_of_bytes).collect()
+}
+
+#[cfg(unix)]
+fn path_of_bytes(b: &[u8]) -> PathBuf {
+    PathBuf::from(<OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn path_of_bytes(b: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }
 
 #[cfg(test)]
@@ -471,6 +489,10 @@ mod tests {
 
     #[test]
     fn reads_path_lists() {
-        assert_eq!(paths_from_lines("a.xml\r\n\n b.xml\n"), [PathBuf::from("a.xml"), PathBuf::from(" b.xml")]);
+        assert_eq!(paths_from_list(b"a.xml\r\n\n b.xml\n"), [PathBuf::from("a.xml"), PathBuf::from(" b.xml")]);
+        let nul = paths_from_list(b"a b.xml\0line\nbreak.xml\0\0");
+        assert_eq!(nul, [PathBuf::from("a b.xml"), PathBuf::from("line\nbreak.xml")]);
+        #[cfg(unix)]
+        assert_eq!(paths_from_list(b"R\xff.xml\n")[0].as_os_str().as_encoded_bytes(), b"R\xff.xml");
     }
 }
