@@ -68,7 +68,7 @@ pub struct Baseline {
 impl Baseline {
     pub fn load(path: &Path, redact: bool, lang: Lang) -> Result<Baseline, String> {
         let shown = path.display();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::input::load::read_side_text(path).map_err(|e| {
             tr!(lang, "ベースライン {shown} を読めません: {e}", "cannot read the baseline {shown}: {e}")
         })?;
         let file: BaselineFile = serde_json::from_str(&text)

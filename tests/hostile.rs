@@ -484,3 +484,25 @@ fn batch_findings_quote_another_files_name_inertly_and_briefly() {
         assert!(m.chars().count() <= MAX_MESSAGE_CHARS, "{} chars", m.chars().count());
     }
 }
+
+/// The files read beside the inputs are read as inputs are: a named pipe with no writer would
+/// block the run forever, and `/dev/zero` would fill memory.
+#[test]
+fn side_files_that_are_pipes_or_devices_stop_the_run_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("list.csv");
+    mkfifo(&fifo);
+    let samples = root().join("samples/valid");
+    for option in ["--doctors", "--institutions", "--baseline", "--config"] {
+        for side in [fifo.as_os_str(), OsStr::new("/dev/zero")] {
+            let args = [OsStr::new("check"), samples.as_os_str(), OsStr::new(option), side, OsStr::new("--out")];
+            let mut args = args.to_vec();
+            let out = tmp.path().join("out");
+            args.push(out.as_os_str());
+            let run = common::child::run(&args, tmp.path(), &tmp.path().join("logs"));
+            assert_eq!(run.code, Some(2), "{option} {side:?}: {}", run.stderr);
+            assert!(run.stderr.contains("not a regular file"), "{option} {side:?}: {}", run.stderr);
+            assert!(run.max_rss < 200 << 20, "{option} {side:?}: {} bytes", run.max_rss);
+        }
+    }
+}

@@ -107,3 +107,33 @@ pub fn read_into(mut file: File, len: u64, buf: &mut Vec<u8>) -> Result<(), Load
     buf.truncate(filled);
     Ok(())
 }
+
+/// The most a file the run reads beside its inputs may hold: the roster, the institution list,
+/// a baseline, the configuration. The largest real one, the national institution list, is
+/// under 10 MB.
+pub const MAX_SIDE_FILE_BYTES: u64 = 256 << 20;
+
+/// Reads a file the run needs beside its inputs (`--doctors`, `--institutions`, `--baseline`,
+/// `--config`) as inputs are read: never blocking on a named pipe, never reading a device
+/// such as `/dev/zero` without end, never more than [`MAX_SIDE_FILE_BYTES`].
+pub fn read_side_file(path: &Path) -> io::Result<Vec<u8>> {
+    let (file, len) = open_regular(path).map_err(|e| match e {
+        LoadError::Io(e) => e,
+        _ => io::Error::new(io::ErrorKind::InvalidInput, "not a regular file (a named pipe, a device, …)"),
+    })?;
+    if len > MAX_SIDE_FILE_BYTES {
+        let max = MAX_SIDE_FILE_BYTES >> 20;
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{len} bytes, over the {max} MiB allowed")));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_SIDE_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SIDE_FILE_BYTES {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "it grew past the size allowed while read"));
+    }
+    Ok(bytes)
+}
+
+/// [`read_side_file`] for a file that must be UTF-8 text.
+pub fn read_side_text(path: &Path) -> io::Result<String> {
+    String::from_utf8(read_side_file(path)?).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}

@@ -74,7 +74,7 @@ impl std::error::Error for RefError {}
 /// Reads a whole reference file, naming it in the error.
 fn read(path: &std::path::Path) -> Result<(String, Vec<u8>), RefError> {
     let file = path.display().to_string();
-    match std::fs::read(path) {
+    match crate::input::load::read_side_file(path) {
         Ok(bytes) => Ok((file, bytes)),
         Err(e) => Err(RefError::new(&file, 0, 0, format!("読めません ({e})"), format!("cannot read it ({e})"))),
     }
