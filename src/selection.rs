@@ -234,7 +234,7 @@ mod tests {
             display: display.into(),
             rel: rel.into(),
             report_name: rel.into(),
-            special: false,
+            unreadable: None,
         }
     }
 

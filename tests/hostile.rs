@@ -506,3 +506,38 @@ fn side_files_that_are_pipes_or_devices_stop_the_run_at_once() {
         }
     }
 }
+
+/// A folder the walk cannot list (here one nested deeper than a path may be long, which
+/// stops root too) may hold inputs: it gets an F001 row and the run fails, instead of a line
+/// on stderr and exit 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_folder_that_cannot_be_listed_has_its_row_and_fails_the_run() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("in")).unwrap();
+    std::fs::write(tmp.path().join("in").join(R_NAME), R_VALID).unwrap();
+    let top = std::ffi::CString::new(tmp.path().join("in").as_os_str().as_bytes()).unwrap();
+    // SAFETY: plain *at calls on descriptors this loop owns, each closed once replaced.
+    unsafe {
+        let mut fd = libc::open(top.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
+        assert!(fd >= 0);
+        let name = std::ffi::CString::new("d".repeat(200)).unwrap();
+        for _ in 0..30 {
+            assert_eq!(libc::mkdirat(fd, name.as_ptr(), 0o755), 0);
+            let next = libc::openat(fd, name.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY);
+            assert!(next >= 0);
+            libc::close(fd);
+            fd = next;
+        }
+        libc::close(fd);
+    }
+    let args = ["check", "in", "--as-of", "2026-11-21", "--no-progress", "--out", "out"].map(OsStr::new);
+    let run = common::child::run(&args, tmp.path(), &tmp.path().join("logs"));
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let summary = std::fs::read_to_string(tmp.path().join("out/summary.csv")).unwrap();
+    let rows: Vec<&str> = summary.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{summary}");
+    assert!(rows.iter().any(|r| r.starts_with("in/dddd") && r.ends_with(",error")), "{summary}");
+    assert!(run.stdout.contains("フォルダを読み取れません"), "{}", run.stdout);
+}

@@ -21,7 +21,7 @@ fn f001_unreadable_file() {
         display: "x".into(),
         report_name: "x".into(),
         rel: "x".into(),
-        special: false,
+        unreadable: None,
     };
     let r = rinken::check::check_file(&ctx, &mut parser, &input);
     let ids: Vec<_> = r.findings.iter().map(|f| f.rule.id).collect();

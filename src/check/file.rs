@@ -195,7 +195,12 @@ pub static F012: Rule = Rule {
 pub fn unreadable(sink: &mut Sink<'_>, e: &LoadError) {
     let lang = sink.lang();
     let reason = e.describe(lang);
-    let msg = tr!(lang, "ファイルを読み取れません: {reason}", "the file cannot be read: {reason}");
+    let msg = match e {
+        LoadError::Unlistable(_) => {
+            tr!(lang, "フォルダを読み取れません: {reason}", "the folder cannot be read: {reason}")
+        }
+        _ => tr!(lang, "ファイルを読み取れません: {reason}", "the file cannot be read: {reason}"),
+    };
     sink.emit(&F001, 0, "", None, "", msg);
 }
 

@@ -322,7 +322,12 @@ const KEEP_BYTES: usize = 1 << 20;
 pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> FileResult {
     use crate::input::load;
     let name = input.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    let opened = if input.special { Err(load::LoadError::NotRegular) } else { load::open_regular(&input.path) };
+    use crate::input::walk::Unreadable;
+    let opened = match &input.unreadable {
+        None => load::open_regular(&input.path),
+        Some(Unreadable::Special) => Err(load::LoadError::NotRegular),
+        Some(Unreadable::Folder(why)) => Err(load::LoadError::Unlistable(why.clone())),
+    };
     let loaded = opened.and_then(|(file, len)| {
         if len > stream::STREAM_ABOVE {
             return Ok(stream::check_stream(ctx, parser, &name, file, len));

@@ -19,6 +19,8 @@ use std::path::Path;
 pub enum LoadError {
     Io(io::Error),
     NotRegular,
+    /// A folder whose entries cannot be listed, with the system's reason.
+    Unlistable(String),
     /// Larger than the limit this run accepts.
     TooLarge(u64),
 }
@@ -45,6 +47,11 @@ impl LoadError {
                 )
                 .to_owned(),
             LoadError::TooLarge(n) => tr!(lang, "ファイルが大きすぎます ({n} バイト)", "file too large ({n} bytes)"),
+            LoadError::Unlistable(why) => tr!(
+                lang,
+                "中のファイルは検査していません。読み取り権限を確認してください ({why})",
+                "no file in it was checked; check its permissions ({why})"
+            ),
         }
     }
 }

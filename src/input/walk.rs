@@ -19,9 +19,19 @@ pub struct Input {
     /// The part below the PATH argument, or the file name for a file given directly: what
     /// stays the same however the PATH is spelt (baselines, per-path ignores).
     pub rel: String,
-    /// A named pipe, socket or device given as a PATH: the user named it, so it has its row
-    /// (F001), but it is never opened (a FIFO blocks, a tape rewinds on close).
-    pub special: bool,
+    /// Why it is known not to be readable before it is opened, if it is: it still has its row
+    /// (F001), and it is never opened.
+    pub unreadable: Option<Unreadable>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// A named pipe, socket or device given as a PATH: the user named it, but opening one
+    /// can block (a FIFO) or act (a tape rewinds on close).
+    Special,
+    /// A folder that cannot be listed, with the system's reason: the files in it, if any,
+    /// are not checked, and the run must not look complete.
+    Folder(String),
 }
 
 /// Something under a PATH that is not an input, with the reason (listed in the run summary).
@@ -37,8 +47,6 @@ pub enum SkipReason {
     NotRegular,
     /// A symbolic link that leads back to one of its own parent directories.
     LinkLoop,
-    /// A directory that could not be listed.
-    Unlistable,
 }
 
 #[derive(Debug, Default)]
@@ -190,15 +198,10 @@ fn walk_arg(arg: &Path, d: &mut Discovery, stop: &AtomicBool) {
     if meta.as_ref().is_ok_and(|m| m.is_dir()) {
         walk_folder(arg, d, stop, &mut |_, _| {});
     } else {
-        let special = meta.as_ref().is_ok_and(|m| !m.is_file());
+        let unreadable = meta.as_ref().is_ok_and(|m| !m.is_file()).then_some(Unreadable::Special);
         let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into_owned());
-        d.inputs.push(Input {
-            path: arg.to_path_buf(),
-            display: arg_text,
-            rel: name.clone(),
-            report_name: name,
-            special,
-        });
+        let (path, display, rel, report_name) = (arg.to_path_buf(), arg_text, name.clone(), name);
+        d.inputs.push(Input { path, display, rel, report_name, unreadable });
     }
 }
 
@@ -212,7 +215,7 @@ fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn
         display: join_display(&arg_text, &rel),
         report_name: rel.clone(),
         rel,
-        special: false,
+        unreadable: None,
     };
     // Entries of one folder share its path as a prefix, so comparing whole paths as bytes
     // orders them by name: no path parsing per comparison.
@@ -249,11 +252,27 @@ fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn
                     linked = true;
                     d.inputs.push(input(path, rel));
                     found(d, linked);
-                } else {
-                    d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::Unlistable });
+                } else if could_be_folder(&path) {
+                    // A folder that cannot be listed may hold inputs: its row (F001) says the
+                    // run did not see them, rather than a line on stderr and exit 0.
+                    let why = err.io_error().map_or_else(|| err.to_string(), ToString::to_string);
+                    let mut folder = input(path, rel);
+                    folder.unreadable = Some(Unreadable::Folder(why));
+                    d.inputs.push(folder);
+                    found(d, true);
                 }
             }
         }
+    }
+}
+
+/// Whether an entry the walk could not read may be a folder: one, a link to one, or a path the
+/// system cannot even look at (too long). A dangling link or a file is not.
+fn could_be_folder(path: &Path) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_symlink() => std::fs::metadata(path).is_ok_and(|m| m.is_dir()),
+        Ok(m) => m.is_dir(),
+        Err(_) => true,
     }
 }
 
@@ -321,21 +340,30 @@ fn settle_report_names<'a>(names: impl Iterator<Item = &'a str> + Clone) -> FxHa
 /// within the 255 bytes a file name may have.
 const MAX_REPORT_PART: usize = 240;
 
-/// `name` with a last part too long for a report file (an input named with 250 bytes is a
-/// legal file whose report `….xml.csv` would not be) cut at a character boundary and told
-/// apart by a hash of the whole part, the same in every run.
+/// The longest folder part of a report name kept as it is: with the report folder's own path
+/// it stays well within the 4,096 bytes a path may have.
+const MAX_REPORT_DIR: usize = 1024;
+
+/// `name` fitted to what a file system takes: a last part too long for a report file (an
+/// input named with 250 bytes is a legal file whose `….xml.csv` would not be), or folders
+/// nested too deep for the report's path, are cut at a character boundary and told apart by a
+/// hash of what was cut, the same in every run.
 fn fit_name(name: &str) -> std::borrow::Cow<'_, str> {
-    let (dir, last) = name.rsplit_once('/').map_or(("", name), |(d, l)| (d, l));
-    if last.len() <= MAX_REPORT_PART {
+    let (dir, last) = name.rsplit_once('/').unwrap_or(("", name));
+    if last.len() <= MAX_REPORT_PART && dir.len() <= MAX_REPORT_DIR {
         return std::borrow::Cow::Borrowed(name);
     }
-    let mut cut = MAX_REPORT_PART - 20;
-    while !last.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let hash = xxhash_rust::xxh3::xxh3_64(last.as_bytes()) as u32;
-    let slash = if dir.is_empty() && !name.starts_with('/') { "" } else { "/" };
-    std::borrow::Cow::Owned(format!("{dir}{slash}{}~{hash:08x}", &last[..cut]))
+    let shorten = |part: &str, keep: usize| {
+        let mut cut = keep;
+        while !part.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let hash = xxhash_rust::xxh3::xxh3_64(part.as_bytes()) as u32;
+        format!("{}~{hash:08x}", &part[..cut])
+    };
+    let last = if last.len() > MAX_REPORT_PART { shorten(last, MAX_REPORT_PART - 20) } else { last.to_owned() };
+    let dir = if dir.len() > MAX_REPORT_DIR { shorten(dir, 200).replace('/', "_") } else { dir.to_owned() };
+    std::borrow::Cow::Owned(if dir.is_empty() { last } else { format!("{dir}/{last}") })
 }
 
 /// Reads the paths of `-`: one a line (a CR before the LF is trimmed), or separated by NULs
@@ -364,6 +392,20 @@ fn path_of_bytes(b: &[u8]) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn report_names_are_fitted_to_what_a_file_system_takes() {
+        assert_eq!(fit_name("a/b.xml"), "a/b.xml");
+        let long = format!("{}.xml", "漢".repeat(83));
+        let fitted = fit_name(&long);
+        assert!(fitted.len() + ".csv~99".len() <= 255 && fitted.starts_with("漢漢"), "{fitted}");
+        let other = format!("{}.xmm", "漢".repeat(83));
+        assert_ne!(fit_name(&other), fitted, "names that share their start stay apart");
+        let deep = format!("{}/x.xml", vec!["d".repeat(200); 30].join("/"));
+        let fitted = fit_name(&deep);
+        assert!(fitted.len() < 300 && fitted.ends_with("/x.xml") && fitted.matches('/').count() == 1, "{fitted}");
+        assert_eq!(fit_name(&deep), fitted, "the same in every run");
+    }
 
     #[test]
     fn walks_in_path_order_and_matches_xml_in_any_case() {
@@ -463,7 +505,7 @@ mod tests {
             display: name.into(),
             report_name: name.into(),
             rel: name.into(),
-            special: false,
+            unreadable: None,
         };
         let inputs = [input("x.xml"), input("X.xml.CSV/y.xml"), input("x.xml~2"), input("z.xml")];
         let renamed = settle_report_names(inputs.iter().map(|i| i.report_name.as_str()));

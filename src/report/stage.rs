@@ -307,7 +307,7 @@ mod tests {
                 display: name(i),
                 report_name: format!("f{i}.xml"),
                 rel: format!("f{i}.xml"),
-                special: false,
+                unreadable: None,
             })
             .collect();
         let as_of = crate::text::date::Date::parse_iso("2026-11-21").unwrap();

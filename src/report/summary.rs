@@ -67,7 +67,6 @@ fn skip_reason(r: SkipReason, lang: Lang) -> &'static str {
         SkipReason::LinkLoop => {
             lang.pick("シンボリックリンクが親フォルダを指すループ", "a symbolic link looping back to a parent")
         }
-        SkipReason::Unlistable => lang.pick("フォルダを読めない", "folder cannot be listed"),
     }
 }
 

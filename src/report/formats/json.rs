@@ -26,7 +26,6 @@ pub fn skip_reason(r: SkipReason) -> &'static str {
     match r {
         SkipReason::NotRegular => "not-regular",
         SkipReason::LinkLoop => "link-loop",
-        SkipReason::Unlistable => "unlistable",
     }
 }
 

@@ -190,7 +190,7 @@ pub(crate) mod testing {
             display: "in/a.xml".into(),
             report_name: "a.xml".into(),
             rel: "a.xml".into(),
-            special: false,
+            unreadable: None,
         };
         let mk = |record, rule: &str, severity, line, path: &str, message: &str| {
             Finding::new(find(rule).unwrap(), severity, record, path, (line, 5), "v,1", message.into())
