@@ -7,6 +7,7 @@
 //! Each finished form is handed to a callback and forgotten.
 
 pub mod locate;
+mod names;
 mod namespaces;
 pub mod pieces;
 mod problem;
@@ -317,9 +318,11 @@ impl<'t> Parser<'t> {
                     Event::End(e) => self.close_name(e.name().as_ref().as_bytes(), pos).map(|_| Step::Close),
                     Event::Text(t) => {
                         if self.stack.is_empty() {
+                            let problem =
+                                if info.root == Root::None { XmlProblem::NotXml } else { XmlProblem::TextOutsideRoot };
                             match t.bytes().position(|b| !is_xml_ws(b)) {
                                 None => Ok(Step::Continue),
-                                Some(skip) => Err(XmlError::at(pos + skip, XmlProblem::TextOutsideRoot)),
+                                Some(skip) => Err(XmlError::at(pos + skip, problem)),
                             }
                         } else {
                             if self.collecting() {
@@ -361,7 +364,24 @@ impl<'t> Parser<'t> {
                             Ok(Step::Stop)
                         }
                     }
-                    Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Ok(Step::Continue),
+                    Event::Decl(d) => match (pos, d.version()) {
+                        (0, Ok(_)) => Ok(Step::Continue),
+                        (0, Err(_)) => Err(XmlError::at(pos, XmlProblem::DeclWithoutVersion)),
+                        _ => Err(XmlError::at(pos, XmlProblem::DeclNotFirst)),
+                    },
+                    Event::PI(p) => match p.target() {
+                        t if names::is_pi_target(t) => Ok(Step::Continue),
+                        t if t.eq_ignore_ascii_case("xml") => Err(XmlError::at(pos, XmlProblem::DeclNotFirst)),
+                        t => Err(XmlError::at(pos, XmlProblem::BadPiTarget(t.to_owned()))),
+                    },
+                    Event::Comment(c) => {
+                        let text = c.as_ref().as_bytes();
+                        if text.ends_with(b"-") || memchr::memmem::find(text, b"--").is_some() {
+                            Err(XmlError::at(pos, XmlProblem::DoubleHyphen))
+                        } else {
+                            Ok(Step::Continue)
+                        }
+                    }
                 },
             };
             // The event is gone: the source may be used again.
@@ -556,6 +576,19 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
+    /// F006 for a name that is no XML name, or whose prefix nothing declares. Only names the
+    /// layout does not know come here: the layout's own are valid and unprefixed.
+    fn check_name(&self, raw: &str, pos: usize) -> Result<(), Failure> {
+        if !names::is_qname(raw) {
+            return Err(XmlError::at(pos, XmlProblem::BadName(raw.to_owned())));
+        }
+        match split_prefix(raw).0 {
+            "" | "xml" => Ok(()),
+            prefix if self.ns.resolve(prefix).is_some() => Ok(()),
+            prefix => Err(XmlError::at(pos, XmlProblem::UnboundPrefix(prefix.to_owned()))),
+        }
+    }
+
     fn refresh_default(&mut self) {
         self.default_ours = self.ns.resolve("") == Some(NAMESPACE);
     }
@@ -610,6 +643,7 @@ impl<'t> Parser<'t> {
             Some(Frame::FormRoot) => 0,
             Some(Frame::Known { node, .. }) => node,
             Some(Frame::Skip) => {
+                self.check_name(raw, pos)?;
                 self.stack.push((Frame::Skip, pos));
                 return Ok(Opened::Plain);
             }
@@ -627,6 +661,7 @@ impl<'t> Parser<'t> {
         info: &mut DocInfo,
         wanted: &Wanted<'_>,
     ) -> Result<Opened, Failure> {
+        self.check_name(raw, pos)?;
         let (prefix, local) = split_prefix(raw);
         let in_ns = self.in_namespace(prefix);
         let kind = self.tables.kind_by_root(local.as_bytes()).filter(|_| in_ns);
@@ -671,6 +706,7 @@ impl<'t> Parser<'t> {
         let (found, prefix, in_ns) = match direct {
             Some(node) => (Some(node), "", true),
             None => {
+                self.check_name(raw, pos)?;
                 let (prefix, local) = split_prefix(raw);
                 let in_ns = self.in_namespace(prefix);
                 // An unprefixed name in our default namespace was looked up above.

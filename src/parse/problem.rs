@@ -33,7 +33,21 @@ pub enum XmlProblem {
     BadCharRef(String),
     MultipleRoots,
     TextOutsideRoot,
+    /// Text before any element: the file is not XML at all.
+    NotXml,
     NoRoot,
+    /// An element name that is not an XML name (`<1x>`, `<a&amp;b>`).
+    BadName(String),
+    /// An element prefix no `xmlns:prefix` declares.
+    UnboundPrefix(String),
+    /// `--` inside a comment, or a comment ending in `--->`.
+    DoubleHyphen,
+    /// `<?xml …?>` anywhere but at the very start of the file.
+    DeclNotFirst,
+    /// `<?xml …?>` without `version`.
+    DeclWithoutVersion,
+    /// A processing instruction whose target is not a name.
+    BadPiTarget(String),
 }
 
 /// `s` on one line: line breaks and other control characters would split a finding across
@@ -54,6 +68,8 @@ impl XmlProblem {
             XmlProblem::UndefinedEntity(_) => XmlProblem::UndefinedEntity(marker()),
             XmlProblem::BadCharRef(_) => XmlProblem::BadCharRef(marker()),
             XmlProblem::Syntax(_) => XmlProblem::Syntax(marker()),
+            XmlProblem::BadName(_) => XmlProblem::BadName(marker()),
+            XmlProblem::BadPiTarget(_) => XmlProblem::BadPiTarget(marker()),
             other => other.clone(),
         }
     }
@@ -114,6 +130,45 @@ impl XmlProblem {
                 lang.pick("ルート要素の外に文字があります", "text outside the root element").into()
             }
             XmlProblem::NoRoot => lang.pick("ルート要素がありません", "no root element").into(),
+            XmlProblem::NotXml => lang
+                .pick(
+                    "最初の要素の前に文字があります。XML ファイルではないようです (出力したファイルを確認してください)",
+                    "text before any element: this does not look like an XML file (check what was exported)",
+                )
+                .into(),
+            XmlProblem::BadName(n) => tr!(
+                lang,
+                "<{n}> は XML の要素名になりません (数字や記号で始まる、& や制御文字を含むなど)。要素名を確認してください",
+                "<{n}> is not an XML element name (it starts with a digit or a symbol, or holds & or a control character); check the name"
+            ),
+            XmlProblem::UnboundPrefix(p) => tr!(
+                lang,
+                "接頭辞 {p}: が宣言されていません。xmlns:{p}=\"…\" を宣言するか、接頭辞を取り除いてください",
+                "the prefix {p}: is not declared; declare xmlns:{p}=\"…\" or remove the prefix"
+            ),
+            XmlProblem::DoubleHyphen => lang
+                .pick(
+                    "コメントの中に -- があります。XML のコメントには -- を書けません (--> の直前の - も)",
+                    "-- inside a comment; an XML comment may not hold -- (nor end in --->)",
+                )
+                .into(),
+            XmlProblem::DeclNotFirst => lang
+                .pick(
+                    "XML 宣言 <?xml …?> はファイルの先頭 (1 行目 1 文字目) にだけ書けます。前にある空白・改行などを取り除いてください",
+                    "the XML declaration <?xml …?> may only open the file (line 1, column 1); remove whatever comes before it",
+                )
+                .into(),
+            XmlProblem::DeclWithoutVersion => lang
+                .pick(
+                    "XML 宣言に version がありません。<?xml version=\"1.0\" encoding=\"UTF-8\"?> と書いてください",
+                    "the XML declaration has no version; write <?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                )
+                .into(),
+            XmlProblem::BadPiTarget(t) => tr!(
+                lang,
+                "処理命令 <?{t} …?> の名前が正しくありません。処理命令を取り除いてください",
+                "the processing instruction <?{t} …?> has no valid name; remove it"
+            ),
         }
     }
 }

@@ -87,6 +87,31 @@ fn reports_well_formedness_errors() {
         let message = err.problem.describe(crate::lang::Lang::Ja);
         assert!(!message.contains(char::is_control), "one line: {message:?}");
     }
+    // What quick-xml lets through and XML does not: each is F006, at the markup at fault.
+    let root = format!("<Rinkohyo xmlns=\"{NS}\" formVersion=\"2403\">");
+    let cases = [
+        (format!("{root}<!-- a -- b --></Rinkohyo>"), XmlProblem::DoubleHyphen),
+        (format!("{root}<!-- a ---></Rinkohyo>"), XmlProblem::DoubleHyphen),
+        (format!("\n<?xml version=\"1.0\"?>{root}</Rinkohyo>"), XmlProblem::DeclNotFirst),
+        (format!("<?xml version=\"1.0\"?><?xml version=\"1.0\"?>{root}</Rinkohyo>"), XmlProblem::DeclNotFirst),
+        (format!("{root}<?XML x?></Rinkohyo>"), XmlProblem::DeclNotFirst),
+        (format!("<?xml encoding=\"UTF-8\"?>{root}</Rinkohyo>"), XmlProblem::DeclWithoutVersion),
+        (format!("{root}<? ?></Rinkohyo>"), XmlProblem::BadPiTarget("".into())),
+        (format!("{root}<Header><1x/></Header></Rinkohyo>"), XmlProblem::BadName("1x".into())),
+        (format!("{root}<Fax><a&amp;b/></Fax></Rinkohyo>"), XmlProblem::BadName("a&amp;b".into())),
+        (format!("{root}<foo:Fax/></Rinkohyo>"), XmlProblem::UnboundPrefix("foo".into())),
+        ("hello".to_owned(), XmlProblem::NotXml),
+    ];
+    for (xml, want) in cases {
+        let info = p.parse(&xml, |_, _| {});
+        assert_eq!(info.error.map(|e| e.problem), Some(want), "{xml}");
+    }
+    for fine in [
+        format!("<?xml version=\"1.0\"?><!-- a - b -->{root}<?pi x?><氏名/><p:Fax xmlns:p=\"urn:x\"/></Rinkohyo>"),
+        format!("{root}<Fax xml:lang=\"ja\"/><xml-stylesheet/></Rinkohyo>"),
+    ] {
+        assert_eq!(p.parse(&fine, |_, _| {}).error, None, "{fine}");
+    }
     // With --redact, what the file wrote inside its text is not quoted.
     let secret = XmlProblem::UndefinedEntity("秘密".into()).redacted();
     assert!(!secret.describe(crate::lang::Lang::Ja).contains("秘密"));
