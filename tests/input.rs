@@ -44,6 +44,16 @@ fn a_file_reached_through_a_linked_folder_is_checked_once() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(summary_files(tmp.path()), [format!("in/a/{R_NAME}")], "one row, the first in path order");
     assert!(!tmp.path().join("out/files").join("a").exists(), "no B002 against itself");
+    // The second path is not lost without a word: it is listed as skipped, and why.
+    let second = format!("in/b/{R_NAME}");
+    let line = run.stderr.lines().find(|l| l.contains(&second)).unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(line.contains("最初のパスで 1 回だけ検査"), "{line}");
+    // The same for a file named twice on the command line, through a link to it.
+    std::os::unix::fs::symlink(a.join(R_NAME), tmp.path().join("link.xml")).unwrap();
+    let a_file = format!("in/a/{R_NAME}");
+    let run = check_in(tmp.path(), &[&a_file, "link.xml"], b"");
+    assert_eq!(summary_files(tmp.path()), [a_file]);
+    assert!(run.stderr.lines().any(|l| l.trim_start().starts_with("link.xml")), "{}", run.stderr);
 }
 
 /// Four copies of the valid 臨個票 (the same form: B001 on all but the first), one in a folder

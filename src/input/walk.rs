@@ -47,6 +47,9 @@ pub enum SkipReason {
     NotRegular,
     /// A symbolic link that leads back to one of its own parent directories.
     LinkLoop,
+    /// A second path to a file already an input (a link to it, or two PATHs reaching it): the
+    /// file is checked once, under its first path in path order.
+    SameFile,
 }
 
 #[derive(Debug, Default)]
@@ -150,9 +153,12 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
             // which copy is kept) does not depend on how the arguments were ordered.
             d.inputs.sort_by(|a, b| a.path.cmp(&b.path));
             let mut seen = HashSet::new();
-            d.inputs.retain(|i| identity(&i.path).is_none_or(|id| seen.insert(id)));
             for input in d.inputs {
-                feed.push(input);
+                if identity(&input.path).is_some_and(|id| !seen.insert(id)) {
+                    d.skipped.push(Skipped { path: input.display, reason: SkipReason::SameFile });
+                } else {
+                    feed.push(input);
+                }
             }
             d.skipped
         }
@@ -180,6 +186,7 @@ fn walk_one_folder(arg: &Path, feed: &Feed, grown: &dyn Fn(usize), stop: &Atomic
             }
             if let Some(seen) = &mut seen {
                 if identity(&input.path).is_some_and(|id| !seen.insert(id)) {
+                    d.skipped.push(Skipped { path: input.display, reason: SkipReason::SameFile });
                     continue;
                 }
             }

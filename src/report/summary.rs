@@ -67,6 +67,10 @@ fn skip_reason(r: SkipReason, lang: Lang) -> &'static str {
         SkipReason::LinkLoop => {
             lang.pick("シンボリックリンクが親フォルダを指すループ", "a symbolic link looping back to a parent")
         }
+        SkipReason::SameFile => lang.pick(
+            "検査済みのファイルへの別のパス (最初のパスで 1 回だけ検査)",
+            "another path to a file already checked (checked once, under its first path)",
+        ),
     }
 }
 

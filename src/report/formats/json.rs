@@ -26,6 +26,7 @@ pub fn skip_reason(r: SkipReason) -> &'static str {
     match r {
         SkipReason::NotRegular => "not-regular",
         SkipReason::LinkLoop => "link-loop",
+        SkipReason::SameFile => "same-file",
     }
 }
 
