@@ -33,26 +33,29 @@ fn level(s: Severity) -> &'static str {
 /// A path as a URI reference: forward slashes, percent-encoded outside RFC 3986's unreserved
 /// characters (Japanese folder names are common). Relative paths stay relative (to
 /// `%SRCROOT%`, the checkout, when rinken runs at its root); absolute ones become `file://`
-/// URIs, or relative ones when under the working directory.
-pub fn artifact_uri(display: &str) -> (String, bool) {
-    let path = std::path::Path::new(display);
-    let mut relative = !path.is_absolute();
-    let mut text = display.replace('\\', "/");
-    if !relative {
-        if let Some(rel) =
-            std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_owned()))
-        {
-            text = rel.to_string_lossy().replace('\\', "/");
-            relative = true;
+/// URIs, or relative ones when under the working directory. The path's own bytes are encoded,
+/// so names that are not UTF-8 keep apart; a backslash separates folders only on Windows.
+pub fn artifact_uri(path: &std::path::Path) -> (String, bool) {
+    let mut path = path;
+    let cwd = std::env::current_dir().ok();
+    let relative = match cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()) {
+        Some(rel) if path.is_absolute() => {
+            path = rel;
+            true
         }
-    }
-    while let Some(rest) = text.strip_prefix("./") {
-        text = rest.to_owned();
+        _ => !path.is_absolute(),
+    };
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut text: &[u8] = bytes;
+    while let Some(rest) = text.strip_prefix(b"./") {
+        text = rest;
     }
     let mut uri = String::with_capacity(text.len());
-    for b in text.bytes() {
+    for &b in text {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             uri.push(b as char);
+        } else if b == b'\\' && cfg!(windows) {
+            uri.push('/');
         } else {
             uri.push_str(&format!("%{b:02X}"));
         }
@@ -94,7 +97,7 @@ impl Sarif {
 
 impl Observer for Sarif {
     fn file(&mut self, file: &FileReport<'_>) {
-        let (uri, relative) = artifact_uri(&file.input.display);
+        let (uri, relative) = artifact_uri(&file.input.path);
         let mut artifact = json!({"uri": uri});
         if relative {
             artifact["uriBaseId"] = json!("%SRCROOT%");
@@ -164,12 +167,20 @@ mod tests {
 
     #[test]
     fn uris_are_relative_forward_slashed_and_percent_encoded() {
-        assert_eq!(artifact_uri("./提出/a b.xml"), ("%E6%8F%90%E5%87%BA/a%20b.xml".to_owned(), true));
-        assert_eq!(artifact_uri("in\\x.xml").0, "in/x.xml");
+        let uri = |p: &str| artifact_uri(std::path::Path::new(p));
+        assert_eq!(uri("./提出/a b.xml"), ("%E6%8F%90%E5%87%BA/a%20b.xml".to_owned(), true));
+        let backslash = if cfg!(windows) { "in/x.xml" } else { "in%5Cx.xml" };
+        assert_eq!(uri("in\\x.xml").0, backslash, "a folder separator only on Windows");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let odd = |b: &[u8]| artifact_uri(std::path::Path::new(std::ffi::OsStr::from_bytes(b))).0;
+            assert_eq!((odd(b"x\xff.xml"), odd(b"x\xfe.xml")), ("x%FF.xml".into(), "x%FE.xml".into()));
+        }
         let cwd = std::env::current_dir().unwrap();
         let inside = cwd.join("x/y.xml");
-        assert_eq!(artifact_uri(inside.to_str().unwrap()), ("x/y.xml".to_owned(), true));
-        assert_eq!(artifact_uri("/nonexistent-root/q.xml"), ("file:///nonexistent-root/q.xml".to_owned(), false));
+        assert_eq!(artifact_uri(&inside), ("x/y.xml".to_owned(), true));
+        assert_eq!(uri("/nonexistent-root/q.xml"), ("file:///nonexistent-root/q.xml".to_owned(), false));
     }
 
     #[test]
