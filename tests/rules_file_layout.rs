@@ -480,6 +480,19 @@ fn l011_machine_dependent_characters_warn() {
         assert_eq!((f.rule.id, f.value.as_str()), ("L011", format!("ナカ{ch}").as_str()));
         assert!(f.message.contains(fix), "{ch}: {}", f.message);
     }
+    // A character that draws nothing is named by its code point, and is to be removed.
+    for (ch, code) in [("\u{200B}", "U+200B"), ("\u{FEFF}", "U+FEFF"), ("\u{202E}", "U+202E")] {
+        let f = h.only(
+            R_NAME,
+            &edit(R_VALID, "<FamilyName>中村</FamilyName>", &format!("<FamilyName>中{ch}村</FamilyName>")),
+        );
+        assert_eq!(f.rule.id, "L011");
+        assert!(
+            f.message.contains(&format!("見えない文字 {code}")) && f.message.contains("取り除いて"),
+            "{}",
+            f.message
+        );
+    }
     // A character that is no kana at all is L010 there, not also L011.
     let x = edit(R_VALID, "<FamilyNameKana>ナカムラ</FamilyNameKana>", "<FamilyNameKana>髙ムラ</FamilyNameKana>");
     assert_eq!(h.rules(R_NAME, &x), [(1, "L010")]);

@@ -242,7 +242,7 @@ pub fn decode<'b>(sink: &mut Sink<'_>, bytes: &'b [u8]) -> Option<Decoded<'b>> {
 /// F004 for a file whose content cannot be read at all.
 pub fn refused(sink: &mut Sink<'_>, refusal: &Refusal) {
     match refusal {
-        Refusal::Utf16 => utf16(sink),
+        Refusal::Wide(bits) => wide(sink, *bits),
         Refusal::Declared(name) => declared_not_utf8(sink, name),
         Refusal::Undecodable { offset, pos } => undecodable(sink, *offset, *pos),
         Refusal::BadCp932 { offset, pos } => bad_cp932(sink, *offset, *pos),
@@ -280,9 +280,10 @@ pub fn cut_utf8(sink: &mut Sink<'_>, offset: usize, pos: (u32, u32)) {
     sink.emit_at(&F004, 0, "", pos, "", msg);
 }
 
-pub fn utf16(sink: &mut Sink<'_>) {
+pub fn wide(sink: &mut Sink<'_>, bits: u8) {
     let lang = sink.lang();
-    let msg = tr!(lang, "UTF-16 のファイルです。UTF-8 で出力してください", "the file is UTF-16; export it as UTF-8");
+    let msg =
+        tr!(lang, "UTF-{bits} のファイルです。UTF-8 で出力してください", "the file is UTF-{bits}; export it as UTF-8");
     sink.emit_at(&F004, 0, "", (1, 1), "", msg);
 }
 

@@ -22,8 +22,8 @@ pub enum Detected {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// UTF-16/32 (BOM or NUL pattern).
-    Utf16,
+    /// UTF-16 or UTF-32 (BOM or NUL pattern): 16 or 32 bits a unit.
+    Wide(u8),
     /// Declared as another encoding, and the bytes are not UTF-8 either.
     Declared(String),
     /// Neither UTF-8 nor CP932: the first byte that is not UTF-8, with its line and column.
@@ -109,8 +109,15 @@ pub struct Head<'a> {
 impl<'a> Head<'a> {
     /// From the first [`HEAD_BYTES`] of the file (or more: the rest is not looked at).
     pub fn of(bytes: &'a [u8]) -> Result<Head<'a>, Refusal> {
+        // UTF-32's BOM (FF FE 00 00) starts like UTF-16's: it is looked for first.
+        if [[0xFF, 0xFE, 0, 0], [0, 0, 0xFE, 0xFF], [0, 0, 0, b'<'], [b'<', 0, 0, 0]]
+            .iter()
+            .any(|p| bytes.starts_with(p))
+        {
+            return Err(Refusal::Wide(32));
+        }
         if [[0xFE, 0xFF], [0xFF, 0xFE], [0, b'<'], [b'<', 0]].iter().any(|p| bytes.starts_with(p)) {
-            return Err(Refusal::Utf16);
+            return Err(Refusal::Wide(16));
         }
         let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
         let declared = declared_encoding(&bytes[if bom { 3 } else { 0 }..]);

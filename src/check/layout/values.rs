@@ -637,20 +637,38 @@ fn machine_dependent(s: &Scan, label: &str, lang: Lang) -> Option<Problem> {
             "CP932 の標準の文字で書き換えられるか確認してください",
             "check whether standard CP932 characters can spell it"
         ),
+        // No example: an example outside CP932 (𠮷→吉) would itself come out as `?` in a
+        // report written with --csv-encoding cp932.
+        (None, MachineDependent::NotInCp932) if invisible(c) => lang.pick("取り除いてください", "remove it").to_owned(),
         (None, MachineDependent::NotInCp932) => tr!(
             lang,
-            "CP932 にある字 (例: 𠮷→吉) に置き換えるか、取り除いてください",
-            "replace it with a character CP932 has (e.g. 𠮷→吉) or remove it"
+            "CP932 にある字に置き換えるか、取り除いてください",
+            "replace it with a character CP932 has, or remove it"
         ),
+    };
+    // A character that shows nothing (a zero-width space, a byte-order mark, a direction
+    // mark) is named by its code point: quoted bare, the message would point at nothing.
+    let shown = match invisible(c) {
+        true => tr!(lang, "見えない文字 U+{:04X}", "the invisible character U+{:04X}", c as u32),
+        false => tr!(lang, "「{c}」", "\"{c}\""),
     };
     Some(Problem {
         rule: &L011,
         message: tr!(
             lang,
-            "{label} の「{c}」は{what}で、登録できないことがあります。{hint}",
-            "\"{c}\" in {label} is {what} and may not register; {hint}"
+            "{label} の{shown}は{what}で、登録できないことがあります。{hint}",
+            "{shown} in {label} is {what} and may not register; {hint}"
         ),
     })
+}
+
+/// Format characters and other code points that draw nothing by themselves.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
+        | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFF}'
+        | '\u{E0000}'..='\u{E0FFF}')
 }
 
 fn kana(v: &str, label: &str, n: usize, cx: &TypeCtx<'_>) -> Outcome {

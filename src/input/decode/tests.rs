@@ -57,7 +57,9 @@ fn utf8_cut_inside_its_last_character_is_utf8_not_cp932() {
 
 #[test]
 fn refuses_what_is_neither() {
-    assert_eq!(decode(&[0xFF, 0xFE, b'<', 0]).unwrap_err(), Refusal::Utf16);
+    assert_eq!(decode(&[0xFF, 0xFE, b'<', 0]).unwrap_err(), Refusal::Wide(16));
+    assert_eq!(decode(&[0xFF, 0xFE, 0, 0, b'<', 0, 0, 0]).unwrap_err(), Refusal::Wide(32));
+    assert_eq!(decode(&[b'<', 0, 0, 0, b'R', 0, 0, 0]).unwrap_err(), Refusal::Wide(32));
     assert_eq!(decode(b"<a>\n \x80\x80\xff</a>").unwrap_err(), Refusal::Undecodable { offset: 5, pos: (2, 2) });
     let e = decode(b"<?xml version=\"1.0\" encoding=\"EUC-JP\"?><a>\xa4\xa2\xff</a>").unwrap_err();
     assert_eq!(e, Refusal::Declared("EUC-JP".into()));
