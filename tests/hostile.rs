@@ -541,3 +541,40 @@ fn a_folder_that_cannot_be_listed_has_its_row_and_fails_the_run() {
     assert!(rows.iter().any(|r| r.starts_with("in/dddd") && r.ends_with(",error")), "{summary}");
     assert!(run.stdout.contains("フォルダを読み取れません"), "{}", run.stdout);
 }
+
+/// A folder without read permission, named as the PATH or reached through a link, has its
+/// F001 row. Run as another user when the tests run as root, whom permissions do not stop.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_locked_folder_as_the_path_or_behind_a_link_has_its_row() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path();
+    std::fs::set_permissions(cwd, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::create_dir_all(cwd.join("locked")).unwrap();
+    std::fs::write(cwd.join("locked").join(R_NAME), R_VALID).unwrap();
+    std::fs::create_dir_all(cwd.join("in")).unwrap();
+    std::fs::write(cwd.join("in").join(S_NAME), S_VALID).unwrap();
+    std::os::unix::fs::symlink("../locked", cwd.join("in/link")).unwrap();
+    std::fs::set_permissions(cwd.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    for (path, row) in [("locked", "locked"), ("in", "in")] {
+        let out = format!("out-{path}");
+        let mut cmd = std::process::Command::new(common::bin());
+        cmd.args(["check", path, "--as-of", "2026-11-21", "--no-progress", "--out", &out]).current_dir(cwd);
+        if root {
+            cmd.uid(65534).gid(65534);
+        }
+        let run = cmd.output().unwrap();
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert_eq!(run.status.code(), Some(1), "{path}: {stdout}{}", String::from_utf8_lossy(&run.stderr));
+        let summary = std::fs::read_to_string(cwd.join(&out).join("summary.csv")).unwrap();
+        assert!(summary.lines().any(|l| l.starts_with(&format!("{row},")) && l.ends_with(",error")), "{summary}");
+        assert!(stdout.contains("フォルダを読み取れません"), "{stdout}");
+        let reports = walkdir::WalkDir::new(cwd.join(&out)).into_iter().flatten().filter(|e| e.file_type().is_file());
+        assert!(reports.count() >= 2, "the folder's report is kept with the summary");
+    }
+    std::fs::set_permissions(cwd.join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+}

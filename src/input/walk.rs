@@ -249,7 +249,28 @@ fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn
                 found(d, linked);
             }
             Err(err) => {
-                let Some(path) = err.path().map(Path::to_path_buf) else { continue };
+                let why = err.io_error().map_or_else(|| err.to_string(), ToString::to_string);
+                // A folder that cannot be listed may hold inputs: its row (F001) says the run
+                // did not see them, rather than a line on stderr and exit 0. The PATH itself,
+                // and a linked folder walkdir could not open (its error names no path), have
+                // their row under the PATH's own name.
+                let mut folder = |path: PathBuf, rel: String| {
+                    let mut row = match rel.is_empty() {
+                        true => {
+                            let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into());
+                            let display = arg_text.clone();
+                            Input { path, display, report_name: name.clone(), rel: name, unreadable: None }
+                        }
+                        false => input(path, rel),
+                    };
+                    row.unreadable = Some(Unreadable::Folder(why.clone()));
+                    d.inputs.push(row);
+                    found(d, true);
+                };
+                let Some(path) = err.path().map(Path::to_path_buf) else {
+                    folder(arg.to_path_buf(), String::new());
+                    continue;
+                };
                 let rel = below(arg, &path);
                 if err.loop_ancestor().is_some() {
                     d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::LinkLoop });
@@ -260,13 +281,7 @@ fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn
                     d.inputs.push(input(path, rel));
                     found(d, linked);
                 } else if could_be_folder(&path) {
-                    // A folder that cannot be listed may hold inputs: its row (F001) says the
-                    // run did not see them, rather than a line on stderr and exit 0.
-                    let why = err.io_error().map_or_else(|| err.to_string(), ToString::to_string);
-                    let mut folder = input(path, rel);
-                    folder.unreadable = Some(Unreadable::Folder(why));
-                    d.inputs.push(folder);
-                    found(d, true);
+                    folder(path, rel);
                 }
             }
         }
@@ -279,7 +294,8 @@ fn could_be_folder(path: &Path) -> bool {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.is_symlink() => std::fs::metadata(path).is_ok_and(|m| m.is_dir()),
         Ok(m) => m.is_dir(),
-        Err(_) => true,
+        // Gone since it was listed: nothing is lost that the walk could have found.
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
     }
 }
 
@@ -318,7 +334,7 @@ fn report_key(name: &str) -> String {
 fn settle_report_names<'a>(names: impl Iterator<Item = &'a str> + Clone) -> FxHashMap<usize, String> {
     let mut used: FxHashSet<String> = FxHashSet::with_capacity_and_hasher(names.size_hint().0, Default::default());
     for name in names.clone().filter(|n| n.contains('/')) {
-        let parts = report_parts(name);
+        let parts = report_parts(&fit_name(name));
         for depth in 1..parts.len() {
             used.insert(parts[..depth].join("/"));
         }
@@ -351,13 +367,14 @@ const MAX_REPORT_PART: usize = 240;
 /// it stays well within the 4,096 bytes a path may have.
 const MAX_REPORT_DIR: usize = 1024;
 
-/// `name` fitted to what a file system takes: a last part too long for a report file (an
-/// input named with 250 bytes is a legal file whose `….xml.csv` would not be), or folders
-/// nested too deep for the report's path, are cut at a character boundary and told apart by a
-/// hash of what was cut, the same in every run.
+/// `name` fitted to what a file system takes: a part too long for a file name (an input named
+/// with 250 bytes is a legal file whose `….xml.csv` would not be; a folder name that is not
+/// UTF-8 grows by two bytes a byte as shown), or folders nested too deep for the report's
+/// path, are cut at a character boundary and told apart by a hash of what was cut, the same
+/// in every run.
 fn fit_name(name: &str) -> std::borrow::Cow<'_, str> {
-    let (dir, last) = name.rsplit_once('/').unwrap_or(("", name));
-    if last.len() <= MAX_REPORT_PART && dir.len() <= MAX_REPORT_DIR {
+    let (dir, _) = name.rsplit_once('/').unwrap_or(("", name));
+    if dir.len() <= MAX_REPORT_DIR && name.split('/').all(|part| part.len() <= MAX_REPORT_PART) {
         return std::borrow::Cow::Borrowed(name);
     }
     let shorten = |part: &str, keep: usize| {
@@ -368,9 +385,13 @@ fn fit_name(name: &str) -> std::borrow::Cow<'_, str> {
         let hash = xxhash_rust::xxh3::xxh3_64(part.as_bytes()) as u32;
         format!("{}~{hash:08x}", &part[..cut])
     };
-    let last = if last.len() > MAX_REPORT_PART { shorten(last, MAX_REPORT_PART - 20) } else { last.to_owned() };
-    let dir = if dir.len() > MAX_REPORT_DIR { shorten(dir, 200).replace('/', "_") } else { dir.to_owned() };
-    std::borrow::Cow::Owned(if dir.is_empty() { last } else { format!("{dir}/{last}") })
+    let fit =
+        |part: &str| if part.len() > MAX_REPORT_PART { shorten(part, MAX_REPORT_PART - 20) } else { part.to_owned() };
+    let parts: Vec<String> = name.split('/').map(fit).collect();
+    let (last, dirs) = parts.split_last().expect("split gives one part at least");
+    let dir = dirs.join("/");
+    let dir = if dir.len() > MAX_REPORT_DIR { shorten(&dir, 200).replace('/', "_") } else { dir };
+    std::borrow::Cow::Owned(if dirs.is_empty() { last.clone() } else { format!("{dir}/{last}") })
 }
 
 /// Reads the paths of `-`: one a line (a CR before the LF is trimmed), or separated by NULs
@@ -412,6 +433,9 @@ mod tests {
         let fitted = fit_name(&deep);
         assert!(fitted.len() < 300 && fitted.ends_with("/x.xml") && fitted.matches('/').count() == 1, "{fitted}");
         assert_eq!(fit_name(&deep), fitted, "the same in every run");
+        let wide_folder = format!("{}/x.xml", "\u{FFFD}".repeat(90));
+        let fitted = fit_name(&wide_folder);
+        assert!(fitted.split('/').all(|p| p.len() <= MAX_REPORT_PART) && fitted.ends_with("/x.xml"), "{fitted}");
     }
 
     #[test]
