@@ -691,7 +691,9 @@ fn a_report_never_replaces_what_is_not_a_report() {
     std::fs::create_dir_all(cwd.join("r3")).unwrap();
     std::fs::write(cwd.join("r3/summary.csv"), "名前,住所\n").unwrap();
     std::fs::write(cwd.join("r4"), b"notes").unwrap();
-    for out in ["r1", "r2", "r3", "r4"] {
+    std::fs::create_dir_all(cwd.join("r6/files")).unwrap();
+    std::fs::write(cwd.join("r6/files/roster.csv"), "氏名,番号\n").unwrap();
+    for out in ["r1", "r2", "r3", "r4", "r6"] {
         let before = tree(cwd);
         let r = check("w/files", out);
         assert_eq!(r.code, 2, "{out}: {}", r.stderr);
@@ -706,7 +708,12 @@ fn a_report_never_replaces_what_is_not_a_report() {
     std::fs::write(cwd.join("w/files/R131331572820250612000002.xml"), "not xml").unwrap();
     assert_eq!(check("w/files", "r5").code, 1);
     assert!(cwd.join("r5/files/R131331572820250612000002.xml.csv").exists());
-    assert_eq!(check("w/files", "r5").code, 1, "its own report is replaced");
+    // What a desktop leaves beside a report someone opened does not make it foreign.
+    for litter in [".DS_Store", "Thumbs.db", "~$R131331572820250612000002.xml.csv", ".~lock.x.csv#"] {
+        std::fs::write(cwd.join("r5/files").join(litter), b"x").unwrap();
+    }
+    let again = check("w/files", "r5");
+    assert_eq!(again.code, 1, "its own report is replaced: {}", again.stderr);
 }
 
 #[test]

@@ -74,8 +74,10 @@ fn context(path: &Path, e: io::Error) -> io::Error {
 /// Why `out` holds something a commit must not replace, if it does. A commit replaces
 /// `summary.csv` and `files/` whole, so they must be a report's: `--out .` in a folder whose
 /// `files/` holds the submissions, or `--out` at the input folder itself, would otherwise
-/// delete them. A report's `summary.csv` starts with its header and its `files/` holds only
-/// folders and `.csv` files; anything else stops the run before it starts.
+/// delete them. A report's `summary.csv` and each CSV under `files/` start with their header;
+/// `files/` holds nothing else but folders and the files a desktop leaves beside ones a user
+/// opened (`.DS_Store`, `Thumbs.db`, an editor's lock file). Anything else stops the run
+/// before it starts.
 pub fn foreign(out: &Path) -> Option<(PathBuf, Foreign)> {
     match std::fs::metadata(out) {
         Ok(m) if !m.is_dir() => return Some((out.to_path_buf(), Foreign::NotAFolder)),
@@ -84,28 +86,48 @@ pub fn foreign(out: &Path) -> Option<(PathBuf, Foreign)> {
     }
     let summary = out.join("summary.csv");
     if let Ok(m) = std::fs::symlink_metadata(&summary) {
-        let mut head = [0u8; 13];
-        let read = match m.is_file() {
-            true => std::fs::File::open(&summary).and_then(|mut f| io::Read::read(&mut f, &mut head)).unwrap_or(0),
-            false => 0,
-        };
-        let head = head[..read].strip_prefix("\u{feff}".as_bytes()).unwrap_or(&head[..read]);
-        if !(m.is_file() && (m.len() == 0 || head.starts_with(b"file,kind,"))) {
+        if !(m.is_file() && (m.len() == 0 || starts_with(&summary, b"file,kind,"))) {
             return Some((summary, Foreign::NotASummary));
         }
     }
     let files = out.join("files");
     if std::fs::symlink_metadata(&files).is_ok() {
         for entry in walkdir::WalkDir::new(&files) {
-            let Ok(entry) = entry else { return Some((files, Foreign::Unreadable)) };
-            let kind = entry.file_type();
-            let report = kind.is_file() && entry.file_name().as_encoded_bytes().ends_with(b".csv");
-            if !(report || kind.is_dir()) {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => return Some((e.path().unwrap_or(&files).to_path_buf(), Foreign::Unreadable)),
+            };
+            let (kind, name) = (entry.file_type(), entry.file_name().as_encoded_bytes());
+            let report = kind.is_file() && name.ends_with(b".csv") && starts_with(entry.path(), b"file,record,rule,");
+            if !(report || kind.is_dir() || kind.is_file() && desktop_litter(name)) {
                 return Some((entry.into_path(), Foreign::NotAReport));
             }
         }
     }
     None
+}
+
+/// Whether the file at `path` starts with `header`, after a UTF-8 byte-order mark if any.
+fn starts_with(path: &Path, header: &[u8]) -> bool {
+    let mut head = [0u8; 24];
+    let want = header.len() + 3;
+    let mut read = 0;
+    if let Ok(mut f) = std::fs::File::open(path) {
+        while read < want {
+            match io::Read::read(&mut f, &mut head[read..want]) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => read += n,
+            }
+        }
+    }
+    let head = &head[..read];
+    head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head).starts_with(header)
+}
+
+/// Files a desktop or an editor leaves in a folder someone browsed or a report they opened.
+fn desktop_litter(name: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    name.starts_with(b".") || name.starts_with(b"~$") || lower == b"thumbs.db" || lower == b"desktop.ini"
 }
 
 /// What [`foreign`] found.

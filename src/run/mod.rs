@@ -198,7 +198,12 @@ fn not_replaced(lang: Lang, path: &std::path::Path, why: staging::Foreign) -> Ru
             "レポートフォルダ {p} はフォルダではありません。別の --out を指定してください",
             "the report folder {p} is not a folder; choose another --out"
         ),
-        NotASummary | NotAReport | Unreadable => tr!(
+        Unreadable => tr!(
+            lang,
+            "{p} を読めないため、レポートで置き換えてよいか確かめられません。権限を確認するか、別の --out を指定してください",
+            "{p} cannot be read, so whether the report may replace it is unknown; check its permissions or choose another --out"
+        ),
+        NotASummary | NotAReport => tr!(
             lang,
             "{p} は rinken のレポートではないため、レポートで置き換えません (消えてしまいます)。別の --out を指定してください",
             "{p} is not part of a rinken report, and writing the report would delete it; choose another --out"
