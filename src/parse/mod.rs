@@ -7,7 +7,7 @@
 //! Each finished form is handed to a callback and forgotten.
 
 pub mod locate;
-mod names;
+pub(crate) mod names;
 mod namespaces;
 pub mod pieces;
 mod problem;

@@ -15,7 +15,7 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// An NCName: a name without a colon.
-fn is_ncname(s: &str) -> bool {
+pub fn is_ncname(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
 }

@@ -29,10 +29,14 @@ impl CodeLists {
         let mut lists: Vec<CodeList> = Vec::new();
         for row in &t.rows {
             let (name, code) = (row.get(cl), row.get(cc));
-            // The layout names a list in its `codes` cell; a name it could not write (a NUL, a
-            // space) would be a list nothing ever uses.
-            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-                return Err(t.err(row, cl, "a list name is ASCII letters, digits and _"));
+            // The layout names a list in its `codes` cell, and the schema names a type after
+            // it: a name that is no XML name (a NUL, a space) could be neither.
+            if !crate::parse::names::is_ncname(name) {
+                return Err(t.err(
+                    row,
+                    cl,
+                    "a list name is an XML name (letters, digits, _ - .; not starting with a digit)",
+                ));
             }
             // A value is compared as written: a code with a control character could never be met.
             if code.is_empty() || code.chars().any(char::is_control) {

@@ -49,6 +49,9 @@ pub enum On {
     /// without it their disease keys would be read as ungrouped ones, and with it an
     /// ungrouped program's keys would never be found.
     Grouped,
+    /// Exactly the kinds with a 法別番号 (forms.tsv `houbetsu`): a form without a payer number
+    /// need not have the element.
+    Payer,
     /// Kinds whose form has the element (臨個票 only, in the embedded layout).
     Optional,
 }
@@ -69,7 +72,7 @@ fields! {
     PostalCode = "postal_code", "digits", Every, patient: true;
     Address = "address", "text", Every, patient: true;
     RecipientNo = "recipient_no", "digits", Every, patient: true;
-    PayerNo = "payer_no", "digits", Every, patient: false;
+    PayerNo = "payer_no", "digits", Payer, patient: false;
     PreviousName = "previous_name", "text", Optional, patient: true;
     Onset = "onset", "yearmonth", Every, patient: false;
     Ventilator = "ventilator", "code", Optional, patient: false;

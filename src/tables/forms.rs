@@ -74,8 +74,7 @@ pub fn load_kinds(forms: &Tsv<'_>, versions: &Tsv<'_>) -> Result<Vec<FormKind>, 
         // A second form with the same root would never be recognised; a root that is no XML
         // name, never at all.
         let root = row.get(cr);
-        let xml_name = is_element_name(root) && root.starts_with(|c: char| c.is_alphabetic() || c == '_');
-        if !xml_name || kinds.iter().any(|k| k.root == root) {
+        if !is_element_name(root) || kinds.iter().any(|k| k.root == root) {
             return Err(forms.err(row, cr, "an XML element name without a prefix, not another form's"));
         }
         let houbetsu = row.get(ch);

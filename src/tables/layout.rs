@@ -24,10 +24,11 @@ pub struct Node {
     pub next: NodeId,
 }
 
-/// Whether `s` is an element name as the tables write one: letters, digits, `_`, `-`, `.`, no
-/// prefix.
+/// Whether `s` is an element name as the tables write one: an XML name without a prefix, as
+/// the parser checks names it does not know (so a layout cannot name `2ndOpinion`, which no
+/// well-formed file could hold).
 pub fn is_element_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c))
+    crate::parse::names::is_ncname(s)
 }
 
 /// Whether two element names are the same bytes. Names are short: two overlapping word
@@ -321,35 +322,34 @@ pub fn load_layouts(t: &Tsv<'_>, kinds: &mut [FormKind], lists: &CodeLists) -> R
     Ok(())
 }
 
-/// What `kind`'s layout lacks, if anything: an element, with a row in every version of the
-/// form, for each field its rules read (see `fields::On`; `grouped` says whether its program
-/// numbers diseases within groups).
+/// What `kind`'s layout lacks, if anything: an element for each field its rules read (see
+/// `fields::On`; `grouped` says whether its program numbers diseases within groups), and a
+/// row at all in each of its versions. A field's element may be missing from some versions
+/// (the 1703 臨個票 has no DiagnosisDate): its rules have nothing to read there.
 pub fn missing_field(kind: &FormKind, grouped: bool) -> Option<String> {
     let layout = &kind.layout;
+    if let Some(v) = layout.row_for.iter().position(|rows| rows.iter().all(Option::is_none)) {
+        return Some(format!("form {} version {} has no rows in layout.tsv", kind.id, kind.versions[v].code));
+    }
     Field::ALL.iter().find_map(|&f| {
         let want = match f.on() {
             On::Every => true,
             On::Grouped => grouped,
-            On::Optional => return None,
+            On::Payer if !kind.houbetsu.is_empty() => true,
+            On::Payer | On::Optional => return None,
         };
-        if let (true, Some(node)) = (want, layout.field_node(f)) {
-            let unlisted = layout.row_for.iter().position(|rows| rows[node as usize].is_none());
-            return unlisted.map(|v| {
-                format!(
-                    "form {} version {} has no row for {}, the element of field {}",
-                    kind.id,
-                    kind.versions[v].code,
-                    layout.nodes[node as usize].path,
-                    f.key()
-                )
-            });
-        }
         (layout.field_node(f).is_some() != want).then(|| match (want, f.on()) {
             (true, On::Grouped) => format!(
                 "form {} needs a row with field {}: program {} numbers its diseases within groups",
                 kind.id,
                 f.key(),
                 kind.program
+            ),
+            (true, On::Payer) => format!(
+                "form {} needs a row with field {}: forms.tsv gives it the 法別番号 {}",
+                kind.id,
+                f.key(),
+                kind.houbetsu
             ),
             (true, _) => format!(
                 "form {} needs a row with field {}: the rules that read it would otherwise stay silent",

@@ -262,11 +262,18 @@ mod tests {
 
     /// Loads the embedded tables with `name` replaced by `edit` of it (or added, when new).
     fn edited(name: &str, edit: impl Fn(&str) -> String) -> Result<Tables, TableError> {
+        edited_all(&[(name, &edit)])
+    }
+
+    /// [`edited`] for several files at once.
+    fn edited_all(edits: &[(&str, &dyn Fn(&str) -> String)]) -> Result<Tables, TableError> {
         let mut files = TableFiles::embedded();
-        let text = files.bytes(name).map_or(String::new(), |b| String::from_utf8(b.to_vec()).unwrap());
-        let changed = edit(&text);
-        assert_ne!(changed, text, "the edit of {name} changed nothing");
-        files.files.insert(name.to_owned(), (format!("vendor/{name}"), Cow::Owned(changed.into_bytes())));
+        for (name, edit) in edits {
+            let text = files.bytes(name).map_or(String::new(), |b| String::from_utf8(b.to_vec()).unwrap());
+            let changed = edit(&text);
+            assert_ne!(changed, text, "the edit of {name} changed nothing");
+            files.files.insert(name.to_string(), (format!("vendor/{name}"), Cow::Owned(changed.into_bytes())));
+        }
         Tables::load(&files)
     }
 
@@ -306,15 +313,8 @@ mod tests {
             ),
             (
                 "layout.tsv",
-                Box::new(layout(
-                    written,
-                    format!(
-                        "{}\n{}",
-                        written.replacen("rinkohyo,ikensho\t*", "rinkohyo\t2309,2403", 1),
-                        written.replacen("rinkohyo,", "", 1)
-                    ),
-                )),
-                "version 1703 has no row for Header/WrittenDate",
+                Box::new(|t: &str| t.replacen("\tpayer_no\t", "\t\t", 1)),
+                "forms.tsv gives it the 法別番号",
             ),
             (
                 "layout.tsv",
@@ -338,7 +338,7 @@ mod tests {
                 Box::new(|t: &str| t.replacen("rinkohyo\t6\tHY", "rinkohyo\t349\tHY", 1)),
                 "349 is in no disease table of program nanbyo",
             ),
-            ("codes.tsv", Box::new(|t: &str| t.replacen("SEX\t", "SEX\0\t", 1)), "a list name is ASCII"),
+            ("codes.tsv", Box::new(|t: &str| t.replacen("SEX\t", "SEX\0\t", 1)), "a list name is an XML name"),
             (shoman, Box::new(|t: &str| t.replacen("\t34\t36\t", "\t34\t936\t", 1)), "11-936 is not a disease of"),
             (
                 shoman,
@@ -373,6 +373,18 @@ mod tests {
             assert!(e.message.contains(want), "{name}: wanted {want}, got {e}");
             assert!(e.file.starts_with("vendor/"), "{name}: {e} names the file as given");
         }
+        // A form without a 法別番号 may have no payer number; a version without any row is an
+        // error, one without a field's element is not (the 1703 臨個票 has no DiagnosisDate).
+        let no_payer = |t: &str| t.replacen("\tshoman\t52\t", "\tshoman\t\t", 1);
+        let drop_payer =
+            |t: &str| t.replacen("rinkohyo,ikensho\t*\tPatient/PublicPayerNo", "rinkohyo\t*\tPatient/PublicPayerNo", 1);
+        assert!(edited_all(&[("forms.tsv", &no_payer), ("layout.tsv", &drop_payer)]).is_ok());
+        let new_kind = |t: &str| format!("{t}extra\tExtra\tX\tx\tx\tnanbyo\t\tnanbyo\n");
+        let new_version = |t: &str| format!("{t}extra\t1\tx\tx\t\t\n");
+        let e = edited_all(&[("forms.tsv", &new_kind), ("form-versions.tsv", &new_version)]).unwrap_err();
+        assert!(e.message.contains("form extra version 1 has no rows"), "{e}");
+        let diag = "rinkohyo\t*\tHeader/DiagnosisDate";
+        assert!(edited("layout.tsv", |t| t.replacen(diag, "rinkohyo\t2309,2403\tHeader/DiagnosisDate", 1)).is_ok());
         // An optional field may go, and a full path settles an ambiguous name.
         assert!(edited("layout.tsv", |t| t.replacen("\tventilator_start\t", "\t\t", 1)).is_ok());
         let both = |t: &str| {
