@@ -265,8 +265,11 @@ mod tests {
         edited_all(&[(name, &edit)])
     }
 
+    /// A table's name and the edit made to it.
+    type NamedEdit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+
     /// [`edited`] for several files at once.
-    fn edited_all(edits: &[(&str, &dyn Fn(&str) -> String)]) -> Result<Tables, TableError> {
+    fn edited_all(edits: &[NamedEdit<'_>]) -> Result<Tables, TableError> {
         let mut files = TableFiles::embedded();
         for (name, edit) in edits {
             let text = files.bytes(name).map_or(String::new(), |b| String::from_utf8(b.to_vec()).unwrap());
