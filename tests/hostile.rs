@@ -485,26 +485,51 @@ fn batch_findings_quote_another_files_name_inertly_and_briefly() {
     }
 }
 
-/// The files read beside the inputs are read as inputs are: a named pipe with no writer would
-/// block the run forever, and `/dev/zero` would fill memory.
+/// The files read beside the inputs never block the run and never fill memory: a named pipe
+/// with no writer reads as an empty file, one with a writer (`--doctors <(iconv …)`) as what
+/// it writes, and `/dev/zero` is refused past a bound.
 #[test]
-fn side_files_that_are_pipes_or_devices_stop_the_run_at_once() {
+fn side_files_that_are_pipes_or_devices_are_read_without_hanging_or_without_end() {
     let tmp = tempfile::tempdir().unwrap();
     let fifo = tmp.path().join("list.csv");
     mkfifo(&fifo);
+    let empty = tmp.path().join("empty.csv");
+    std::fs::write(&empty, b"").unwrap();
     let samples = root().join("samples/valid");
+    let run = |option: &str, side: &OsStr| {
+        let out = tmp.path().join("out");
+        let args =
+            [OsStr::new("check"), samples.as_os_str(), OsStr::new(option), side, OsStr::new("--out"), out.as_os_str()];
+        common::child::run(&args, tmp.path(), &tmp.path().join("logs"))
+    };
     for option in ["--doctors", "--institutions", "--baseline", "--config"] {
-        for side in [fifo.as_os_str(), OsStr::new("/dev/zero")] {
-            let args = [OsStr::new("check"), samples.as_os_str(), OsStr::new(option), side, OsStr::new("--out")];
-            let mut args = args.to_vec();
-            let out = tmp.path().join("out");
-            args.push(out.as_os_str());
-            let run = common::child::run(&args, tmp.path(), &tmp.path().join("logs"));
-            assert_eq!(run.code, Some(2), "{option} {side:?}: {}", run.stderr);
-            assert!(run.stderr.contains("not a regular file"), "{option} {side:?}: {}", run.stderr);
-            assert!(run.max_rss < 200 << 20, "{option} {side:?}: {} bytes", run.max_rss);
-        }
+        let (piped, plain) = (run(option, fifo.as_os_str()), run(option, empty.as_os_str()));
+        assert_eq!(piped.code, plain.code, "{option}: a pipe without a writer is an empty file: {}", piped.stderr);
+        let zero = run(option, OsStr::new("/dev/zero"));
+        assert_eq!(zero.code, Some(2), "{option}: {}", zero.stderr);
+        assert!(zero.stderr.contains("over 64 MiB"), "{option}: {}", zero.stderr);
+        assert!(zero.max_rss < 200 << 20, "{option}: {} bytes", zero.max_rss);
     }
+    // A pipe with a writer gives what it writes.
+    let roster = std::fs::read(root().join("samples/doctors.csv")).unwrap();
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, roster).unwrap())
+    };
+    let invalid = root().join("samples/invalid/P001-doctor-not-in-roster");
+    let out = tmp.path().join("out");
+    let args = [
+        OsStr::new("check"),
+        invalid.as_os_str(),
+        OsStr::new("--doctors"),
+        fifo.as_os_str(),
+        OsStr::new("--out"),
+        out.as_os_str(),
+    ];
+    let piped = common::child::run(&args, tmp.path(), &tmp.path().join("logs"));
+    writer.join().unwrap();
+    assert_eq!(piped.code, Some(1), "{}", piped.stderr);
+    assert!(piped.stdout.contains("P001"), "the roster was read: {}", piped.stdout);
 }
 
 /// A folder the walk cannot list (here one nested deeper than a path may be long, which

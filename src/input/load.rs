@@ -115,29 +115,56 @@ pub fn read_into(mut file: File, len: u64, buf: &mut Vec<u8>) -> Result<(), Load
     Ok(())
 }
 
-/// The most a file the run reads beside its inputs may hold: the roster, the institution list,
-/// a baseline, the configuration. The largest real one, the national institution list, is
-/// under 10 MB.
-pub const MAX_SIDE_FILE_BYTES: u64 = 256 << 20;
+/// The most a side file that is not a regular file (a pipe, as `--doctors <(iconv …)` gives)
+/// may hold: a device such as `/dev/zero` never ends. A regular file's size is known, and its
+/// own (a baseline of a big backlog can pass hundreds of MiB).
+pub const MAX_SIDE_STREAM_BYTES: u64 = 64 << 20;
 
 /// Reads a file the run needs beside its inputs (`--doctors`, `--institutions`, `--baseline`,
-/// `--config`) as inputs are read: never blocking on a named pipe, never reading a device
-/// such as `/dev/zero` without end, never more than [`MAX_SIDE_FILE_BYTES`].
+/// `--config`): opened without blocking (a named pipe with no writer then reads as empty
+/// rather than waiting forever), and a pipe or device read only up to
+/// [`MAX_SIDE_STREAM_BYTES`].
 pub fn read_side_file(path: &Path) -> io::Result<Vec<u8>> {
-    let (file, len) = open_regular(path).map_err(|e| match e {
-        LoadError::Io(e) => e,
-        _ => io::Error::new(io::ErrorKind::InvalidInput, "not a regular file (a named pipe, a device, …)"),
-    })?;
-    if len > MAX_SIDE_FILE_BYTES {
-        let max = MAX_SIDE_FILE_BYTES >> 20;
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{len} bytes, over the {max} MiB allowed")));
+    let file = open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_file() {
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        (&file).read_to_end(&mut bytes)?;
+        return Ok(bytes);
     }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_SIDE_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_SIDE_FILE_BYTES {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "it grew past the size allowed while read"));
+    if meta.is_dir() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "a folder, not a file"));
+    }
+    blocking(&file)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SIDE_STREAM_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SIDE_STREAM_BYTES {
+        let max = MAX_SIDE_STREAM_BYTES >> 20;
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("not a regular file, and over {max} MiB")));
     }
     Ok(bytes)
+}
+
+/// Clears the non-blocking flag `open` set, so that a pipe is read as its writer writes.
+#[cfg(unix)]
+fn blocking(file: &File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: F_GETFL and F_SETFL on a descriptor this function borrows; no memory is passed.
+    let ok = unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) >= 0
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(unix))]
+fn blocking(_: &File) -> io::Result<()> {
+    Ok(())
 }
 
 /// [`read_side_file`] for a file that must be UTF-8 text.
