@@ -318,11 +318,18 @@ impl<'t> Parser<'t> {
                     Event::End(e) => self.close_name(e.name().as_ref().as_bytes(), pos).map(|_| Step::Close),
                     Event::Text(t) => {
                         if self.stack.is_empty() {
-                            let problem =
-                                if info.root == Root::None { XmlProblem::NotXml } else { XmlProblem::TextOutsideRoot };
                             match t.bytes().position(|b| !is_xml_ws(b)) {
                                 None => Ok(Step::Continue),
-                                Some(skip) => Err(XmlError::at(pos + skip, problem)),
+                                Some(skip) => {
+                                    // Words before any element: not XML at all. A stray space
+                                    // (全角空白, a no-break space) is only text out of place.
+                                    let word = t[skip..].chars().next().is_some_and(|c| !c.is_whitespace());
+                                    let problem = match info.root == Root::None && word {
+                                        true => XmlProblem::NotXml,
+                                        false => XmlProblem::TextOutsideRoot,
+                                    };
+                                    Err(XmlError::at(pos + skip, problem))
+                                }
                             }
                         } else {
                             if self.collecting() {
@@ -369,11 +376,14 @@ impl<'t> Parser<'t> {
                     Event::Decl(d) => match (pos, d.as_ref().get(3..).map(str::trim_start)) {
                         (0, Some(rest)) if rest.starts_with("version") => Ok(Step::Continue),
                         (0, _) => Err(XmlError::at(pos, XmlProblem::DeclWithoutVersion)),
-                        _ => Err(XmlError::at(pos, XmlProblem::DeclNotFirst)),
+                        _ => Err(XmlError::at(pos, XmlProblem::misplaced_decl(info))),
                     },
                     Event::PI(p) => match p.target() {
                         t if names::is_pi_target(t) => Ok(Step::Continue),
-                        t if t.eq_ignore_ascii_case("xml") => Err(XmlError::at(pos, XmlProblem::DeclNotFirst)),
+                        "xml" if pos == 0 => Err(XmlError::at(pos, XmlProblem::DeclWithoutVersion)),
+                        t if t.eq_ignore_ascii_case("xml") && pos > 0 => {
+                            Err(XmlError::at(pos, XmlProblem::misplaced_decl(info)))
+                        }
                         t => Err(XmlError::at(pos, XmlProblem::BadPiTarget(t.to_owned()))),
                     },
                     Event::Comment(c) => {

@@ -42,8 +42,10 @@ pub enum XmlProblem {
     UnboundPrefix(String),
     /// `--` inside a comment, or a comment ending in `--->`.
     DoubleHyphen,
-    /// `<?xml …?>` anywhere but at the very start of the file.
+    /// `<?xml …?>` after something but before the root: whitespace, a comment.
     DeclNotFirst,
+    /// `<?xml …?>` after the root began: two files joined into one, most likely.
+    DeclInside,
     /// `<?xml …?>` without `version`.
     DeclWithoutVersion,
     /// A processing instruction whose target is not a name.
@@ -154,8 +156,14 @@ impl XmlProblem {
                 .into(),
             XmlProblem::DeclNotFirst => lang
                 .pick(
-                    "XML 宣言 <?xml …?> はファイルの先頭 (1 行目 1 文字目) にだけ書けます。前にある空白・改行などを取り除いてください",
-                    "the XML declaration <?xml …?> may only open the file (line 1, column 1); remove whatever comes before it",
+                    "XML 宣言 <?xml …?> はファイルの先頭 (1 行目 1 文字目) にだけ書けます。前にある空白・改行やコメントを取り除いてください",
+                    "the XML declaration <?xml …?> may only open the file (line 1, column 1); remove the whitespace or comments before it",
+                )
+                .into(),
+            XmlProblem::DeclInside => lang
+                .pick(
+                    "文書の途中に XML 宣言 <?xml …?> があります。2 つのファイルを 1 つにつなげていませんか。ファイルを分けて出力し直してください",
+                    "an XML declaration <?xml …?> in the middle of the document: were two files joined into one? export them separately",
                 )
                 .into(),
             XmlProblem::DeclWithoutVersion => lang
@@ -174,6 +182,15 @@ impl XmlProblem {
 }
 
 impl XmlProblem {
+    /// A declaration that does not open the file: out of place before the root, or the start
+    /// of a second document after it began.
+    pub(super) fn misplaced_decl(info: &super::DocInfo) -> XmlProblem {
+        match info.root {
+            super::Root::None => XmlProblem::DeclNotFirst,
+            _ => XmlProblem::DeclInside,
+        }
+    }
+
     pub(super) fn from_quick(e: &quick_xml::Error) -> XmlProblem {
         use quick_xml::errors::SyntaxError as S;
         use quick_xml::Error as Q;

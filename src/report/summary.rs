@@ -90,8 +90,8 @@ pub fn human(t: &Totals, elapsed: Duration, lang: Lang, report: &str, skipped: &
         let n = skipped.len();
         s.push_str(&tr!(
             lang,
-            "        {n} 件は入力ファイルではないためスキップ:\n",
-            "        skipped {n} entries that are not input files:\n"
+            "        {n} 件は検査の対象にしていません (理由は各行):\n",
+            "        skipped {n} entries (each with its reason):\n"
         ));
         for k in skipped.iter().take(20) {
             let path = crate::report::formats::printable(&k.path);

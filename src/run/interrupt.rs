@@ -98,11 +98,15 @@ pub fn read_unless_interrupted<T: Send + 'static>(
             let _ = tx.send(read());
         })
         .map_err(|e| RunError(e.to_string()))?;
+    use std::sync::mpsc::RecvTimeoutError::{Disconnected, Timeout};
     loop {
         match rx.recv_timeout(std::time::Duration::from_millis(50)) {
             Ok(v) => return Ok(v),
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if !interrupted() => {}
-            Err(_) => return Err(error(lang, left_in(out))),
+            Err(Timeout) if !interrupted() => {}
+            Err(Timeout) => return Err(error(lang, left_in(out))),
+            Err(Disconnected) => {
+                return Err(RunError(tr!(lang, "標準入力を読めませんでした", "standard input could not be read")))
+            }
         }
     }
 }

@@ -47,7 +47,7 @@ pub fn artifact_uri(path: &std::path::Path) -> (String, bool) {
     };
     let bytes = path.as_os_str().as_encoded_bytes();
     let mut text: &[u8] = bytes;
-    while let Some(rest) = text.strip_prefix(b"./") {
+    while let Some(rest) = text.strip_prefix(b"./").or_else(|| text.strip_prefix(b".\\").filter(|_| cfg!(windows))) {
         text = rest;
     }
     let mut uri = String::with_capacity(text.len());
