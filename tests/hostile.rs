@@ -574,7 +574,8 @@ fn a_folder_that_cannot_be_listed_has_its_row_and_fails_the_run() {
 fn a_locked_folder_as_the_path_or_behind_a_link_has_its_row() {
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
-    let tmp = tempfile::tempdir().unwrap();
+    // In /tmp, which every user may enter: the run below may be another user's.
+    let tmp = tempfile::Builder::new().tempdir_in("/tmp").unwrap();
     let cwd = tmp.path();
     std::fs::set_permissions(cwd, std::fs::Permissions::from_mode(0o777)).unwrap();
     std::fs::create_dir_all(cwd.join("locked")).unwrap();
@@ -585,9 +586,19 @@ fn a_locked_folder_as_the_path_or_behind_a_link_has_its_row() {
     std::fs::set_permissions(cwd.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
+    // Another user may not reach the build's folder: a copy of the binary beside the inputs.
+    let bin = match root {
+        true => {
+            let copy = cwd.join("rinken");
+            std::fs::copy(common::bin(), &copy).unwrap();
+            std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+            copy
+        }
+        false => common::bin(),
+    };
     for (path, row) in [("locked", "locked"), ("in", "in")] {
         let out = format!("out-{path}");
-        let mut cmd = std::process::Command::new(common::bin());
+        let mut cmd = std::process::Command::new(&bin);
         cmd.args(["check", path, "--as-of", "2026-11-21", "--no-progress", "--out", &out]).current_dir(cwd);
         if root {
             cmd.uid(65534).gid(65534);
