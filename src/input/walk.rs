@@ -2,6 +2,7 @@
 
 use super::feed::Feed;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -205,11 +206,16 @@ fn walk_arg(arg: &Path, d: &mut Discovery, stop: &AtomicBool) {
     if meta.as_ref().is_ok_and(|m| m.is_dir()) {
         walk_folder(arg, d, stop, &mut |_, _| {});
     } else {
-        let unreadable = meta.as_ref().is_ok_and(|m| !m.is_file()).then_some(Unreadable::Special);
-        let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into_owned());
-        let (path, display, rel, report_name) = (arg.to_path_buf(), arg_text, name.clone(), name);
-        d.inputs.push(Input { path, display, rel, report_name, unreadable });
+        let mut input = arg_input(arg, arg_text);
+        input.unreadable = meta.as_ref().is_ok_and(|m| !m.is_file()).then_some(Unreadable::Special);
+        d.inputs.push(input);
     }
+}
+
+/// The row of a PATH itself: shown as given, reported under its own name.
+fn arg_input(arg: &Path, arg_text: String) -> Input {
+    let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into_owned());
+    Input { path: arg.to_path_buf(), display: arg_text, rel: name.clone(), report_name: name, unreadable: None }
 }
 
 /// Walks one folder into `d`, calling `found(d, linked)` after each input, where `linked` says
@@ -255,14 +261,7 @@ fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn
                 // and a linked folder walkdir could not open (its error names no path), have
                 // their row under the PATH's own name.
                 let mut folder = |path: PathBuf, rel: String| {
-                    let mut row = match rel.is_empty() {
-                        true => {
-                            let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into());
-                            let display = arg_text.clone();
-                            Input { path, display, report_name: name.clone(), rel: name, unreadable: None }
-                        }
-                        false => input(path, rel),
-                    };
+                    let mut row = if rel.is_empty() { arg_input(&path, arg_text.clone()) } else { input(path, rel) };
                     row.unreadable = Some(Unreadable::Folder(why.clone()));
                     d.inputs.push(row);
                     found(d, true);
@@ -331,19 +330,20 @@ fn report_key(name: &str) -> String {
 /// take a name already used, by a file or a folder, gets `~2`, `~3`, … after its name.
 /// Folders are never renamed: they are reserved first, whatever the order. Returns the names
 /// that change, by index.
-fn settle_report_names<'a>(names: impl Iterator<Item = &'a str> + Clone) -> FxHashMap<usize, String> {
-    let mut used: FxHashSet<String> = FxHashSet::with_capacity_and_hasher(names.size_hint().0, Default::default());
-    for name in names.clone().filter(|n| n.contains('/')) {
-        let parts = report_parts(&fit_name(name));
+fn settle_report_names<'a>(names: impl Iterator<Item = &'a str>) -> FxHashMap<usize, String> {
+    // Fitted once: folders are reserved, and names settled, as they will be written.
+    let fitted: Vec<Cow<'_, str>> = names.map(fit_name).collect();
+    let mut used: FxHashSet<String> = FxHashSet::with_capacity_and_hasher(fitted.len(), Default::default());
+    for name in fitted.iter().filter(|n| n.contains('/')) {
+        let parts = report_parts(name);
         for depth in 1..parts.len() {
             used.insert(parts[..depth].join("/"));
         }
     }
     let mut renamed = FxHashMap::default();
-    for (i, original) in names.enumerate() {
-        let fitted = fit_name(original);
+    for (i, fitted) in fitted.into_iter().enumerate() {
         if used.insert(report_key(&fitted)) {
-            if let std::borrow::Cow::Owned(name) = fitted {
+            if let Cow::Owned(name) = fitted {
                 renamed.insert(i, name);
             }
             continue;
@@ -372,10 +372,10 @@ const MAX_REPORT_DIR: usize = 1024;
 /// UTF-8 grows by two bytes a byte as shown), or folders nested too deep for the report's
 /// path, are cut at a character boundary and told apart by a hash of what was cut, the same
 /// in every run.
-fn fit_name(name: &str) -> std::borrow::Cow<'_, str> {
+fn fit_name(name: &str) -> Cow<'_, str> {
     let (dir, _) = name.rsplit_once('/').unwrap_or(("", name));
     if dir.len() <= MAX_REPORT_DIR && name.split('/').all(|part| part.len() <= MAX_REPORT_PART) {
-        return std::borrow::Cow::Borrowed(name);
+        return Cow::Borrowed(name);
     }
     let shorten = |part: &str, keep: usize| {
         let mut cut = keep;
@@ -391,7 +391,7 @@ fn fit_name(name: &str) -> std::borrow::Cow<'_, str> {
     let (last, dirs) = parts.split_last().expect("split gives one part at least");
     let dir = dirs.join("/");
     let dir = if dir.len() > MAX_REPORT_DIR { shorten(&dir, 200).replace('/', "_") } else { dir };
-    std::borrow::Cow::Owned(if dirs.is_empty() { last.clone() } else { format!("{dir}/{last}") })
+    Cow::Owned(if dirs.is_empty() { last.clone() } else { format!("{dir}/{last}") })
 }
 
 /// Reads the paths of `-`: one a line (a CR before the LF is trimmed), or separated by NULs

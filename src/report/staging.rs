@@ -5,8 +5,9 @@
 //! every moment a `summary.csv` that exists belongs to the `files/` beside it. An interrupted
 //! run removes its staging folder and leaves the previous report as it was.
 
+use crate::report::csv::{FILE_HEADER, SUMMARY_HEADER};
 use std::collections::HashSet;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -86,7 +87,7 @@ pub fn foreign(out: &Path) -> Option<(PathBuf, Foreign)> {
     }
     let summary = out.join("summary.csv");
     if let Ok(m) = std::fs::symlink_metadata(&summary) {
-        if !(m.is_file() && (m.len() == 0 || starts_with(&summary, b"file,kind,"))) {
+        if !(m.is_file() && (m.len() == 0 || starts_with(&summary, &SUMMARY_HEADER[..2]))) {
             return Some((summary, Foreign::NotASummary));
         }
     }
@@ -98,7 +99,7 @@ pub fn foreign(out: &Path) -> Option<(PathBuf, Foreign)> {
                 Err(e) => return Some((e.path().unwrap_or(&files).to_path_buf(), Foreign::Unreadable)),
             };
             let (kind, name) = (entry.file_type(), entry.file_name().as_encoded_bytes());
-            let report = kind.is_file() && name.ends_with(b".csv") && starts_with(entry.path(), b"file,record,rule,");
+            let report = kind.is_file() && name.ends_with(b".csv") && starts_with(entry.path(), &FILE_HEADER[..3]);
             if !(report || kind.is_dir() || kind.is_file() && desktop_litter(name)) {
                 return Some((entry.into_path(), Foreign::NotAReport));
             }
@@ -107,21 +108,15 @@ pub fn foreign(out: &Path) -> Option<(PathBuf, Foreign)> {
     None
 }
 
-/// Whether the file at `path` starts with `header`, after a UTF-8 byte-order mark if any.
-fn starts_with(path: &Path, header: &[u8]) -> bool {
-    let mut head = [0u8; 24];
-    let want = header.len() + 3;
-    let mut read = 0;
-    if let Ok(mut f) = std::fs::File::open(path) {
-        while read < want {
-            match io::Read::read(&mut f, &mut head[read..want]) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => read += n,
-            }
-        }
-    }
-    let head = &head[..read];
-    head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head).starts_with(header)
+/// Whether the file at `path` starts with these columns of a report's header (after a UTF-8
+/// byte-order mark if any): the report's own header, as `crate::report::csv` writes it.
+fn starts_with(path: &Path, columns: &[&str]) -> bool {
+    let header: String = columns.iter().map(|c| format!("{c},")).collect();
+    let mut head = Vec::new();
+    // What was read before an error is kept in `head`, and judged like the rest.
+    let _ = std::fs::File::open(path).and_then(|f| f.take(header.len() as u64 + 3).read_to_end(&mut head));
+    let head = &head[..];
+    head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head).starts_with(header.as_bytes())
 }
 
 /// Files a desktop or an editor leaves in a folder someone browsed or a report they opened.
