@@ -48,6 +48,9 @@ pub(super) fn reader_over(text: &str) -> Reader<&[u8]> {
     let config = reader.config_mut();
     config.check_end_names = false;
     config.allow_unmatched_ends = true;
+    // Expanded empty elements are the only events quick-xml allocates; the parser relies on
+    // events owning nothing (it does not drop them).
+    config.expand_empty_elements = false;
     reader
 }
 
