@@ -6,6 +6,8 @@
 //! arena that is reused from form to form, so a batch of any size parses in constant memory.
 //! Each finished form is handed to a callback and forgotten.
 
+mod attrs;
+mod forbidden;
 pub mod locate;
 pub(crate) mod names;
 mod namespaces;
@@ -18,7 +20,7 @@ use crate::input::decode::char_count;
 use crate::tables::layout::{same_name, NodeId};
 use crate::tables::{KindId, Tables};
 use locate::{Locate, Locator};
-use problem::{attr_error, Failure};
+use problem::{attr_error, value_error, Failure};
 pub use problem::{XmlError, XmlProblem};
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
@@ -140,7 +142,7 @@ struct Wanted<'e> {
 
 /// An attribute's value as XML 1.0 normalises it; a bad reference in it is F006 at `pos`.
 fn attr_value<'a>(attr: &'a Attribute<'_>, pos: usize) -> Result<Cow<'a, str>, Failure> {
-    attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| attr_error(pos, err))
+    attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| value_error(pos, err))
 }
 
 /// Reusable parser state (one per worker thread).
@@ -297,6 +299,21 @@ impl<'t> Parser<'t> {
             if src.is_cut(&event) {
                 drop(std::mem::ManuallyDrop::into_inner(event));
                 return Some(pos);
+            }
+            if src.suspect() {
+                let text = matches!(&*event, Ok(Event::Text(_)));
+                let value = (text || matches!(&*event, Ok(Event::CData(_)))) && self.collecting();
+                if let Some((at, what)) = forbidden::first_in(src.event_bytes(), text, value) {
+                    drop(std::mem::ManuallyDrop::into_inner(event));
+                    let problem = match what {
+                        forbidden::Forbidden::Char(c) => XmlProblem::ForbiddenChar(c),
+                        forbidden::Forbidden::CdataEnd => XmlProblem::CdataEndInText,
+                    };
+                    let mut e = XmlError::at(pos + at, problem);
+                    (e.pos, e.snippet) = quote(src, e.offset);
+                    info.error = Some(*e);
+                    return None;
+                }
             }
             // Matched where it lies: moving the event out of the result copied it in a way that
             // stalled every event (a 16-byte load across two 8-byte stores).
@@ -534,8 +551,7 @@ impl<'t> Parser<'t> {
 
     fn general_ref(&mut self, r: &quick_xml::events::BytesRef<'_>, pos: usize) -> Result<(), Failure> {
         // XML 1.0's Char: a reference to anything else (`&#1;`, `&#xFFFE;`) is not well-formed.
-        let is_xml_char =
-            |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+        use forbidden::is_xml_char;
         let bad_ref = || XmlError::at(pos, XmlProblem::BadCharRef(r.to_string()));
         let ch = match r.resolve_char_ref() {
             Ok(Some(c)) if is_xml_char(c) => c,
@@ -569,20 +585,40 @@ impl<'t> Parser<'t> {
         wanted: &mut Wanted<'e>,
     ) -> Result<(), Failure> {
         let depth = self.stack.len();
-        let mut declared = false;
+        let content: &str = e;
+        let (mut declared, mut prefixed) = (false, false);
         for attr in e.attributes() {
-            let attr = attr.map_err(|err| attr_error(pos, err))?;
+            let attr = attr.map_err(|err| attr_error(pos, content, err))?;
             let key: &str = attr.key.as_ref();
+            // Where the attribute starts in the file: its key lies in the tag's own text.
+            let start = key.as_ptr() as usize - content.as_ptr() as usize;
+            let at = pos + 1 + start;
+            if !is_xml_ws(content.as_bytes()[start - 1]) {
+                return Err(XmlError::at(at, XmlProblem::AttrNoSpace(key.to_owned())));
+            }
+            if let Some((_, problem)) = attrs::value_problem(key, &attr.value) {
+                return Err(XmlError::at(at, problem));
+            }
             let slot = match key {
                 "formVersion" => &mut wanted.form_version,
                 "count" => &mut wanted.count,
                 "code" => &mut wanted.code,
                 "value" => &mut wanted.value,
                 _ => {
+                    // The names above are names; any other is looked at.
+                    if !names::is_qname(key) {
+                        return Err(XmlError::at(at, XmlProblem::AttrBadName(key.to_owned())));
+                    }
                     let prefix = if key == "xmlns" { Some("") } else { key.strip_prefix("xmlns:") };
                     if let Some(prefix) = prefix {
-                        self.ns.declare(depth, prefix, &attr_value(&attr, pos)?);
+                        let uri = attr_value(&attr, pos)?;
+                        if let Some(problem) = attrs::binding_problem(prefix, &uri) {
+                            return Err(XmlError::at(at, problem));
+                        }
+                        self.ns.declare(depth, prefix, &uri);
                         declared = true;
+                    } else {
+                        prefixed |= key.bytes().any(|b| b == b':');
                     }
                     continue;
                 }
@@ -591,6 +627,35 @@ impl<'t> Parser<'t> {
         }
         if declared {
             self.refresh_default();
+        }
+        if prefixed {
+            self.check_prefixed_attributes(e, pos)?;
+        }
+        Ok(())
+    }
+
+    /// F006 for a prefixed attribute whose prefix nothing declares, or that names the same
+    /// attribute as another once prefixes are resolved (`p:a` and `q:a` with `p` and `q` bound
+    /// to one namespace). Run after the tag's own declarations are in scope, as they apply to
+    /// the attributes before them too.
+    #[cold]
+    fn check_prefixed_attributes(&self, e: &BytesStart<'_>, pos: usize) -> Result<(), Failure> {
+        let content: &str = e;
+        let mut seen = rustc_hash::FxHashSet::default();
+        for attr in e.attributes().flatten() {
+            let key: &str = attr.key.0;
+            let (prefix, local) = split_prefix(key);
+            if prefix.is_empty() || prefix == "xmlns" {
+                continue;
+            }
+            let at = pos + 1 + (key.as_ptr() as usize - content.as_ptr() as usize);
+            let uri = match prefix {
+                "xml" => "http://www.w3.org/XML/1998/namespace",
+                p => self.ns.resolve(p).ok_or_else(|| XmlError::at(at, XmlProblem::UnboundPrefix(p.to_owned())))?,
+            };
+            if !seen.insert((uri, local)) {
+                return Err(XmlError::at(at, XmlProblem::AttrTwice(key.to_owned())));
+            }
         }
         Ok(())
     }

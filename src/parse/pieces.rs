@@ -106,6 +106,8 @@ pub struct ChunkSource<'a, 'm> {
     mark: &'m mut ChunkMark,
     /// What the reader reads holds a CR ([`Source::may_hold_cr`]).
     cr: bool,
+    /// What the reader reads may hold what XML forbids ([`Source::suspect`]).
+    suspect: bool,
 }
 
 impl<'a, 'm> ChunkSource<'a, 'm> {
@@ -125,6 +127,7 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
             last,
             mark,
             cr: memchr::memchr(b'\r', &text.as_bytes()[rel(start)..]).is_some(),
+            suspect: super::forbidden::may_hold(&text.as_bytes()[rel(start)..]),
         };
         while src.at() < rel(from) && matches!(src.reader.read_event(), Ok(ref e) if !matches!(e, Event::Eof)) {}
         src.event = src.at();
@@ -193,6 +196,13 @@ impl<'a> Source<'a> for ChunkSource<'a, '_> {
     #[inline]
     fn may_hold_cr(&self) -> bool {
         self.cr
+    }
+    #[inline]
+    fn suspect(&self) -> bool {
+        self.suspect
+    }
+    fn event_bytes(&self) -> &[u8] {
+        &self.text.as_bytes()[self.event..self.at()]
     }
     fn with_form_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>)) {
         // A form handed over is copied with its locator's text, which must end where the form
@@ -272,6 +282,11 @@ mod tests {
             format!("<FormBatch xmlns=\"{NS}\">{batch}<!DOCTYPE x></FormBatch>"),
             format!("\u{feff}<FormBatch xmlns=\"{NS}\"/>"),
             format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo a=\"1\" a=\"2\"/></FormBatch>"),
+            // What XML forbids and quick-xml lets through, after forms that are fine.
+            format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo><Fax>a]]>b</Fax></Rinkohyo></FormBatch>"),
+            format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo><Fax>山\u{1}</Fax></Rinkohyo></FormBatch>"),
+            format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo><Fax>\u{FFFE}</Fax></Rinkohyo></FormBatch>"),
+            format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo a=\"1\"b=\"2\" xmlns:p=\"\"/></FormBatch>"),
             // Written with CR LF, and a value with line ends of both kinds and a lone CR.
             format!("<FormBatch xmlns=\"{NS}\">\n{batch}</FormBatch>\n")
                 .replace('\n', "\r\n")

@@ -50,6 +50,30 @@ pub enum XmlProblem {
     DeclWithoutVersion,
     /// A processing instruction whose target is not a name.
     BadPiTarget(String),
+    /// A character XML does not allow, written as itself (a C0 control, U+FFFE, U+FFFF).
+    ForbiddenChar(char),
+    /// `]]>` in text, where only a CDATA section may end with it.
+    CdataEndInText,
+    /// `&` that starts no reference (`a & b`, `&amp b`).
+    LoneAmp,
+    /// `<!` that starts no comment, CDATA section or DOCTYPE.
+    BadBang,
+    /// An attribute written right after the previous one's value (`a="1"b="2"`).
+    AttrNoSpace(String),
+    /// An attribute name that is not an XML name.
+    AttrBadName(String),
+    /// `<` in the value of the attribute.
+    AttrLt(String),
+    /// The attribute twice, as written or once its prefix is resolved (`p:a`, `q:a`).
+    AttrTwice(String),
+    /// A name with no `=` after it, `=` with no value, a value without quotes.
+    AttrNoEq,
+    AttrNoValue,
+    AttrUnquoted,
+    /// `xmlns:p=""`: a prefix cannot be bound to no namespace.
+    EmptyBinding(String),
+    /// A declaration binding what XML Namespaces reserves (`xml`, `xmlns`, or their URIs).
+    ReservedNamespace(String),
 }
 
 /// `s` on one line: line breaks and other control characters would split a finding across
@@ -72,6 +96,7 @@ impl XmlProblem {
             XmlProblem::Syntax(_) => XmlProblem::Syntax(marker()),
             XmlProblem::BadName(_) => XmlProblem::BadName(marker()),
             XmlProblem::BadPiTarget(_) => XmlProblem::BadPiTarget(marker()),
+            XmlProblem::AttrBadName(_) => XmlProblem::AttrBadName(marker()),
             other => other.clone(),
         }
     }
@@ -177,6 +202,84 @@ impl XmlProblem {
                 "処理命令 <?{t} …?> の名前が正しくありません。処理命令を取り除いてください",
                 "the processing instruction <?{t} …?> has no valid name; remove it"
             ),
+            XmlProblem::ForbiddenChar(c) => {
+                let code = format!("U+{:04X}", *c as u32);
+                let what = match c {
+                    '\u{FFFE}' | '\u{FFFF}' => lang.pick("非文字", "a noncharacter"),
+                    _ => lang.pick("制御文字", "a control character"),
+                };
+                tr!(
+                    lang,
+                    "XML で使えない文字 {code} ({what}) がそのまま書かれています。取り除いてください (XML として読めないため、ファイルごと受け付けられません)",
+                    "{code} ({what}) is written as itself, and XML does not allow it; remove it (the file cannot be read as XML and is refused whole)"
+                )
+            }
+            XmlProblem::LoneAmp => lang
+                .pick(
+                    "& がそのまま書かれています。文字の & は &amp; と書いてください (& で始まるのは &lt; などの参照だけです)",
+                    "& written as itself; write the character & as &amp; (only a reference such as &lt; starts with &)",
+                )
+                .into(),
+            XmlProblem::BadBang => lang
+                .pick(
+                    "<! の後がコメント <!-- でも CDATA セクション <![CDATA[ でもありません。書き方を確認してください",
+                    "<! starts neither a comment <!-- nor a CDATA section <![CDATA[; check the markup",
+                )
+                .into(),
+            XmlProblem::AttrNoSpace(a) => tr!(
+                lang,
+                "属性 {a} が前の属性の値のすぐ後に書かれています。属性と属性の間は空白で区切ってください",
+                "the attribute {a} follows the previous attribute's value with no space; separate attributes with a space"
+            ),
+            XmlProblem::AttrBadName(a) => tr!(
+                lang,
+                "{a} は XML の属性名になりません (数字や記号で始まる、使えない文字を含むなど)。属性名を確認してください",
+                "{a} is not an XML attribute name (it starts with a digit or a symbol, or holds a character names cannot); check the name"
+            ),
+            XmlProblem::AttrLt(a) => tr!(
+                lang,
+                "属性 {a} の値に < があります。属性値の中の < は &lt; と書いてください",
+                "< in the value of the attribute {a}; write < in an attribute value as &lt;"
+            ),
+            XmlProblem::AttrTwice(a) => tr!(
+                lang,
+                "属性 {a} が同じ要素に 2 回あります (接頭辞が違っても同じ名前空間なら同じ属性です)。1 回にしてください",
+                "the attribute {a} appears twice on one element (prefixes bound to one namespace name one attribute); keep one"
+            ),
+            XmlProblem::AttrNoEq => lang
+                .pick(
+                    "属性名の後に = と値がありません。名前=\"値\" の形で書いてください",
+                    "an attribute name without = and a value; write name=\"value\"",
+                )
+                .into(),
+            XmlProblem::AttrNoValue => lang
+                .pick(
+                    "属性の = の後に値がありません。名前=\"値\" の形で書いてください",
+                    "an attribute's = is not followed by a value; write name=\"value\"",
+                )
+                .into(),
+            XmlProblem::AttrUnquoted => lang
+                .pick(
+                    "属性値が引用符で囲まれていません。名前=\"値\" の形で書いてください",
+                    "an attribute value without quotes; write name=\"value\"",
+                )
+                .into(),
+            XmlProblem::EmptyBinding(p) => tr!(
+                lang,
+                "xmlns:{p}=\"\" は接頭辞 {p}: を空の名前空間に結び付けていて、XML 名前空間では書けません。宣言を取り除くか URI を書いてください",
+                "xmlns:{p}=\"\" binds the prefix {p}: to no namespace, which XML namespaces do not allow; remove the declaration or give a URI"
+            ),
+            XmlProblem::ReservedNamespace(d) => tr!(
+                lang,
+                "{d} は XML 名前空間が予約する接頭辞 (xml, xmlns) か名前空間名を別の意味で使っています。宣言を取り除いてください",
+                "{d} uses a prefix (xml, xmlns) or a namespace name that XML namespaces reserve for another meaning; remove the declaration"
+            ),
+            XmlProblem::CdataEndInText => lang
+                .pick(
+                    "文字データの中に ]]> があります。XML では CDATA セクションの終わりにしか書けません。]]&gt; と書いてください",
+                    "]]> in text; XML allows it only as the end of a CDATA section; write ]]&gt;",
+                )
+                .into(),
         }
     }
 }
@@ -204,6 +307,9 @@ impl XmlProblem {
             Q::Syntax(S::UnclosedPI | S::UnclosedXmlDecl) => cut(("処理命令", "a processing instruction"), "?>"),
             Q::Syntax(S::UnclosedSingleQuotedAttributeValue) => cut(("属性値", "an attribute value"), "'"),
             Q::Syntax(S::UnclosedDoubleQuotedAttributeValue) => cut(("属性値", "an attribute value"), "\""),
+            Q::Syntax(S::UnclosedDoctype) => cut(("DOCTYPE 宣言", "a DOCTYPE declaration"), ">"),
+            Q::Syntax(S::InvalidBangMarkup) => XmlProblem::BadBang,
+            Q::IllFormed(quick_xml::errors::IllFormedError::UnclosedReference) => XmlProblem::LoneAmp,
             Q::InvalidAttr(a) => XmlProblem::BadAttribute(a.to_string()),
             Q::Encoding(_) => XmlProblem::NotUtf8,
             other => XmlProblem::Syntax(other.to_string()),
@@ -211,8 +317,30 @@ impl XmlProblem {
     }
 }
 
-pub(super) fn attr_error(offset: usize, e: impl std::fmt::Display) -> Failure {
-    XmlError::at(offset, XmlProblem::BadAttribute(e.to_string()))
+/// An error quick-xml found in the attributes of the start tag at `tag` (the offset of its
+/// `<`), placed where quick-xml found it.
+pub(super) fn attr_error(tag: usize, content: &str, e: quick_xml::events::attributes::AttrError) -> Failure {
+    use quick_xml::events::attributes::AttrError as A;
+    // Positions are from the start of the tag's content, after `<`.
+    let at = |p: usize| tag + 1 + p;
+    let (offset, problem) = match e {
+        A::ExpectedEq(p) => (at(p), XmlProblem::AttrNoEq),
+        A::ExpectedValue(p) => (at(p), XmlProblem::AttrNoValue),
+        A::UnquotedValue(p) => (at(p), XmlProblem::AttrUnquoted),
+        A::Duplicated(p, _) => {
+            let name = content.get(p..).unwrap_or_default();
+            let end = name.find(|c: char| c == '=' || c.is_ascii_whitespace()).unwrap_or(name.len());
+            (at(p), XmlProblem::AttrTwice(name[..end].chars().take(60).collect()))
+        }
+        other => (tag, XmlProblem::BadAttribute(other.to_string())),
+    };
+    XmlError::at(offset, problem)
+}
+
+/// An error quick-xml found in an attribute value that [`super::attrs::value_problem`] let
+/// through (none is known): as quick-xml words it.
+pub(super) fn value_error(tag: usize, e: impl std::fmt::Display) -> Failure {
+    XmlError::at(tag, XmlProblem::BadAttribute(e.to_string()))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

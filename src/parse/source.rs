@@ -31,6 +31,11 @@ pub trait Source<'i> {
     /// Whether the text may hold a CR, which XML turns into a line feed in values: a text with
     /// none (most are written with LF) spares every value the search for one.
     fn may_hold_cr(&self) -> bool;
+    /// Whether the text may hold what XML forbids and quick-xml lets through
+    /// ([`super::forbidden::may_hold`]): the parser then looks at each event's bytes.
+    fn suspect(&self) -> bool;
+    /// The bytes of the last event, as far as it was read.
+    fn event_bytes(&self) -> &[u8];
     /// Lends a locator for offsets from the current form on.
     fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>));
     /// Lends a locator for offsets from the current form up to what was read: the text of a
@@ -57,20 +62,24 @@ pub(super) fn reader_over(text: &str) -> Reader<&[u8]> {
 /// A whole document in memory.
 pub struct TextSource<'a> {
     reader: Reader<&'a [u8]>,
+    text: &'a [u8],
     start: usize,
     loc: Locator<'a>,
     bom: bool,
     cr: bool,
+    suspect: bool,
 }
 
 impl<'a> TextSource<'a> {
     pub fn new(text: &'a str) -> TextSource<'a> {
         TextSource {
             reader: reader_over(text),
+            text: text.as_bytes(),
             start: 0,
             loc: Locator::new(text.as_bytes()),
             bom: text.starts_with('\u{feff}'),
             cr: memchr::memchr(b'\r', text.as_bytes()).is_some(),
+            suspect: super::forbidden::may_hold(text.as_bytes()),
         }
     }
 }
@@ -98,6 +107,13 @@ impl<'a> Source<'a> for TextSource<'a> {
     #[inline]
     fn may_hold_cr(&self) -> bool {
         self.cr
+    }
+    #[inline]
+    fn suspect(&self) -> bool {
+        self.suspect
+    }
+    fn event_bytes(&self) -> &[u8] {
+        &self.text[self.start..self.reader.buffer_position() as usize]
     }
     fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>)) {
         f(&self.loc)

@@ -79,7 +79,7 @@ fn reports_well_formedness_errors() {
             "roots" => err.problem == XmlProblem::MultipleRoots,
             "text" => err.problem == XmlProblem::TextOutsideRoot,
             "endtag" => err.problem == XmlProblem::EndTagUnclosed("Header".into()),
-            "attribute" => matches!(err.problem, XmlProblem::BadAttribute(_)),
+            "attribute" => matches!(err.problem, XmlProblem::AttrTwice(_)),
             "charref" => matches!(err.problem, XmlProblem::BadCharRef(_)),
             _ => err.problem == XmlProblem::NoRoot,
         };
@@ -105,6 +105,33 @@ fn reports_well_formedness_errors() {
         (format!("{root}<Fax><a&amp;b/></Fax></Rinkohyo>"), XmlProblem::BadName("a&amp;b".into())),
         (format!("{root}<foo:Fax/></Rinkohyo>"), XmlProblem::UnboundPrefix("foo".into())),
         ("hello".to_owned(), XmlProblem::NotXml),
+        (format!("{root}<Sex>1\u{1}</Sex></Rinkohyo>"), XmlProblem::ForbiddenChar('\u{1}')),
+        (format!("{root}<Fax>\u{FFFF}</Fax></Rinkohyo>"), XmlProblem::ForbiddenChar('\u{FFFF}')),
+        (format!("{root}<!-- \u{8} --></Rinkohyo>"), XmlProblem::ForbiddenChar('\u{8}')),
+        (format!("{root}<Fax a=\"\u{1B}\"/></Rinkohyo>"), XmlProblem::ForbiddenChar('\u{1B}')),
+        (format!("{root}<Sex>]]></Sex></Rinkohyo>"), XmlProblem::CdataEndInText),
+        (format!("{root}<Sex>a & b</Sex></Rinkohyo>"), XmlProblem::LoneAmp),
+        (format!("{root}<!x></Rinkohyo>"), XmlProblem::BadBang),
+        (format!("{root}<Fax a=\"1\"b=\"2\"/></Rinkohyo>"), XmlProblem::AttrNoSpace("b".into())),
+        (format!("{root}<Fax 1a=\"1\"/></Rinkohyo>"), XmlProblem::AttrBadName("1a".into())),
+        (format!("{root}<Fax a=\"<\"/></Rinkohyo>"), XmlProblem::AttrLt("a".into())),
+        (format!("{root}<Fax a=\"&x;\"/></Rinkohyo>"), XmlProblem::UndefinedEntity("x".into())),
+        (format!("{root}<Fax a=\"&#0;\"/></Rinkohyo>"), XmlProblem::BadCharRef("#0".into())),
+        (format!("{root}<Fax a=\"a&b\"/></Rinkohyo>"), XmlProblem::LoneAmp),
+        (format!("{root}<Fax a/></Rinkohyo>"), XmlProblem::AttrNoEq),
+        (format!("{root}<Fax a=/></Rinkohyo>"), XmlProblem::AttrNoValue),
+        (format!("{root}<Fax a=1/></Rinkohyo>"), XmlProblem::AttrUnquoted),
+        (format!("{root}<Fax a='1' a='1'/></Rinkohyo>"), XmlProblem::AttrTwice("a".into())),
+        (
+            format!("{root}<Fax p:a='1' xmlns:p='urn:x' xmlns:q='urn:x' q:a='2'/></Rinkohyo>"),
+            XmlProblem::AttrTwice("q:a".into()),
+        ),
+        (format!("{root}<Fax b:c='1'/></Rinkohyo>"), XmlProblem::UnboundPrefix("b".into())),
+        (format!("{root}<Fax xmlns:p=''/></Rinkohyo>"), XmlProblem::EmptyBinding("p".into())),
+        (
+            format!("{root}<Fax xmlns:xml='urn:x'/></Rinkohyo>"),
+            XmlProblem::ReservedNamespace("xmlns:xml=\"urn:x\"".into()),
+        ),
     ];
     for (xml, want) in cases {
         let info = p.parse(&xml, |_, _| {});
@@ -113,6 +140,12 @@ fn reports_well_formedness_errors() {
     for fine in [
         format!("<?xml version=\"1.0\"?><!-- a - b -->{root}<?pi x?><氏名/><p:Fax xmlns:p=\"urn:x\"/></Rinkohyo>"),
         format!("{root}<Fax xml:lang=\"ja\"/><xml-stylesheet/></Rinkohyo>"),
+        // What XML allows and the checks above must not take for an error.
+        format!("{root}<Fax\ta='&amp;&#x3042;]]>'\n b=\"&lt;\u{7F}\" p:c='' xmlns:p='urn:x' xml:d=''/></Rinkohyo>"),
+        format!("{root}<Sex>]]&gt;<![CDATA[a]]]]>b</Sex><!-- ]]> --><?pi ]]>?></Rinkohyo>"),
+        format!("{root}<Sex>￥\t\r\n\u{FFFD}</Sex></Rinkohyo>"),
+        // In a value, a character XML forbids is the value's rule's (L010), not the parse's.
+        format!("{root}<Patient><FamilyName>山\u{1}\u{FFFE}</FamilyName><Address><![CDATA[\u{8}]]></Address></Patient></Rinkohyo>"),
     ] {
         assert_eq!(p.parse(&fine, |_, _| {}).error, None, "{fine}");
     }

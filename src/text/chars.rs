@@ -38,8 +38,9 @@ pub fn is_halfwidth_katakana(c: char) -> bool {
 /// C0 controls, DEL and the C1 controls U+0080..=U+009F: FORMAT.md's text(n) has "no control
 /// characters", so TAB, LF and CR inside a value are L010 too (the whitespace around a value
 /// is not part of it).
+/// U+FFFE and U+FFFF are here too: no character at all, which XML 1.0 does not allow.
 pub fn is_forbidden_control(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}')
+    matches!(c, '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
 /// Characters allowed in a `kana` field: full-width katakana (ァ..ヺ, so ヴ ヵ ヶ too),
@@ -270,11 +271,11 @@ mod tests {
 
     #[test]
     fn forbidden_controls() {
-        for u in (0x00..=0x1F).chain(0x7F..=0x9F) {
+        for u in (0x00..=0x1F).chain(0x7F..=0x9F).chain([0xFFFE, 0xFFFF]) {
             let c = char::from_u32(u).expect("scalar");
             assert!(is_forbidden_control(c), "U+{u:04X}");
         }
-        for c in [' ', '~', '\u{A0}', '\u{3000}', '\u{200B}', '\u{FEFF}', 'あ'] {
+        for c in [' ', '~', '\u{A0}', '\u{3000}', '\u{200B}', '\u{FEFF}', 'あ', '\u{FFFD}', '￥'] {
             assert!(!is_forbidden_control(c), "U+{:04X}", c as u32);
         }
     }

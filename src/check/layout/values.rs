@@ -556,6 +556,11 @@ fn control_char(s: &Scan, label: &str, lang: Lang) -> Option<Outcome> {
             "{label} の {pos} 文字目にタブ ({code}) があります。空白にするか取り除いてください",
             "{label} has a tab ({code}) at character {pos}; use a space or remove it"
         ),
+        '\u{FFFE}' | '\u{FFFF}' => tr!(
+            lang,
+            "{label} の {pos} 文字目に XML で使えない文字 {code} (非文字) があります。取り除いてください",
+            "{label} has {code} (a noncharacter), which XML does not allow, at character {pos}; remove it"
+        ),
         _ => tr!(
             lang,
             "{label} の {pos} 文字目に制御文字 {code} があります。取り除いてください",
