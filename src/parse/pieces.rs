@@ -9,7 +9,7 @@
 //! and memory stays about twice the largest form whatever the size of the text.
 
 use super::locate::Locator;
-use super::source::{reader_over, Source};
+use super::source::{ends_a_tag, reader_over, skip_blank, Source};
 use super::{DocInfo, Parser, Record};
 use crate::input::decode::LineCol;
 use quick_xml::events::Event;
@@ -108,6 +108,10 @@ pub struct ChunkSource<'a, 'm> {
     cr: bool,
     /// What the reader reads may hold what XML forbids ([`Source::suspect`]).
     suspect: bool,
+    /// Bytes [`skip_blank`] passed over, which the reader's offsets lack, and whether the last
+    /// event was a tag.
+    skipped: usize,
+    after_tag: bool,
 }
 
 impl<'a, 'm> ChunkSource<'a, 'm> {
@@ -128,6 +132,8 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
             mark,
             cr: memchr::memchr(b'\r', &text.as_bytes()[rel(start)..]).is_some(),
             suspect: super::forbidden::may_hold(&text.as_bytes()[rel(start)..]),
+            skipped: 0,
+            after_tag: false,
         };
         while src.at() < rel(from) && matches!(src.reader.read_event(), Ok(ref e) if !matches!(e, Event::Eof)) {}
         src.event = src.at();
@@ -135,7 +141,7 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
     }
 
     fn at(&self) -> usize {
-        self.start + self.reader.buffer_position() as usize
+        self.start + self.skipped + self.reader.buffer_position() as usize
     }
 
     fn locator_to(&self, to: usize, f: &mut dyn FnMut(&Locator<'_>)) {
@@ -148,11 +154,16 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
 impl<'a> Source<'a> for ChunkSource<'a, '_> {
     #[inline]
     fn next_event(&mut self) -> quick_xml::Result<Event<'a>> {
+        if self.after_tag {
+            self.skipped += skip_blank(&mut self.reader);
+        }
         self.event = self.at();
         if self.text.as_bytes().get(self.event) == Some(&b'<') {
             self.mark.last_markup = self.base + self.event;
         }
-        self.reader.read_event()
+        let event = self.reader.read_event();
+        self.after_tag = ends_a_tag(&event);
+        event
     }
     #[inline]
     fn event_start(&self) -> usize {
@@ -174,7 +185,7 @@ impl<'a> Source<'a> for ChunkSource<'a, '_> {
             }
     }
     fn error_position(&self) -> usize {
-        self.base + self.start + self.reader.error_position() as usize
+        self.base + self.start + self.skipped + self.reader.error_position() as usize
     }
     fn end(&self) -> usize {
         self.base + self.at()

@@ -59,11 +59,38 @@ pub(super) fn reader_over(text: &str) -> Reader<&[u8]> {
     reader
 }
 
+/// Passes over the white space between a tag and the next one, which quick-xml would hand
+/// over as a text event of its own: a third of a form's events, each read, checked as UTF-8
+/// and matched for nothing. Called after a start, end or empty tag only, and only up to a tag
+/// that is not `<!…`, so no text that may be part of a value (after a reference, around a
+/// CDATA section) is passed over; at the start of a value it is white space the value does
+/// not count. Returns how many bytes it passed over, which the reader's offsets then lack.
+#[inline]
+pub(super) fn skip_blank(reader: &mut Reader<&[u8]>) -> usize {
+    let rest: &[u8] = reader.get_ref();
+    let n = rest.iter().position(|&b| !super::is_xml_ws(b)).unwrap_or(rest.len());
+    if n == 0 || rest.get(n) != Some(&b'<') || rest.get(n + 1) == Some(&b'!') {
+        return 0;
+    }
+    *reader.get_mut() = &rest[n..];
+    n
+}
+
+/// Whether [`skip_blank`] may run before the event after `event`.
+#[inline]
+pub(super) fn ends_a_tag(event: &quick_xml::Result<Event<'_>>) -> bool {
+    matches!(event, Ok(Event::Start(_) | Event::End(_) | Event::Empty(_)))
+}
+
 /// A whole document in memory.
 pub struct TextSource<'a> {
     reader: Reader<&'a [u8]>,
     text: &'a [u8],
     start: usize,
+    /// Bytes [`skip_blank`] passed over, which the reader's offsets lack, and whether the last
+    /// event was a tag.
+    skipped: usize,
+    after_tag: bool,
     loc: Locator<'a>,
     bom: bool,
     cr: bool,
@@ -76,6 +103,8 @@ impl<'a> TextSource<'a> {
             reader: reader_over(text),
             text: text.as_bytes(),
             start: 0,
+            skipped: 0,
+            after_tag: false,
             loc: Locator::new(text.as_bytes()),
             bom: text.starts_with('\u{feff}'),
             cr: memchr::memchr(b'\r', text.as_bytes()).is_some(),
@@ -87,18 +116,24 @@ impl<'a> TextSource<'a> {
 impl<'a> Source<'a> for TextSource<'a> {
     #[inline]
     fn next_event(&mut self) -> quick_xml::Result<Event<'a>> {
-        self.start = self.reader.buffer_position() as usize;
-        self.reader.read_event()
+        if self.after_tag {
+            self.skipped += skip_blank(&mut self.reader);
+        }
+        self.start = self.end();
+        let event = self.reader.read_event();
+        self.after_tag = ends_a_tag(&event);
+        event
     }
     #[inline]
     fn event_start(&self) -> usize {
         self.start
     }
     fn error_position(&self) -> usize {
-        self.reader.error_position() as usize
+        self.skipped + self.reader.error_position() as usize
     }
+    #[inline]
     fn end(&self) -> usize {
-        self.reader.buffer_position() as usize
+        self.skipped + self.reader.buffer_position() as usize
     }
     fn form_starts(&mut self, _: usize) {}
     fn leads_with_bom(&mut self) -> bool {
@@ -113,7 +148,7 @@ impl<'a> Source<'a> for TextSource<'a> {
         self.suspect
     }
     fn event_bytes(&self) -> &[u8] {
-        &self.text[self.start..self.reader.buffer_position() as usize]
+        &self.text[self.start..self.end()]
     }
     fn with_locator(&mut self, f: &mut dyn FnMut(&Locator<'_>)) {
         f(&self.loc)

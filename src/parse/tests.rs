@@ -260,3 +260,33 @@ fn line_ends_in_values_are_normalised_as_xml_says() {
     assert_eq!(value_of(&mut p, &form("\r\n", "花\n子")).as_deref(), Some("花\n子"));
     assert_eq!(value_of(&mut p, &form("\n", "花\n子")).as_deref(), Some("花\n子"));
 }
+
+#[test]
+fn white_space_between_tags_is_passed_over_without_moving_anything() {
+    // The source passes over the white space between tags (no text event): values next to
+    // white space, and the positions of what follows it, are as if it were read.
+    let t = tables();
+    let mut p = Parser::new(&t);
+    let xml = format!(
+        "<Rinkohyo xmlns=\"{NS}\" formVersion=\"2403\">\n  <Patient>\n    <FamilyName>&amp; <![CDATA[x]]></FamilyName>\n    \
+         <GivenName><![CDATA[a]]> <![CDATA[b]]></GivenName>\n    <Address>  山田  </Address>\n    <PostalCode> \n </PostalCode>\n  </Patient>\n</Rinkohyo>\n"
+    );
+    let mut seen = Vec::new();
+    let info = p.parse(&xml, |r, loc| {
+        use crate::parse::locate::Locate;
+        for e in &r.elems {
+            let path = t.kind(r.kind).layout.node(e.node).path.to_string();
+            seen.push((path, r.value(e).to_owned(), loc.locate(e.offset)));
+        }
+    });
+    assert_eq!(info.error, None);
+    let find = |path: &str| seen.iter().find(|s| s.0 == path).cloned().unwrap();
+    assert_eq!(find("Patient/FamilyName"), ("Patient/FamilyName".into(), "& x".into(), (3, 5)));
+    assert_eq!(find("Patient/GivenName").1, "a b");
+    assert_eq!(find("Patient/Address").1, "山田");
+    assert_eq!(find("Patient/PostalCode"), ("Patient/PostalCode".into(), "".into(), (6, 5)));
+    // An error after white space is placed at its tag.
+    let bad = format!("<Rinkohyo xmlns=\"{NS}\">\n  <Patient>\n     </Patien>\n</Rinkohyo>");
+    let err = p.parse(&bad, |_, _| {}).error.unwrap();
+    assert_eq!((err.pos, err.snippet.as_str()), ((3, 6), "</Patien>"));
+}
