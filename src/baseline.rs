@@ -69,6 +69,7 @@ impl Baseline {
     pub fn load(path: &Path, redact: bool, lang: Lang) -> Result<Baseline, String> {
         let shown = path.display();
         let text = crate::input::load::read_side_text(path).map_err(|e| {
+            let e = e.describe(lang);
             tr!(lang, "ベースライン {shown} を読めません: {e}", "cannot read the baseline {shown}: {e}")
         })?;
         let file: BaselineFile = serde_json::from_str(&text)

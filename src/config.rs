@@ -105,6 +105,7 @@ impl Threads {
 pub fn load(path: &Path, lang: Lang) -> Result<Loaded, String> {
     let shown = path.display();
     let text = crate::input::load::read_side_text(path).map_err(|e| {
+        let e = e.describe(lang);
         crate::tr!(lang, "設定ファイル {shown} を読めません: {e}", "cannot read the configuration file {shown}: {e}")
     })?;
     let mut config: FileConfig = toml::from_str(&text).map_err(|e| {

@@ -507,8 +507,23 @@ fn side_files_that_are_pipes_or_devices_are_read_without_hanging_or_without_end(
         assert_eq!(piped.code, plain.code, "{option}: a pipe without a writer is an empty file: {}", piped.stderr);
         let zero = run(option, OsStr::new("/dev/zero"));
         assert_eq!(zero.code, Some(2), "{option}: {}", zero.stderr);
-        assert!(zero.stderr.contains("over 64 MiB"), "{option}: {}", zero.stderr);
+        assert!(zero.stderr.contains("64 MiB を超えても終わりません"), "{option}: {}", zero.stderr);
         assert!(zero.max_rss < 200 << 20, "{option}: {} bytes", zero.max_rss);
+    }
+    // Why a side file cannot be read is said in the run's language, not in the system's.
+    let not_utf8 = tmp.path().join("cp932.toml");
+    std::fs::write(&not_utf8, b"x\xff").unwrap();
+    let missing = tmp.path().join("missing.csv");
+    for (option, side, says) in [
+        ("--config", &not_utf8, "UTF-8 ではありません (2 バイト目)"),
+        ("--baseline", &not_utf8, "UTF-8 ではありません (2 バイト目)"),
+        ("--config", &missing, "ファイルがありません"),
+        ("--doctors", &missing, "ファイルがありません"),
+        ("--institutions", &tmp.path().to_path_buf(), "ファイルではなくフォルダです"),
+    ] {
+        let r = run(option, side.as_os_str());
+        assert_eq!(r.code, Some(2), "{option}: {}", r.stderr);
+        assert!(r.stderr.contains(says) && !r.stderr.contains("os error"), "{option}: {}", r.stderr);
     }
     // A pipe with a writer gives what it writes.
     let roster = std::fs::read(root().join("samples/doctors.csv")).unwrap();

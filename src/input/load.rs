@@ -25,21 +25,25 @@ pub enum LoadError {
     TooLarge(u64),
 }
 
+/// Why reading failed, in the run's language: the usual causes in words of their own, any
+/// other with the system's text (which is English) in brackets.
+fn io_reason(e: &io::Error, lang: crate::lang::Lang) -> String {
+    let (ja, en) = match e.kind() {
+        io::ErrorKind::NotFound => {
+            ("ファイルがありません (削除されたか、リンク先がありません)", "no such file (deleted, or a dangling link)")
+        }
+        io::ErrorKind::PermissionDenied => ("読み取り権限がありません", "permission denied"),
+        io::ErrorKind::IsADirectory => ("ファイルではなくフォルダです", "a folder, not a file"),
+        _ => return crate::tr!(lang, "読み取りエラー ({e})", "read error ({e})"),
+    };
+    lang.pick(ja, en).to_owned()
+}
+
 impl LoadError {
     pub fn describe(&self, lang: crate::lang::Lang) -> String {
         use crate::tr;
         match self {
-            LoadError::Io(e) => {
-                let kind = match e.kind() {
-                    io::ErrorKind::NotFound => lang.pick(
-                        "ファイルがありません (削除されたか、リンク先がありません)",
-                        "no such file (deleted, or a dangling link)",
-                    ),
-                    io::ErrorKind::PermissionDenied => lang.pick("読み取り権限がありません", "permission denied"),
-                    _ => lang.pick("読み取りエラー", "read error"),
-                };
-                tr!(lang, "{kind}: {e}", "{kind}: {e}")
-            }
+            LoadError::Io(e) => io_reason(e, lang),
             LoadError::NotRegular => lang
                 .pick(
                     "通常のファイルではありません (名前付きパイプ、デバイスなど)",
@@ -124,7 +128,7 @@ pub const MAX_SIDE_STREAM_BYTES: u64 = 64 << 20;
 /// `--config`): opened without blocking (a named pipe with no writer then reads as empty
 /// rather than waiting forever), and a pipe or device read only up to
 /// [`MAX_SIDE_STREAM_BYTES`].
-pub fn read_side_file(path: &Path) -> io::Result<Vec<u8>> {
+pub fn read_side_file(path: &Path) -> Result<Vec<u8>, SideError> {
     let file = open(path)?;
     let meta = file.metadata()?;
     if meta.is_file() {
@@ -133,16 +137,55 @@ pub fn read_side_file(path: &Path) -> io::Result<Vec<u8>> {
         return Ok(bytes);
     }
     if meta.is_dir() {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "a folder, not a file"));
+        return Err(SideError::Folder);
     }
     blocking(&file)?;
     let mut bytes = Vec::new();
     file.take(MAX_SIDE_STREAM_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_SIDE_STREAM_BYTES {
-        let max = MAX_SIDE_STREAM_BYTES >> 20;
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("not a regular file, and over {max} MiB")));
+        return Err(SideError::Endless);
     }
     Ok(bytes)
+}
+
+/// Why a side file (`--config`, `--baseline`, `--doctors`, `--institutions`) could not be read.
+#[derive(Debug)]
+pub enum SideError {
+    Io(io::Error),
+    Folder,
+    /// A pipe or device that gave more than [`MAX_SIDE_STREAM_BYTES`].
+    Endless,
+    /// Not UTF-8: where the first byte that is not lies, counted from 1.
+    NotUtf8(usize),
+}
+
+impl From<io::Error> for SideError {
+    fn from(e: io::Error) -> SideError {
+        SideError::Io(e)
+    }
+}
+
+impl SideError {
+    pub fn describe(&self, lang: crate::lang::Lang) -> String {
+        use crate::tr;
+        match self {
+            SideError::Io(e) => io_reason(e, lang),
+            SideError::Folder => lang.pick("ファイルではなくフォルダです", "a folder, not a file").to_owned(),
+            SideError::Endless => {
+                let max = MAX_SIDE_STREAM_BYTES >> 20;
+                tr!(
+                    lang,
+                    "通常のファイルではなく、{max} MiB を超えても終わりません",
+                    "not a regular file, and over {max} MiB without an end"
+                )
+            }
+            SideError::NotUtf8(at) => tr!(
+                lang,
+                "UTF-8 ではありません ({at} バイト目)。UTF-8 で保存してください",
+                "not UTF-8 (byte {at}); save it as UTF-8"
+            ),
+        }
+    }
 }
 
 /// Clears the non-blocking flag `open` set, so that a pipe is read as its writer writes.
@@ -168,6 +211,6 @@ fn blocking(_: &File) -> io::Result<()> {
 }
 
 /// [`read_side_file`] for a file that must be UTF-8 text.
-pub fn read_side_text(path: &Path) -> io::Result<String> {
-    String::from_utf8(read_side_file(path)?).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+pub fn read_side_text(path: &Path) -> Result<String, SideError> {
+    String::from_utf8(read_side_file(path)?).map_err(|e| SideError::NotUtf8(e.utf8_error().valid_up_to() + 1))
 }

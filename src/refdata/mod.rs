@@ -76,7 +76,10 @@ fn read(path: &std::path::Path) -> Result<(String, Vec<u8>), RefError> {
     let file = path.display().to_string();
     match crate::input::load::read_side_file(path) {
         Ok(bytes) => Ok((file, bytes)),
-        Err(e) => Err(RefError::new(&file, 0, 0, format!("読めません ({e})"), format!("cannot read it ({e})"))),
+        Err(e) => {
+            let (ja, en) = (e.describe(crate::lang::Lang::Ja), e.describe(crate::lang::Lang::En));
+            Err(RefError::new(&file, 0, 0, ja, en))
+        }
     }
 }
 
