@@ -88,20 +88,26 @@ pub fn open_regular(path: &Path) -> Result<(File, u64), LoadError> {
     Ok((file, meta.len()))
 }
 
-/// Reads the rest of an opened file of (about) `len` bytes into `buf`, replacing what it held.
-/// The caller keeps `buf` from file to file: a fresh zeroed buffer per file cost about as
-/// much as parsing a small file's first dozen elements.
+/// Reads an opened file of `len` bytes into `buf`, replacing what it held: the `len` bytes
+/// it had when it was opened, or fewer if it shrank meanwhile. The caller keeps `buf` from
+/// file to file: a fresh zeroed buffer per file cost about as much as parsing a small file's
+/// first dozen elements.
 pub fn read_into(mut file: File, len: u64, buf: &mut Vec<u8>) -> Result<(), LoadError> {
     if len > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge(len));
     }
     // Sized from our own fstat: std's read_to_end would stat and seek again to size its buffer.
-    // One byte of room past the expected end lets the loop see EOF in the same pass; a file
-    // that grows or shrinks meanwhile is read to its real end.
+    // Reading stops at that size rather than at a read that returns nothing: one system call a
+    // file less, and a file still being written is checked as far as it was when opened, as a
+    // snapshot. A file that says it is empty is read to its end all the same, as some file
+    // systems give no size for what they generate.
     buf.clear();
-    buf.resize(len as usize + 1, 0);
+    buf.resize(if len == 0 { 4096 } else { len as usize }, 0);
     let mut filled = 0;
     loop {
+        if len > 0 && filled as u64 == len {
+            break;
+        }
         if filled == buf.len() {
             if filled as u64 > MAX_FILE_BYTES {
                 return Err(LoadError::TooLarge(filled as u64));
@@ -213,4 +219,26 @@ fn blocking(_: &File) -> io::Result<()> {
 /// [`read_side_file`] for a file that must be UTF-8 text.
 pub fn read_side_text(path: &Path) -> Result<String, SideError> {
     String::from_utf8(read_side_file(path)?).map_err(|e| SideError::NotUtf8(e.utf8_error().valid_up_to() + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_read_as_it_was_when_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.xml");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let mut buf = b"left from the file before".to_vec();
+        let read = |len: u64, buf: &mut Vec<u8>| read_into(File::open(&path).unwrap(), len, buf).map(|()| buf.clone());
+        // Grown since its size was taken: the size it had; shrunk: what is left.
+        assert_eq!(read(4, &mut buf).unwrap(), b"0123");
+        assert_eq!(read(25, &mut buf).unwrap(), b"0123456789");
+        // A size of 0 is no size at all (procfs and the like): read to the end.
+        assert_eq!(read(0, &mut buf).unwrap(), b"0123456789");
+        std::fs::write(&path, vec![b'x'; 10_000]).unwrap();
+        assert_eq!(read(0, &mut buf).unwrap().len(), 10_000);
+        assert!(matches!(read(MAX_FILE_BYTES + 1, &mut buf), Err(LoadError::TooLarge(_))));
+    }
 }
