@@ -294,7 +294,7 @@ impl<'t> Parser<'t> {
             // A borrowing reader's events own nothing (empty elements are not expanded, the one
             // case where quick-xml allocates an event), so only an error is dropped: the drop glue
             // of every event was an out-of-line call, 1 % of the worker's instructions.
-            let event = std::mem::ManuallyDrop::new(src.next_event());
+            let event = std::mem::ManuallyDrop::new(src.next_event(!self.collecting()));
             let pos = src.event_start();
             if src.is_cut(&event) {
                 drop(std::mem::ManuallyDrop::into_inner(event));
@@ -302,8 +302,9 @@ impl<'t> Parser<'t> {
             }
             if src.suspect() {
                 let text = matches!(&*event, Ok(Event::Text(_)));
-                let value = (text || matches!(&*event, Ok(Event::CData(_)))) && self.collecting();
-                if let Some((at, what)) = forbidden::first_in(src.event_bytes(), text, value) {
+                let bytes = src.event_bytes();
+                let value = (text || matches!(&*event, Ok(Event::CData(_)))) && self.keeps_all_of(bytes.len());
+                if let Some((at, what)) = forbidden::first_in(bytes, text, value) {
                     drop(std::mem::ManuallyDrop::into_inner(event));
                     let problem = match what {
                         forbidden::Forbidden::Char(c) => XmlProblem::ForbiddenChar(c),
@@ -513,6 +514,14 @@ impl<'t> Parser<'t> {
 
     fn collecting(&self) -> bool {
         matches!(self.stack.last(), Some((Frame::Known { collect: true, .. }, _)))
+    }
+
+    /// Whether `len` more bytes of the value being read would all be kept, so that the value's
+    /// rule (L010) sees every character in them. Past [`MAX_KEPT_VALUE`] nothing would, and a
+    /// character XML forbids is then the document's error (F006) instead.
+    fn keeps_all_of(&self, len: usize) -> bool {
+        let Some(&(Frame::Known { elem, collect: true, .. }, _)) = self.stack.last() else { return false };
+        self.dropped == 0 && self.record.text.len() - self.record.elems[elem].value.0 + len <= MAX_KEPT_VALUE
     }
 
     /// Adds text to the value being collected, up to [`MAX_KEPT_VALUE`] bytes; beyond that

@@ -153,8 +153,8 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
 
 impl<'a> Source<'a> for ChunkSource<'a, '_> {
     #[inline]
-    fn next_event(&mut self) -> quick_xml::Result<Event<'a>> {
-        if self.after_tag {
+    fn next_event(&mut self, pass_blank: bool) -> quick_xml::Result<Event<'a>> {
+        if pass_blank && self.after_tag {
             self.skipped += skip_blank(&mut self.reader);
         }
         self.event = self.at();
@@ -298,6 +298,12 @@ mod tests {
             format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo><Fax>山\u{1}</Fax></Rinkohyo></FormBatch>"),
             format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo><Fax>\u{FFFE}</Fax></Rinkohyo></FormBatch>"),
             format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo a=\"1\"b=\"2\" xmlns:p=\"\"/></FormBatch>"),
+            // White space in a value between a child element and what is not a tag's start
+            // (a processing instruction, a comment, a CDATA section) is the value's.
+            format!(
+                "<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo formVersion=\"2403\"><Patient><Fax>1<x/>  <?p?>2<x></x> \n \
+                 <!-- c --> 3 <x/>\n  <![CDATA[4]]></Fax></Patient></Rinkohyo></FormBatch>"
+            ),
             // Written with CR LF, and a value with line ends of both kinds and a lone CR.
             format!("<FormBatch xmlns=\"{NS}\">\n{batch}</FormBatch>\n")
                 .replace('\n', "\r\n")

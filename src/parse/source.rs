@@ -11,8 +11,9 @@ use quick_xml::Reader;
 pub trait Source<'i> {
     /// The next event. [`Source::event_start`] then tells where it starts, and
     /// [`Source::is_cut`] whether it may be an artefact of the source ending before the text
-    /// does: the parser then asks for more instead of taking it.
-    fn next_event(&mut self) -> quick_xml::Result<Event<'i>>;
+    /// does: the parser then asks for more instead of taking it. `pass_blank`: no text here is
+    /// part of a value, so white space up to the next tag may be passed over ([`skip_blank`]).
+    fn next_event(&mut self, pass_blank: bool) -> quick_xml::Result<Event<'i>>;
     /// Where the last event starts.
     fn event_start(&self) -> usize;
     /// Whether the last event, `event`, may be cut short by the end of what the source holds.
@@ -61,15 +62,16 @@ pub(super) fn reader_over(text: &str) -> Reader<&[u8]> {
 
 /// Passes over the white space between a tag and the next one, which quick-xml would hand
 /// over as a text event of its own: a third of a form's events, each read, checked as UTF-8
-/// and matched for nothing. Called after a start, end or empty tag only, and only up to a tag
-/// that is not `<!…`, so no text that may be part of a value (after a reference, around a
-/// CDATA section) is passed over; at the start of a value it is white space the value does
-/// not count. Returns how many bytes it passed over, which the reader's offsets then lack.
+/// and matched for nothing. Called after a start, end or empty tag only, and only where the
+/// parser says no text is part of a value (the innermost open element is not one whose value
+/// is read), so what it passes over is white space nothing reads: whether it is passed over
+/// or read, and so where a piece of a streamed text ends, changes nothing but the work done.
+/// Returns how many bytes it passed over, which the reader's offsets then lack.
 #[inline]
 pub(super) fn skip_blank(reader: &mut Reader<&[u8]>) -> usize {
     let rest: &[u8] = reader.get_ref();
     let n = rest.iter().position(|&b| !super::is_xml_ws(b)).unwrap_or(rest.len());
-    if n == 0 || rest.get(n) != Some(&b'<') || rest.get(n + 1) == Some(&b'!') {
+    if n == 0 || rest.get(n) != Some(&b'<') {
         return 0;
     }
     *reader.get_mut() = &rest[n..];
@@ -115,8 +117,8 @@ impl<'a> TextSource<'a> {
 
 impl<'a> Source<'a> for TextSource<'a> {
     #[inline]
-    fn next_event(&mut self) -> quick_xml::Result<Event<'a>> {
-        if self.after_tag {
+    fn next_event(&mut self, pass_blank: bool) -> quick_xml::Result<Event<'a>> {
+        if pass_blank && self.after_tag {
             self.skipped += skip_blank(&mut self.reader);
         }
         self.start = self.end();

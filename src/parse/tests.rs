@@ -242,6 +242,28 @@ fn a_value_whose_only_excess_is_whitespace_is_whole() {
 }
 
 #[test]
+fn a_forbidden_character_past_what_a_value_keeps_is_the_documents_error() {
+    // In a value a control character is the value's rule's (L010), which sees only what is
+    // kept: in text that will not all be kept it is the document's (F006), at its place.
+    let t = tables();
+    let mut p = Parser::new(&t);
+    let form = |value: &str| {
+        format!("<Ikensho xmlns=\"{NS}\" formVersion=\"2310\"><Patient><Address>{value}</Address></Patient></Ikensho>")
+    };
+    let head = form("").find("</Address>").unwrap();
+    let kept = form("\u{1}山");
+    assert_eq!(p.parse(&kept, |_, _| {}).error, None);
+    for (value, at) in [
+        (format!("{}\u{1}", "x".repeat(MAX_KEPT_VALUE + 10)), MAX_KEPT_VALUE + 10),
+        (format!("{}<![CDATA[a]]>x\u{1}", "x".repeat(MAX_KEPT_VALUE)), MAX_KEPT_VALUE + 14),
+        (format!("x\u{1}{}", "x".repeat(MAX_KEPT_VALUE)), 1),
+    ] {
+        let err = p.parse(&form(&value), |_, _| {}).error.expect("F006");
+        assert_eq!((err.problem, err.offset), (XmlProblem::ForbiddenChar('\u{1}'), head + at), "{}", value.len());
+    }
+}
+
+#[test]
 fn line_ends_in_values_are_normalised_as_xml_says() {
     let t = tables();
     let mut p = Parser::new(&t);
@@ -285,6 +307,16 @@ fn white_space_between_tags_is_passed_over_without_moving_anything() {
     assert_eq!(find("Patient/GivenName").1, "a b");
     assert_eq!(find("Patient/Address").1, "山田");
     assert_eq!(find("Patient/PostalCode"), ("Patient/PostalCode".into(), "".into(), (6, 5)));
+    // White space after a child element inside a value is the value's, whatever follows it.
+    let mixed = format!(
+        "<Rinkohyo xmlns=\"{NS}\" formVersion=\"2403\"><Patient><FamilyName>1<x/>  <?p?>2<x></x> \n \
+         <!-- c --> 3 <x/>\n  <![CDATA[4]]></FamilyName></Patient></Rinkohyo>"
+    );
+    seen.clear();
+    let info =
+        p.parse(&mixed, |r, _| seen.extend(r.elems.iter().map(|e| (String::new(), r.value(e).to_owned(), (0, 0)))));
+    assert_eq!(info.error, None);
+    assert!(seen.iter().any(|s| s.1 == "1  2 \n  3 \n  4"), "{seen:?}");
     // An error after white space is placed at its tag.
     let bad = format!("<Rinkohyo xmlns=\"{NS}\">\n  <Patient>\n     </Patien>\n</Rinkohyo>");
     let err = p.parse(&bad, |_, _| {}).error.unwrap();
