@@ -88,8 +88,8 @@ pub static F006: Rule = Rule {
     severity: E,
     summary: Text { ja: "整形式の XML ではない (最初の誤りの位置)", en: "not well-formed XML (position of the first error)" },
     why: Text {
-        ja: "XML として読めないファイルは、その先を検査できません。示した位置のタグの閉じ忘れ、& や < のエスケープ漏れ、属性の書き方 (引用符、属性の間の空白)、XML で使えない文字 (制御文字など) を直してください。値の中の制御文字は、要素を示す L010 で報告します。",
-        en: "Past the first well-formedness error nothing can be read. Fix the unclosed tag, the unescaped & or <, the malformed attribute (quotes, a space between attributes) or the character XML does not allow (a control character) at the position given. A control character inside a value is reported as L010, which names the element.",
+        ja: "XML として読めないファイルは、その先を検査できません。示した位置のタグの閉じ忘れ、& や < のエスケープ漏れ、属性や XML 宣言の書き方 (引用符、属性の間の空白)、XML で使えない文字 (制御文字など) を直してください。値の中の制御文字は、要素を示す L010 で報告します。",
+        en: "Past the first well-formedness error nothing can be read. Fix the unclosed tag, the unescaped & or <, the malformed attribute or XML declaration (quotes, a space between attributes) or the character XML does not allow (a control character) at the position given. A control character inside a value is reported as L010, which names the element.",
     },
     bad: "<Address>京都市</Adress>",
     good: "<Address>京都市</Address>",

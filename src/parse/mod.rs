@@ -7,6 +7,7 @@
 //! Each finished form is handed to a callback and forgotten.
 
 mod attrs;
+mod decl;
 mod forbidden;
 pub mod locate;
 pub(crate) mod names;
@@ -393,11 +394,14 @@ impl<'t> Parser<'t> {
                             Ok(Step::Stop)
                         }
                     }
-                    // `version` comes first in a declaration (`xml version=…`): a look at the
-                    // text, not quick-xml's parse of its attributes on every file.
-                    Event::Decl(d) => match (pos, d.as_ref().get(3..).map(str::trim_start)) {
-                        (0, Some(rest)) if rest.starts_with("version") => Ok(Step::Continue),
-                        (0, _) => Err(XmlError::at(pos, XmlProblem::DeclWithoutVersion)),
+                    // Read by its own grammar, once a file, not by quick-xml's parse of its
+                    // attributes, which lets `version="1.0"encoding="UTF-8"` through.
+                    Event::Decl(d) => match (pos, decl::fault(d.as_ref())) {
+                        (0, None) => Ok(Step::Continue),
+                        (0, Some((_, decl::DeclFault::NoVersion))) => {
+                            Err(XmlError::at(pos, XmlProblem::DeclWithoutVersion))
+                        }
+                        (0, Some((at, fault))) => Err(XmlError::at(pos + 2 + at, XmlProblem::BadDecl(fault))),
                         _ => Err(XmlError::at(pos, XmlProblem::misplaced_decl(info))),
                     },
                     Event::PI(p) => match p.target() {

@@ -298,6 +298,7 @@ mod tests {
             format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo><Fax>山\u{1}</Fax></Rinkohyo></FormBatch>"),
             format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo><Fax>\u{FFFE}</Fax></Rinkohyo></FormBatch>"),
             format!("<FormBatch xmlns=\"{NS}\">{batch}<Rinkohyo a=\"1\"b=\"2\" xmlns:p=\"\"/></FormBatch>"),
+            format!("<?xml version=\"1.0\"encoding=\"UTF-8\"?>\n<FormBatch xmlns=\"{NS}\">{batch}</FormBatch>"),
             // White space in a value between a child element and what is not a tag's start
             // (a processing instruction, a comment, a CDATA section) is the value's.
             format!(

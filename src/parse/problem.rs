@@ -48,6 +48,9 @@ pub enum XmlProblem {
     DeclInside,
     /// `<?xml …?>` without `version`.
     DeclWithoutVersion,
+    /// `<?xml …?>` not as XML's grammar has it (no space between pseudo-attributes, one
+    /// unknown or out of order, a value not of its form).
+    BadDecl(super::decl::DeclFault),
     /// A processing instruction whose target is not a name.
     BadPiTarget(String),
     /// A character XML does not allow, written as itself (a C0 control, U+FFFE, U+FFFF).
@@ -197,6 +200,41 @@ impl XmlProblem {
                     "the XML declaration has no version; write <?xml version=\"1.0\" encoding=\"UTF-8\"?>",
                 )
                 .into(),
+            XmlProblem::BadDecl(fault) => {
+                use super::decl::DeclFault;
+                let right = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+                let what = match fault {
+                    DeclFault::NoVersion => return XmlProblem::DeclWithoutVersion.describe_raw(lang),
+                    DeclFault::NoSpace(n) => tr!(
+                        lang,
+                        "XML 宣言の {n} が前の値のすぐ後に書かれています。空白で区切ってください",
+                        "in the XML declaration, {n} follows the previous value with no space; separate them with a space"
+                    ),
+                    DeclFault::Unexpected(w) => tr!(
+                        lang,
+                        "XML 宣言に「{w}」は書けません (書けるのは version, encoding, standalone をこの順に 1 回ずつ)",
+                        "the XML declaration cannot hold \"{w}\" (only version, encoding and standalone, once each, in that order)"
+                    ),
+                    DeclFault::NotNameEqValue(n) => tr!(
+                        lang,
+                        "XML 宣言の {n} が {n}=\"値\" の形で書かれていません",
+                        "in the XML declaration, {n} is not written as {n}=\"value\""
+                    ),
+                    DeclFault::BadValue(n, v) => {
+                        let form = match *n {
+                            "version" => lang.pick("1.0 のような XML の版", "an XML version such as 1.0"),
+                            "encoding" => lang.pick("UTF-8 のような文字コード名", "an encoding name such as UTF-8"),
+                            _ => lang.pick("yes か no", "yes or no"),
+                        };
+                        tr!(
+                            lang,
+                            "XML 宣言の {n}=\"{v}\" は {form} ではありません",
+                            "in the XML declaration, {n}=\"{v}\" is not {form}"
+                        )
+                    }
+                };
+                tr!(lang, "{what}。{right} と書いてください", "{what}; write {right}")
+            }
             XmlProblem::BadPiTarget(t) => tr!(
                 lang,
                 "処理命令 <?{t} …?> の名前が正しくありません。処理命令を取り除いてください",

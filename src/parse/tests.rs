@@ -132,12 +132,30 @@ fn reports_well_formedness_errors() {
             format!("{root}<Fax xmlns:xml='urn:x'/></Rinkohyo>"),
             XmlProblem::ReservedNamespace("xmlns:xml=\"urn:x\"".into()),
         ),
+        (
+            format!("<?xml version=\"1.0\"encoding=\"UTF-8\"?>\n{root}</Rinkohyo>"),
+            XmlProblem::BadDecl(super::decl::DeclFault::NoSpace("encoding")),
+        ),
+        (
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"true\"?>\n{root}</Rinkohyo>"),
+            XmlProblem::BadDecl(super::decl::DeclFault::BadValue("standalone", "true".into())),
+        ),
     ];
     for (xml, want) in cases {
         let info = p.parse(&xml, |_, _| {});
         assert_eq!(info.error.map(|e| e.problem), Some(want), "{xml}");
     }
+    // A declaration's fault is placed where it is, and the message says what to write.
+    let joined = format!("<?xml version=\"1.0\"encoding=\"UTF-8\"?>\n{root}</Rinkohyo>");
+    let err = p.parse(&joined, |_, _| {}).error.unwrap();
+    assert_eq!((err.pos, err.snippet.as_str()), ((1, 20), "encoding=\"UTF-8\"?>"));
+    let told = err.problem.describe(crate::lang::Lang::Ja);
+    assert!(
+        told.contains("encoding が前の値のすぐ後") && told.contains("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+        "{told}"
+    );
     for fine in [
+        format!("<?xml version='1.0' encoding=\"Shift_JIS\" standalone='yes' ?>\n{root}</Rinkohyo>"),
         format!("<?xml version=\"1.0\"?><!-- a - b -->{root}<?pi x?><氏名/><p:Fax xmlns:p=\"urn:x\"/></Rinkohyo>"),
         format!("{root}<Fax xml:lang=\"ja\"/><xml-stylesheet/></Rinkohyo>"),
         // What XML allows and the checks above must not take for an error.
