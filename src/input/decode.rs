@@ -197,16 +197,19 @@ pub fn plan(head: &Head<'_>, utf8: &Utf8Verdict) -> Plan {
 }
 
 /// 1-based line and column (in characters, as an editor counts them) after the text fed so
-/// far, fed in pieces of any size.
+/// far, fed in pieces of any size. Lines end as XML 1.0 §2.11 ends them and editors show
+/// them: at CR LF, a lone LF, or a lone CR (a file written with classic Mac line ends).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineCol {
     pub line: u32,
     pub col: u32,
+    /// The last byte fed was a CR: an LF next ends no further line.
+    pub after_cr: bool,
 }
 
 impl Default for LineCol {
     fn default() -> LineCol {
-        LineCol { line: 1, col: 1 }
+        LineCol { line: 1, col: 1, after_cr: false }
     }
 }
 
@@ -221,6 +224,12 @@ fn chars(bytes: &[u8]) -> u32 {
 
 impl LineCol {
     pub fn feed(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        if self.after_cr || memchr::memchr(b'\r', bytes).is_some() {
+            return self.feed_with_cr(bytes);
+        }
         match memchr::memrchr(b'\n', bytes) {
             None => self.col = self.col.saturating_add(chars(bytes)),
             Some(last) => {
@@ -228,6 +237,31 @@ impl LineCol {
                 self.col = 1 + chars(&bytes[last + 1..]);
             }
         }
+    }
+
+    /// [`LineCol::feed`] where a CR may end a line: each CR does, and each LF not right
+    /// after one; the column counts from the last of either.
+    #[cold]
+    fn feed_with_cr(&mut self, bytes: &[u8]) {
+        let mut last = None;
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let after_cr = if i == 0 { self.after_cr } else { bytes[i - 1] == b'\r' };
+            if bytes[i] == b'\r' || !after_cr {
+                self.line = self.line.saturating_add(1);
+            }
+            last = Some(i);
+        }
+        match last {
+            None => self.col = self.col.saturating_add(chars(bytes)),
+            Some(last) => self.col = 1 + chars(&bytes[last + 1..]),
+        }
+        self.after_cr = bytes.last() == Some(&b'\r');
+    }
+
+    /// One character that is not a line end.
+    pub fn one_char(&mut self) {
+        self.col = self.col.saturating_add(1);
+        self.after_cr = false;
     }
 
     pub fn get(self) -> (u32, u32) {
@@ -312,7 +346,7 @@ impl Utf8Scan {
             match std::str::from_utf8(&self.carry[..self.carry_len]) {
                 Ok(_) => {
                     self.non_ascii = true;
-                    self.at.col = self.at.col.saturating_add(1);
+                    self.at.one_char();
                     self.carry_len = 0;
                 }
                 Err(e) if e.error_len().is_none() => return,

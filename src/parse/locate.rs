@@ -7,6 +7,7 @@
 //! with thousands of findings does not pay for counting from the start of its only line each
 //! time.
 
+use crate::input::decode::LineCol;
 use std::cell::{Cell, OnceCell};
 
 /// What a finding needs from the text it is about.
@@ -17,58 +18,61 @@ pub trait Locate {
     fn snippet(&self, offset: usize) -> String;
 }
 
-/// Locates offsets in a piece of text that starts at byte `base` of the file, on line
-/// `base_line`, column `base_col`: the whole file (base 0, line 1, column 1), or the part a
-/// stream still holds.
+/// Locates offsets in a piece of text that starts at byte `base` of the file, at line and
+/// column `at` (the whole file: base 0, line 1, column 1; or the part a stream still holds).
+/// Lines end as [`LineCol`] ends them.
 pub struct Locator<'a> {
     text: &'a [u8],
     base: usize,
-    base_line: u32,
-    base_col: u32,
+    at: LineCol,
+    /// Offsets just after each line end, from 0 on.
     line_starts: OnceCell<Vec<usize>>,
-    /// (offset, line, line start, column) of the last answer, relative to `text`.
-    cursor: Cell<(usize, u32, usize, u32)>,
-}
-
-fn chars_in(bytes: &[u8]) -> u32 {
-    crate::input::decode::char_count(bytes) as u32
+    /// (offset, position relative to `text`) of the last answer.
+    cursor: Cell<(usize, LineCol)>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a [u8]) -> Locator<'a> {
-        Locator::with_base(text, 0, 1, 1)
+        Locator::with_base(text, 0, LineCol::default())
     }
 
-    pub fn with_base(text: &'a [u8], base: usize, base_line: u32, base_col: u32) -> Locator<'a> {
-        Locator { text, base, base_line, base_col, line_starts: OnceCell::new(), cursor: Cell::new((0, 1, 0, 1)) }
+    pub fn with_base(text: &'a [u8], base: usize, at: LineCol) -> Locator<'a> {
+        let start = LineCol { after_cr: at.after_cr, ..LineCol::default() };
+        Locator { text, base, at, line_starts: OnceCell::new(), cursor: Cell::new((0, start)) }
     }
 
     /// (line, column) within `text`; columns count characters, as an editor shows them.
     fn locate_relative(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
-        let (at, line, start, col) = self.cursor.get();
-        let answer = if offset >= at {
-            let seg = &self.text[at..offset];
-            match memchr::memrchr(b'\n', seg) {
-                None => (line, start, col + chars_in(seg)),
-                Some(last) => {
-                    let lines = memchr::memchr_iter(b'\n', seg).count() as u32;
-                    let start = at + last + 1;
-                    (line + lines, start, 1 + chars_in(&self.text[start..offset]))
-                }
-            }
-        } else {
-            let starts = self.line_starts.get_or_init(|| {
-                let mut v = vec![0];
-                v.extend(memchr::memchr_iter(b'\n', self.text).map(|i| i + 1));
-                v
-            });
+        let (at, mut pos) = self.cursor.get();
+        if offset < at {
+            // From the start of the line the offset is on.
+            let starts = self.line_starts.get_or_init(|| self.line_ends());
             let line = starts.partition_point(|&s| s <= offset);
             let start = starts[line - 1];
-            (line as u32, start, 1 + chars_in(&self.text[start..offset]))
-        };
-        self.cursor.set((offset, answer.0, answer.1, answer.2));
-        (answer.0, answer.2)
+            let after_cr = if start == 0 { self.at.after_cr } else { self.text[start - 1] == b'\r' };
+            pos = LineCol { line: line as u32, col: 1, after_cr };
+            pos.feed(&self.text[start..offset]);
+        } else {
+            pos.feed(&self.text[at..offset]);
+        }
+        self.cursor.set((offset, pos));
+        (pos.line, pos.col)
+    }
+
+    fn line_ends(&self) -> Vec<usize> {
+        let mut v = vec![0];
+        if memchr::memchr(b'\r', self.text).is_none() {
+            v.extend(memchr::memchr_iter(b'\n', self.text).map(|i| i + 1));
+            return v;
+        }
+        for i in memchr::memchr2_iter(b'\n', b'\r', self.text) {
+            let after_cr = if i == 0 { self.at.after_cr } else { self.text[i - 1] == b'\r' };
+            if self.text[i] == b'\r' || !after_cr {
+                v.push(i + 1);
+            }
+        }
+        v
     }
 }
 
@@ -77,8 +81,7 @@ impl<'a> Locator<'a> {
 pub struct OwnedText {
     text: Vec<u8>,
     base: usize,
-    base_line: u32,
-    base_col: u32,
+    at: LineCol,
 }
 
 impl OwnedText {
@@ -86,14 +89,20 @@ impl OwnedText {
     /// buffer's allocation.
     pub fn copy_from(&mut self, loc: &Locator<'_>, from: usize) {
         let skip = from.saturating_sub(loc.base).min(loc.text.len());
-        let (line, col) = if skip == 0 { (loc.base_line, loc.base_col) } else { loc.locate(loc.base + skip) };
+        let at = match skip {
+            0 => loc.at,
+            _ => {
+                let (line, col) = loc.locate(loc.base + skip);
+                LineCol { line, col, after_cr: loc.text[skip - 1] == b'\r' }
+            }
+        };
         self.text.clear();
         self.text.extend_from_slice(&loc.text[skip..]);
-        (self.base, self.base_line, self.base_col) = (loc.base + skip, line, col);
+        (self.base, self.at) = (loc.base + skip, at);
     }
 
     pub fn locator(&self) -> Locator<'_> {
-        Locator::with_base(&self.text, self.base, self.base_line, self.base_col)
+        Locator::with_base(&self.text, self.base, self.at)
     }
 }
 
@@ -101,8 +110,8 @@ impl Locate for Locator<'_> {
     fn locate(&self, offset: usize) -> (u32, u32) {
         let Some(rel) = offset.checked_sub(self.base) else { return (0, 0) };
         match self.locate_relative(rel) {
-            (1, col) => (self.base_line, self.base_col + col - 1),
-            (line, col) => (self.base_line + line - 1, col),
+            (1, col) => (self.at.line, self.at.col + col - 1),
+            (line, col) => (self.at.line + line - 1, col),
         }
     }
 
@@ -133,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_base_shifts_positions_and_earlier_offsets_are_unknown() {
-        let l = Locator::with_base("ab\ncd".as_bytes(), 100, 7, 5);
+        let l = Locator::with_base("ab\ncd".as_bytes(), 100, LineCol { line: 7, col: 5, after_cr: false });
         assert_eq!(l.locate(100), (7, 5));
         assert_eq!(l.locate(101), (7, 6));
         assert_eq!(l.locate(104), (8, 2));
@@ -145,7 +154,7 @@ mod tests {
     #[test]
     fn owned_copies_locate_like_the_original() {
         let text = "a\nbc\n山田\nx";
-        let l = Locator::with_base(text.as_bytes(), 10, 3, 2);
+        let l = Locator::with_base(text.as_bytes(), 10, LineCol { line: 3, col: 2, after_cr: false });
         let mut owned = OwnedText::default();
         owned.copy_from(&l, 13);
         let o = owned.locator();
@@ -155,23 +164,48 @@ mod tests {
         assert_eq!(o.locate(12), (0, 0));
     }
 
+    /// Line and column at `o` counted afresh: a line ends at each CR and at each LF not
+    /// right after a CR; the column counts from the last CR or LF.
+    fn fresh(bytes: &[u8], o: usize) -> (u32, u32) {
+        let before = &bytes[..o];
+        let ends = (0..o).filter(|&i| before[i] == b'\r' || (before[i] == b'\n' && (i == 0 || before[i - 1] != b'\r')));
+        let line = ends.count() as u32 + 1;
+        let start = before.iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
+        (line, crate::input::decode::char_count(&bytes[start..o]) as u32 + 1)
+    }
+
     #[test]
     fn forward_and_backward_queries_agree_with_a_fresh_count() {
-        let text = "一\nab\n\n三四五\nx".repeat(20);
+        for text in ["一\nab\n\n三四五\nx".repeat(20), "一\r\nab\r\r\n三\n\r四五\rx\r".repeat(20)] {
+            let bytes = text.as_bytes();
+            let l = Locator::new(bytes);
+            let boundaries: Vec<usize> = (0..=bytes.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            for (k, &o) in boundaries.iter().enumerate() {
+                assert_eq!(l.locate(o), fresh(bytes, o), "forward {o}");
+                let back = boundaries[k / 2];
+                assert_eq!(l.locate(back), fresh(bytes, back), "backward {back}");
+                assert_eq!(l.locate(o), fresh(bytes, o), "forward again {o}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_text_cut_anywhere_locates_like_the_whole() {
+        // A stream's pieces, and the copies handed to workers, may start between a CR and
+        // its LF: positions go on as in the whole text.
+        let text = "ab\r\n山\rc\n\r\nd\r";
         let bytes = text.as_bytes();
-        let fresh = |o: usize| {
-            let before = &bytes[..o];
-            let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            (line, chars_in(&bytes[start..o]) + 1)
-        };
-        let l = Locator::new(bytes);
-        let boundaries: Vec<usize> = (0..=bytes.len()).filter(|&i| text.is_char_boundary(i)).collect();
-        for (k, &o) in boundaries.iter().enumerate() {
-            assert_eq!(l.locate(o), fresh(o), "forward {o}");
-            let back = boundaries[k / 2];
-            assert_eq!(l.locate(back), fresh(back), "backward {back}");
-            assert_eq!(l.locate(o), fresh(o), "forward again {o}");
+        let whole = Locator::new(bytes);
+        for cut in (0..=bytes.len()).filter(|&i| text.is_char_boundary(i)) {
+            let mut at = LineCol::default();
+            at.feed(&bytes[..cut]);
+            let part = Locator::with_base(&bytes[cut..], cut, at);
+            let mut owned = OwnedText::default();
+            owned.copy_from(&whole, cut);
+            for o in (cut..=bytes.len()).filter(|&i| text.is_char_boundary(i)) {
+                assert_eq!(part.locate(o), fresh(bytes, o), "cut {cut}, offset {o}");
+                assert_eq!(owned.locator().locate(o), fresh(bytes, o), "copy from {cut}, offset {o}");
+            }
         }
     }
 }

@@ -147,7 +147,7 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
     fn locator_to(&self, to: usize, f: &mut dyn FnMut(&Locator<'_>)) {
         let from = self.mark.keep_from - self.base;
         let text = &self.text.as_bytes()[from..to.max(from)];
-        f(&Locator::with_base(text, self.mark.keep_from, self.mark.at.line, self.mark.at.col))
+        f(&Locator::with_base(text, self.mark.keep_from, self.mark.at))
     }
 }
 
@@ -309,6 +309,9 @@ mod tests {
             format!("<FormBatch xmlns=\"{NS}\">\n{batch}</FormBatch>\n")
                 .replace('\n', "\r\n")
                 .replace("<GivenName>\u{feff}</GivenName>", "<GivenName>花\r\n子\r郎\n</GivenName>"),
+            // Written with lone CRs (classic Mac line ends), with an error on a later line.
+            format!("<FormBatch xmlns=\"{NS}\">\n{batch}<Rinkohyo><Fax>a\n</Fax></Sex></FormBatch>\n")
+                .replace('\n', "\r"),
         ];
         for text in &texts {
             let (whole, quoted) = outcome(&mut parser, text, None);

@@ -145,6 +145,12 @@ fn reports_well_formedness_errors() {
         let info = p.parse(&xml, |_, _| {});
         assert_eq!(info.error.map(|e| e.problem), Some(want), "{xml}");
     }
+    // Lines end at CR LF, LF or a lone CR, as XML and editors have it.
+    for end in ["\n", "\r\n", "\r"] {
+        let text = format!("<?xml version=\"1.0\"?>{end}{root}{end}  <Fax>{end}</Sex>{end}</Rinkohyo>");
+        let err = p.parse(&text, |_, _| {}).error.unwrap();
+        assert_eq!(err.pos, (4, 1), "{end:?}");
+    }
     // A declaration's fault is placed where it is, and the message says what to write.
     let joined = format!("<?xml version=\"1.0\"encoding=\"UTF-8\"?>\n{root}</Rinkohyo>");
     let err = p.parse(&joined, |_, _| {}).error.unwrap();

@@ -109,6 +109,10 @@ fn a_scan_fed_in_pieces_agrees_with_the_whole_text() {
         b"ascii only\n".to_vec(),
         b"x\xff".to_vec(),
         b"\xf0\x9f\x98".to_vec(),
+        // CR LF, lone CR and lone LF each end a line, wherever the pieces are cut.
+        "ab\r\n山\r𠮷\rc\r\n\n\r".into(),
+        b"a\r\xe5\xb1\xb1\r\n\xff".to_vec(),
+        b"a\r\n\r\xe5\xb1".to_vec(),
     ];
     for text in &texts {
         let want = reference(text);
@@ -123,4 +127,16 @@ fn a_scan_fed_in_pieces_agrees_with_the_whole_text() {
         text.chunks(1).for_each(|c| scan.feed(c));
         assert_eq!(scan.verdict(), want, "{text:?} byte by byte");
     }
+}
+
+#[test]
+fn lines_end_as_xml_ends_them() {
+    assert_eq!(LineCol::of(b"a\rb\r\nc\nd"), (4, 2));
+    assert_eq!(LineCol::of("山\r\r\n\n".as_bytes()), (4, 1));
+    assert_eq!(LineCol::of(b"\n\r"), (3, 1));
+    let mut at = LineCol::default();
+    for piece in [&b"a\r"[..], b"\nb", b"\r", b"\n", b"c"] {
+        at.feed(piece);
+    }
+    assert_eq!(at.get(), (3, 2));
 }
