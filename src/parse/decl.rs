@@ -42,6 +42,13 @@ fn value_fits(name: &str, v: &str) -> bool {
 /// The first fault in `content`, what lies between `<?` and `?>` (it starts with `xml`), and
 /// its offset in `content`.
 pub fn fault(content: &str) -> Option<(usize, DeclFault)> {
+    // Nearly every file has one of these: a comparison, not the walk below (which cost 0.7 %
+    // of a check's instructions).
+    const COMMON: [&str; 3] =
+        ["xml version=\"1.0\" encoding=\"UTF-8\"", "xml version=\"1.0\" encoding=\"utf-8\"", "xml version=\"1.0\""];
+    if COMMON.contains(&content) {
+        return None;
+    }
     let b = content.as_bytes();
     if !content.starts_with("xml") {
         return Some((0, DeclFault::NoVersion));
