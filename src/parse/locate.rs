@@ -62,7 +62,7 @@ impl<'a> Locator<'a> {
 
     fn line_ends(&self) -> Vec<usize> {
         let mut v = vec![0];
-        if memchr::memchr(b'\r', self.text).is_none() {
+        if !self.at.after_cr && memchr::memchr(b'\r', self.text).is_none() {
             v.extend(memchr::memchr_iter(b'\n', self.text).map(|i| i + 1));
             return v;
         }
@@ -193,18 +193,25 @@ mod tests {
     fn a_text_cut_anywhere_locates_like_the_whole() {
         // A stream's pieces, and the copies handed to workers, may start between a CR and
         // its LF: positions go on as in the whole text.
-        let text = "ab\r\n山\rc\n\r\nd\r";
-        let bytes = text.as_bytes();
-        let whole = Locator::new(bytes);
-        for cut in (0..=bytes.len()).filter(|&i| text.is_char_boundary(i)) {
-            let mut at = LineCol::default();
-            at.feed(&bytes[..cut]);
-            let part = Locator::with_base(&bytes[cut..], cut, at);
-            let mut owned = OwnedText::default();
-            owned.copy_from(&whole, cut);
-            for o in (cut..=bytes.len()).filter(|&i| text.is_char_boundary(i)) {
-                assert_eq!(part.locate(o), fresh(bytes, o), "cut {cut}, offset {o}");
-                assert_eq!(owned.locator().locate(o), fresh(bytes, o), "copy from {cut}, offset {o}");
+        // Queried forward (the cursor) and backward (the line index); the second text has no
+        // CR after the cut at 2, the case the index's search for a CR once missed.
+        for text in ["ab\r\n山\rc\n\r\nd\r", "a\r\nb\nc"] {
+            let bytes = text.as_bytes();
+            let whole = Locator::new(bytes);
+            for cut in (0..=bytes.len()).filter(|&i| text.is_char_boundary(i)) {
+                let mut at = LineCol::default();
+                at.feed(&bytes[..cut]);
+                let offsets: Vec<usize> = (cut..=bytes.len()).filter(|&i| text.is_char_boundary(i)).collect();
+                for order in [offsets.clone(), offsets.iter().rev().copied().collect()] {
+                    let part = Locator::with_base(&bytes[cut..], cut, at);
+                    let mut owned = OwnedText::default();
+                    owned.copy_from(&whole, cut);
+                    let copy = owned.locator();
+                    for &o in &order {
+                        assert_eq!(part.locate(o), fresh(bytes, o), "{text:?} cut {cut}, offset {o}");
+                        assert_eq!(copy.locate(o), fresh(bytes, o), "{text:?} copy from {cut}, offset {o}");
+                    }
+                }
             }
         }
     }
