@@ -304,8 +304,18 @@ impl<'t> Parser<'t> {
             if src.suspect() {
                 let text = matches!(&*event, Ok(Event::Text(_)));
                 let bytes = src.event_bytes();
-                let value = (text || matches!(&*event, Ok(Event::CData(_)))) && self.keeps_all_of(bytes.len());
-                if let Some((at, what)) = forbidden::first_in(bytes, text, value) {
+                let mut found = forbidden::first_in(bytes, text, false);
+                if let Some((_, forbidden::Forbidden::Char(_))) = found {
+                    let content = match &*event {
+                        Ok(Event::Text(t)) => Some(&**t),
+                        Ok(Event::CData(c)) => Some(&**c),
+                        _ => None,
+                    };
+                    if content.is_some_and(|c| self.keeps_all_of(c)) {
+                        found = forbidden::first_in(bytes, text, true);
+                    }
+                }
+                if let Some((at, what)) = found {
                     drop(std::mem::ManuallyDrop::into_inner(event));
                     let problem = match what {
                         forbidden::Forbidden::Char(c) => XmlProblem::ForbiddenChar(c),
@@ -372,7 +382,12 @@ impl<'t> Parser<'t> {
                             Err(XmlError::at(pos, XmlProblem::TextOutsideRoot))
                         } else {
                             if self.collecting() {
-                                self.collect(c);
+                                // XML 1.0 §2.11 normalises line ends before parsing: in CDATA too.
+                                if src.may_hold_cr() && c.bytes().any(|b| b == b'\r') {
+                                    self.collect(&c.xml10_content());
+                                } else {
+                                    self.collect(c);
+                                }
                             }
                             Ok(Step::Continue)
                         }
@@ -520,12 +535,17 @@ impl<'t> Parser<'t> {
         matches!(self.stack.last(), Some((Frame::Known { collect: true, .. }, _)))
     }
 
-    /// Whether `len` more bytes of the value being read would all be kept, so that the value's
-    /// rule (L010) sees every character in them. Past [`MAX_KEPT_VALUE`] nothing would, and a
-    /// character XML forbids is then the document's error (F006) instead.
-    fn keeps_all_of(&self, len: usize) -> bool {
+    /// Whether the text or CDATA `content` of the value being read would all be kept, so that
+    /// the value's rule (L010) sees every character in it. Past [`MAX_KEPT_VALUE`] nothing
+    /// would, and a character XML forbids is then the document's error (F006) instead. The
+    /// length is what [`Self::collect`] would keep: leading white space of a value is not kept,
+    /// and a CR LF is kept as one LF.
+    fn keeps_all_of(&self, content: &str) -> bool {
         let Some(&(Frame::Known { elem, collect: true, .. }, _)) = self.stack.last() else { return false };
-        self.dropped == 0 && self.record.text.len() - self.record.elems[elem].value.0 + len <= MAX_KEPT_VALUE
+        let kept = self.record.text.len() - self.record.elems[elem].value.0;
+        let s =
+            if kept == 0 { content.trim_start_matches(|c: char| c.is_ascii() && is_xml_ws(c as u8)) } else { content };
+        self.dropped == 0 && kept + s.len() - s.matches("\r\n").count() <= MAX_KEPT_VALUE
     }
 
     /// Adds text to the value being collected, up to [`MAX_KEPT_VALUE`] bytes; beyond that

@@ -275,8 +275,19 @@ fn a_forbidden_character_past_what_a_value_keeps_is_the_documents_error() {
         format!("<Ikensho xmlns=\"{NS}\" formVersion=\"2310\"><Patient><Address>{value}</Address></Patient></Ikensho>")
     };
     let head = form("").find("</Address>").unwrap();
-    let kept = form("\u{1}山");
-    assert_eq!(p.parse(&kept, |_, _| {}).error, None);
+    // What is kept, not what is written, decides: leading white space is not kept, a CR LF is
+    // kept as one LF, and a CDATA section's markup is not kept.
+    let kept = [
+        "\u{1}山".to_owned(),
+        format!("A{}\u{1}", "\r\n".repeat(33_000)),
+        format!("{}\u{1}", " ".repeat(70_000)),
+        format!("{}<![CDATA[\u{1}]]>", "A".repeat(MAX_KEPT_VALUE - 2)),
+    ];
+    for value in kept {
+        let mut seen = false;
+        let error = p.parse(&form(&value), |r, _| seen = r.elems.iter().any(|e| r.value(e).contains('\u{1}'))).error;
+        assert_eq!((error, seen), (None, true), "{}", value.len());
+    }
     for (value, at) in [
         (format!("{}\u{1}", "x".repeat(MAX_KEPT_VALUE + 10)), MAX_KEPT_VALUE + 10),
         (format!("{}<![CDATA[a]]>x\u{1}", "x".repeat(MAX_KEPT_VALUE)), MAX_KEPT_VALUE + 14),
@@ -305,6 +316,8 @@ fn line_ends_in_values_are_normalised_as_xml_says() {
     // A text with a CR only between elements leaves a value without one as it is.
     assert_eq!(value_of(&mut p, &form("\r\n", "花\n子")).as_deref(), Some("花\n子"));
     assert_eq!(value_of(&mut p, &form("\n", "花\n子")).as_deref(), Some("花\n子"));
+    // CDATA too: XML normalises line ends before it parses anything.
+    assert_eq!(value_of(&mut p, &form("\n", "<![CDATA[花\r\n子\r郎]]>")).as_deref(), Some("花\n子\n郎"));
 }
 
 #[test]
