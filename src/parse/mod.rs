@@ -190,6 +190,16 @@ pub(crate) fn is_xml_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// What a value keeps of text added to it when `kept` bytes are kept already: leading white
+/// space is not part of a value, so none is kept before its first other character.
+fn kept_part(s: &str, kept: usize) -> &str {
+    if kept == 0 {
+        &s[s.bytes().take_while(|&b| is_xml_ws(b)).count()..]
+    } else {
+        s
+    }
+}
+
 impl<'t> Parser<'t> {
     pub fn new(tables: &'t Tables) -> Parser<'t> {
         Parser {
@@ -366,13 +376,7 @@ impl<'t> Parser<'t> {
                             }
                         } else {
                             if self.collecting() {
-                                // Line ends need normalising only where there is a CR. Values are
-                                // short: a plain loop finds none sooner than memchr's set-up.
-                                if src.may_hold_cr() && t.bytes().any(|b| b == b'\r') {
-                                    self.collect(&t.xml10_content());
-                                } else {
-                                    self.collect(t);
-                                }
+                                self.collect_xml10(t, src.may_hold_cr(), || t.xml10_content());
                             }
                             Ok(Step::Continue)
                         }
@@ -382,12 +386,7 @@ impl<'t> Parser<'t> {
                             Err(XmlError::at(pos, XmlProblem::TextOutsideRoot))
                         } else {
                             if self.collecting() {
-                                // XML 1.0 §2.11 normalises line ends before parsing: in CDATA too.
-                                if src.may_hold_cr() && c.bytes().any(|b| b == b'\r') {
-                                    self.collect(&c.xml10_content());
-                                } else {
-                                    self.collect(c);
-                                }
+                                self.collect_xml10(c, src.may_hold_cr(), || c.xml10_content());
                             }
                             Ok(Step::Continue)
                         }
@@ -543,9 +542,20 @@ impl<'t> Parser<'t> {
     fn keeps_all_of(&self, content: &str) -> bool {
         let Some(&(Frame::Known { elem, collect: true, .. }, _)) = self.stack.last() else { return false };
         let kept = self.record.text.len() - self.record.elems[elem].value.0;
-        let s =
-            if kept == 0 { content.trim_start_matches(|c: char| c.is_ascii() && is_xml_ws(c as u8)) } else { content };
+        let s = kept_part(content, kept);
         self.dropped == 0 && kept + s.len() - s.matches("\r\n").count() <= MAX_KEPT_VALUE
+    }
+
+    /// [`Self::collect`]s the text or CDATA `raw` with its line ends as XML 1.0 §2.11 has them
+    /// (before parsing: in CDATA too), from `normalised` only where there is a CR. Values are
+    /// short: a plain loop finds none sooner than memchr's set-up.
+    #[inline(always)]
+    fn collect_xml10<'c>(&mut self, raw: &str, may_hold_cr: bool, normalised: impl FnOnce() -> Cow<'c, str>) {
+        if may_hold_cr && raw.bytes().any(|b| b == b'\r') {
+            self.collect(&normalised());
+        } else {
+            self.collect(raw);
+        }
     }
 
     /// Adds text to the value being collected, up to [`MAX_KEPT_VALUE`] bytes; beyond that
@@ -555,7 +565,7 @@ impl<'t> Parser<'t> {
     fn collect(&mut self, s: &str) {
         let Some(&(Frame::Known { elem, .. }, _)) = self.stack.last() else { return };
         let kept = self.record.text.len() - self.record.elems[elem].value.0;
-        let s = if kept == 0 { &s[s.bytes().take_while(|&b| is_xml_ws(b)).count()..] } else { s };
+        let s = kept_part(s, kept);
         if self.dropped == 0 && kept + s.len() <= MAX_KEPT_VALUE {
             self.record.text.push_str(s);
             return;
