@@ -14,6 +14,7 @@ pub(crate) mod names;
 mod namespaces;
 pub mod pieces;
 mod problem;
+mod reader;
 pub mod record;
 mod source;
 

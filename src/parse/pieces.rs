@@ -9,11 +9,11 @@
 //! and memory stays about twice the largest form whatever the size of the text.
 
 use super::locate::Locator;
-use super::source::{ends_a_tag, reader_over, skip_blank, Source};
+use super::reader::XmlReader;
+use super::source::Source;
 use super::{DocInfo, Parser, Record};
 use crate::input::decode::LineCol;
 use quick_xml::events::Event;
-use quick_xml::Reader;
 use std::io;
 
 /// Bytes read at a time (at least).
@@ -95,7 +95,7 @@ impl ChunkMark {
 /// events from offset `from` on. Unless it is `last`, an event that reaches its end may be cut
 /// short, and the parser asks for a piece that holds more ([`Source::is_cut`]).
 pub struct ChunkSource<'a, 'm> {
-    reader: Reader<&'a [u8]>,
+    reader: XmlReader<'a>,
     text: &'a str,
     base: usize,
     /// Offset (in `text`) where the reader starts.
@@ -108,10 +108,6 @@ pub struct ChunkSource<'a, 'm> {
     cr: bool,
     /// What the reader reads may hold what XML forbids ([`Source::suspect`]).
     suspect: bool,
-    /// Bytes [`skip_blank`] passed over, which the reader's offsets lack, and whether the last
-    /// event was a tag.
-    skipped: usize,
-    after_tag: bool,
 }
 
 impl<'a, 'm> ChunkSource<'a, 'm> {
@@ -123,7 +119,7 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
         // last markup before it instead, and pass over what was already taken.
         let start = if from > 0 && text[rel(from)..].starts_with('\u{feff}') { mark.last_markup } else { from };
         let mut src = ChunkSource {
-            reader: reader_over(&text[rel(start)..]),
+            reader: XmlReader::new(&text[rel(start)..]),
             text,
             base,
             start: rel(start),
@@ -132,8 +128,6 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
             mark,
             cr: memchr::memchr(b'\r', &text.as_bytes()[rel(start)..]).is_some(),
             suspect: super::forbidden::may_hold(&text.as_bytes()[rel(start)..]),
-            skipped: 0,
-            after_tag: false,
         };
         while src.at() < rel(from) && matches!(src.reader.read_event(), Ok(ref e) if !matches!(e, Event::Eof)) {}
         src.event = src.at();
@@ -141,7 +135,7 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
     }
 
     fn at(&self) -> usize {
-        self.start + self.skipped + self.reader.buffer_position() as usize
+        self.start + self.reader.position()
     }
 
     fn locator_to(&self, to: usize, f: &mut dyn FnMut(&Locator<'_>)) {
@@ -154,16 +148,14 @@ impl<'a, 'm> ChunkSource<'a, 'm> {
 impl<'a> Source<'a> for ChunkSource<'a, '_> {
     #[inline]
     fn next_event(&mut self, pass_blank: bool) -> quick_xml::Result<Event<'a>> {
-        if pass_blank && self.after_tag {
-            self.skipped += skip_blank(&mut self.reader);
+        if pass_blank {
+            self.reader.pass_blank();
         }
         self.event = self.at();
         if self.text.as_bytes().get(self.event) == Some(&b'<') {
             self.mark.last_markup = self.base + self.event;
         }
-        let event = self.reader.read_event();
-        self.after_tag = ends_a_tag(&event);
-        event
+        self.reader.read_event()
     }
     #[inline]
     fn event_start(&self) -> usize {
@@ -185,7 +177,7 @@ impl<'a> Source<'a> for ChunkSource<'a, '_> {
             }
     }
     fn error_position(&self) -> usize {
-        self.base + self.start + self.skipped + self.reader.error_position() as usize
+        self.base + self.start + self.reader.error_position()
     }
     fn end(&self) -> usize {
         self.base + self.at()
