@@ -116,26 +116,28 @@ impl<'a> XmlReader<'a> {
                 if matches!(rest.get(1)?, b'!' | b'?') {
                     return None;
                 }
-                let close = ElementParser::Outside.feed(rest)?;
+                let (close, name_end) = tag_end(rest)?;
                 let event = if rest[1] == b'/' {
                     // As `trim_markup_names_in_closing_tags`, on by default, has it.
                     let name = &rest[2..close];
-                    let name_end = name.iter().rposition(|&b| !is_whitespace(b)).map_or(name.len(), |p| p + 1);
-                    Event::End(BytesEnd::new(self.str_at(2, name_end)))
+                    let len = if name_end == close {
+                        name.len()
+                    } else {
+                        name.iter().rposition(|&b| !is_whitespace(b)).map_or(name.len(), |p| p + 1)
+                    };
+                    Event::End(BytesEnd::new(self.str_at(2, len)))
                 } else if rest[close - 1] == b'/' {
                     // `<a/>`, not `<>` (close is past the `<`).
-                    let content = &rest[1..close - 1];
-                    Event::Empty(BytesStart::from_content(self.str_at(1, content.len()), name_len(content)))
+                    Event::Empty(BytesStart::from_content(self.str_at(1, close - 2), name_end.min(close - 1) - 1))
                 } else {
-                    let content = &rest[1..close];
-                    Event::Start(BytesStart::from_content(self.str_at(1, content.len()), name_len(content)))
+                    Event::Start(BytesStart::from_content(self.str_at(1, close - 1), name_end - 1))
                 };
                 (event, close + 1)
             }
             b'&' => return None,
             _ => {
                 // Text up to the end is quick-xml's: it ends the reading.
-                let end = memchr::memchr2(b'<', b'&', rest)?;
+                let end = text_end(rest)?;
                 (Event::Text(BytesText::from_escaped(self.str_at(0, end))), end)
             }
         };
@@ -160,6 +162,33 @@ impl<'a> XmlReader<'a> {
             self.take(n);
         }
     }
+}
+
+/// Where the tag at the start of `rest` ends (its `>`, as [`ElementParser`] finds it) and
+/// where its name ends (at the first white space, or the `>`), if it ends.
+#[inline]
+fn tag_end(rest: &[u8]) -> Option<(usize, usize)> {
+    // Names are short and most tags have no attributes: a plain loop over the name costs less
+    // than setting up a vector search, and finds the name's end on the way.
+    for (i, &b) in rest.iter().enumerate().skip(1) {
+        match b {
+            b'>' => return Some((i, i)),
+            b' ' | b'\t' | b'\r' | b'\n' => return Some((i + ElementParser::Outside.feed(&rest[i..])?, i)),
+            b'"' | b'\'' => {
+                let close = ElementParser::Outside.feed(rest)?;
+                return Some((close, 1 + name_len(&rest[1..close])));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where text at the start of `rest` ends: at the next `<` or `&`, if there is one.
+#[inline]
+fn text_end(rest: &[u8]) -> Option<usize> {
+    // Most values are a few bytes: those are looked at one by one before a vector search.
+    memchr::memchr2(b'<', b'&', rest)
 }
 
 #[cfg(test)]
