@@ -242,7 +242,7 @@ pub fn check_with(
     // The walk goes on beside everything else: loading the tables, then checking the files it
     // has found so far (a system call or two per file, serial, for as long as the first few
     // thousand files take to check).
-    std::thread::scope(|s| {
+    let outcome = std::thread::scope(|s| {
         let walk = s.spawn(|| {
             // Completed however the walk ends, so that no worker waits for more files.
             struct CompleteOnDrop<'a>(&'a Window, &'a Feed);
@@ -258,7 +258,17 @@ pub fn check_with(
         abandon.store(true, Ordering::Relaxed);
         let skipped = walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         run?.finish(started, &skipped)
-    })
+    });
+    free_later(feed);
+    outcome
+}
+
+/// Frees `value` on a thread of its own. The list of every input and the tables are freed one
+/// allocation at a time, about a thousand instructions a file, after the reports are written:
+/// the command line then exits without waiting for that, and a caller of the library gets the
+/// memory back a moment later. Without a thread, `value` is freed here.
+fn free_later<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().name("rinken-free".into()).spawn(move || drop(value));
 }
 
 /// Loads the tables and checks the files of `feed` as the walk finds them; the report stage
@@ -328,5 +338,6 @@ fn check_found<'r, 'o>(
             }
         }
     });
+    free_later(loaded);
     Ok(stage)
 }
