@@ -39,14 +39,7 @@ impl<'a> XmlReader<'a> {
     /// reader per piece, which would not know the elements opened before it, and whole texts
     /// are checked the same way so that both find the same errors.
     pub fn new(text: &'a str) -> XmlReader<'a> {
-        let mut reader = Reader::from_str(text);
-        let config = reader.config_mut();
-        config.check_end_names = false;
-        config.allow_unmatched_ends = true;
-        // Expanded empty elements are the only events quick-xml allocates; the parser relies
-        // on events owning nothing (it does not drop them).
-        config.expand_empty_elements = false;
-        XmlReader { reader, text, own: 0, in_text: false, after_tag: false, error_at: 0 }
+        XmlReader { reader: quick_xml_reader(text), text, own: 0, in_text: false, after_tag: false, error_at: 0 }
     }
 
     /// The next event.
@@ -169,6 +162,18 @@ impl<'a> XmlReader<'a> {
     }
 }
 
+/// quick-xml's reader over `text`, as [`XmlReader`] hands it what it does not cut.
+fn quick_xml_reader(text: &str) -> Reader<&[u8]> {
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    // Expanded empty elements are the only events quick-xml allocates; the parser relies on
+    // events owning nothing (it does not drop them).
+    config.expand_empty_elements = false;
+    reader
+}
+
 /// Where the tag at the start of `rest` ends (its `>`, as [`ElementParser`] finds it) and
 /// where its name ends (at the first white space, or the `>`), if it ends.
 #[inline]
@@ -178,7 +183,7 @@ fn tag_end(rest: &[u8]) -> Option<(usize, usize)> {
     for (i, &b) in rest.iter().enumerate().skip(1) {
         match b {
             b'>' => return Some((i, i)),
-            b' ' | b'\t' | b'\r' | b'\n' => return Some((i + ElementParser::Outside.feed(&rest[i..])?, i)),
+            b if is_whitespace(b) => return Some((i + ElementParser::Outside.feed(&rest[i..])?, i)),
             b'"' | b'\'' => {
                 let close = ElementParser::Outside.feed(rest)?;
                 return Some((close, 1 + name_len(&rest[1..close])));
@@ -215,11 +220,7 @@ mod tests {
     }
 
     fn quick_xml_alone(text: &str) -> Vec<(String, usize, usize)> {
-        let mut r = Reader::from_str(text);
-        let config = r.config_mut();
-        config.check_end_names = false;
-        config.allow_unmatched_ends = true;
-        config.expand_empty_elements = false;
+        let mut r = quick_xml_reader(text);
         events(|| {
             let e = match r.read_event() {
                 Ok(e) => format!("{:?}", Ok::<_, ()>(e)),
