@@ -133,6 +133,11 @@ impl Overflow {
         false
     }
 
+    /// The size of the findings kept beside this, as [`Overflow::keep`] counts it.
+    pub fn kept_bytes(&self) -> usize {
+        self.kept_bytes
+    }
+
     /// Keeps a finding [`Overflow::admit`] let in, counting its size.
     pub fn keep(&mut self, findings: &mut Vec<Finding>, f: Finding) {
         // Its struct and its text.

@@ -271,6 +271,11 @@ fn free_later<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().name("rinken-free".into()).spawn(move || drop(value));
 }
 
+/// The findings a worker holds before handing them to the report stage, whatever is left of
+/// its chunk: a chunk is up to [`window::MAX_CHUNK`] files, and each may keep up to
+/// [`crate::check::MAX_KEPT_BYTES`] of findings.
+const MAX_HELD_BYTES: usize = 1 << 20;
+
 /// Loads the tables and checks the files of `feed` as the walk finds them; the report stage
 /// returned is ready to finish once the walk is done.
 fn check_found<'r, 'o>(
@@ -315,10 +320,22 @@ fn check_found<'r, 'o>(
             pool.broadcast(|_| {
                 let mut parser = Parser::new(ctx.tables);
                 let tx = tx.clone();
-                while let Some(files) = window.claim(&interrupted) {
-                    let done: Vec<(usize, FileResult)> =
-                        files.map(|i| (i, check_isolated(ctx, &mut parser, feed.get(i), checker))).collect();
-                    if tx.send(done).is_err() {
+                'claims: while let Some(files) = window.claim(&interrupted) {
+                    let mut done = Vec::with_capacity(files.len());
+                    let mut held = 0;
+                    for i in files {
+                        let result = check_isolated(ctx, &mut parser, feed.get(i), checker);
+                        held += result.overflow.kept_bytes();
+                        done.push((i, result));
+                        // A chunk of files full of findings goes as it is, not as a whole.
+                        if held >= MAX_HELD_BYTES {
+                            if tx.send(std::mem::take(&mut done)).is_err() {
+                                break 'claims;
+                            }
+                            held = 0;
+                        }
+                    }
+                    if !done.is_empty() && tx.send(done).is_err() {
                         break;
                     }
                 }

@@ -23,10 +23,16 @@ use std::ops::Range;
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
+/// The largest chunk. Every hand-over wakes the report thread, a system call and, on a virtual
+/// machine, an interrupt to another core: about 10 µs, which over chunks of 32 files of 12 µs
+/// each was 2.5 % of a worker's time (measured with perf over 100,000 files). 128 makes that
+/// a quarter, and still leaves 780 chunks to share between the workers of such a run.
+pub const MAX_CHUNK: usize = 128;
+
 /// Files a worker claims at a time: one hand-over (and one wake-up of the report thread) per
 /// chunk instead of per file, small enough that files are still checked nearly in path order.
 pub fn chunk(files: usize, threads: usize) -> usize {
-    (files / (threads.max(1) * 64)).clamp(1, 32)
+    (files / (threads.max(1) * 64)).clamp(1, MAX_CHUNK)
 }
 
 /// How far past the first unreported file workers may claim: two chunks per worker, one being
@@ -42,6 +48,9 @@ struct State {
     /// Files known so far, and whether that is all of them.
     files: usize,
     complete: bool,
+    /// Workers waiting in [`Window::claim`]: a notification with none costs a system call all
+    /// the same (std's condition variable does not count its waiters), once a chunk.
+    waiting: usize,
 }
 
 pub struct Window {
@@ -61,7 +70,7 @@ impl Window {
     /// A window over a list still growing: see [`Window::grow`] and [`Window::complete`].
     pub fn growing(threads: usize) -> Window {
         Window {
-            state: Mutex::new(State { next: 0, reported: 0, closed: false, files: 0, complete: false }),
+            state: Mutex::new(State { next: 0, reported: 0, closed: false, files: 0, complete: false, waiting: 0 }),
             moved: Condvar::new(),
             threads,
         }
@@ -72,12 +81,20 @@ impl Window {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Wakes the workers waiting for the state `s` to change, if any. A worker counts itself
+    /// in `waiting` under the lock before it waits, so none can be missed.
+    fn moved(&self, s: &State) {
+        if s.waiting > 0 {
+            self.moved.notify_all();
+        }
+    }
+
     /// The list now holds `files` files.
     pub fn grow(&self, files: usize) {
         let mut s = self.lock();
         if files > s.files {
             s.files = files;
-            self.moved.notify_all();
+            self.moved(&s);
         }
     }
 
@@ -86,7 +103,7 @@ impl Window {
         let mut s = self.lock();
         s.files = s.files.max(files);
         s.complete = true;
-        self.moved.notify_all();
+        self.moved(&s);
     }
 
     /// The next files to check, in path order; `None` once all are claimed, the window is
@@ -105,7 +122,9 @@ impl Window {
             }
             // `stop` is a flag set from a signal handler, which cannot notify: look again now
             // and then.
+            s.waiting += 1;
             s = self.moved.wait_timeout(s, Duration::from_millis(50)).unwrap_or_else(|e| e.into_inner()).0;
+            s.waiting -= 1;
         }
     }
 
@@ -114,14 +133,15 @@ impl Window {
         let mut s = self.lock();
         if reported > s.reported {
             s.reported = reported;
-            self.moved.notify_all();
+            self.moved(&s);
         }
     }
 
     /// No more claims: the report stage stopped.
     pub fn close(&self) {
-        self.lock().closed = true;
-        self.moved.notify_all();
+        let mut s = self.lock();
+        s.closed = true;
+        self.moved(&s);
     }
 }
 
