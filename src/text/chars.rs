@@ -103,6 +103,15 @@ impl Profile {
     /// Standard CP932 and allowed in a kana field: most kana.
     pub const ORDINARY_KANA: Profile = Profile(STANDARD | KANA);
 
+    /// Whether this is [`Profile::ORDINARY_KANA`], or for a field that is not a kana field
+    /// (`kana` false) either ordinary profile: one comparison, as a value's every character
+    /// asks it.
+    #[inline]
+    pub fn is_ordinary(self, kana: bool) -> bool {
+        let ignored = if kana { 0 } else { KANA };
+        self.0 | ignored == STANDARD | KANA
+    }
+
     #[inline]
     pub fn of(c: char) -> Profile {
         // Nothing outside the BMP has a CP932 code, and none of the flags applies there.
@@ -466,6 +475,8 @@ mod tests {
             let plain = !is_forbidden_control(c) && !is_halfwidth_katakana(c) && p.machine().is_none();
             assert_eq!(p == Profile::ORDINARY, plain && !is_kana_field_char(c), "U+{u:04X}");
             assert_eq!(p == Profile::ORDINARY_KANA, plain && is_kana_field_char(c), "U+{u:04X}");
+            assert_eq!(p.is_ordinary(true), p == Profile::ORDINARY_KANA, "U+{u:04X}");
+            assert_eq!(p.is_ordinary(false), plain, "U+{u:04X}");
         }
     }
 

@@ -476,37 +476,34 @@ struct Scan {
 /// in it (or outside the BMP, which is never ordinary) gets `None` and the full scan.
 /// In a text field kana are as ordinary as kanji (their KANA flag matters to kana fields only).
 fn ordinary_chars(v: &str, kana: bool) -> Option<usize> {
-    let b = v.as_bytes();
-    let (mut i, mut n) = (0, 0);
+    let mut rest = v.as_bytes();
+    let mut n = 0;
     // `v` is UTF-8, so the lead byte says how many continuation bytes follow, and they are
-    // there. Names and addresses are nearly all three-byte characters: that arm comes first
-    // and skips the ASCII test of `Profile::of_bmp`.
-    while let Some(&lead) = b.get(i) {
-        let p = match lead {
-            0xE0..=0xEF => {
-                let u = u16::from(lead & 0x0F) << 12 | u16::from(b[i + 1] & 0x3F) << 6 | u16::from(b[i + 2] & 0x3F);
-                i += 3;
-                Profile::of_wide(u)
+    // there; the slice patterns take them with one length test. Names and addresses are nearly
+    // all three-byte characters: that arm comes first and skips the ASCII test of
+    // `Profile::of_bmp`.
+    loop {
+        let p = match rest {
+            [lead @ 0xE0..=0xEF, b1, b2, tail @ ..] => {
+                rest = tail;
+                Profile::of_wide(u16::from(lead & 0x0F) << 12 | u16::from(b1 & 0x3F) << 6 | u16::from(b2 & 0x3F))
             }
-            0..=0x7F => {
-                i += 1;
-                Profile::of_bmp(u16::from(lead))
+            [lead @ 0..=0x7F, tail @ ..] => {
+                rest = tail;
+                Profile::of_bmp(u16::from(*lead))
             }
-            0xC0..=0xDF => {
-                let u = u16::from(lead & 0x1F) << 6 | u16::from(b[i + 1] & 0x3F);
-                i += 2;
-                Profile::of_bmp(u)
+            [lead @ 0xC0..=0xDF, b1, tail @ ..] => {
+                rest = tail;
+                Profile::of_bmp(u16::from(lead & 0x1F) << 6 | u16::from(b1 & 0x3F))
             }
+            [] => return Some(n),
             _ => return None,
         };
-        let ordinary =
-            if kana { p == Profile::ORDINARY_KANA } else { p == Profile::ORDINARY || p == Profile::ORDINARY_KANA };
-        if !ordinary {
+        if !p.is_ordinary(kana) {
             return None;
         }
         n += 1;
     }
-    Some(n)
 }
 
 fn scan(v: &str, kana: bool) -> Scan {
