@@ -229,13 +229,7 @@ mod tests {
     }
 
     fn input(display: &str, rel: &str) -> Input {
-        Input {
-            path: display.into(),
-            display: display.into(),
-            rel: rel.into(),
-            report_name: rel.into(),
-            unreadable: None,
-        }
+        Input { path: display.into(), display: display.into(), rel: rel.into(), unreadable: None }
     }
 
     #[test]

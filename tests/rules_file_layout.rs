@@ -19,7 +19,6 @@ fn f001_unreadable_file() {
     let input = rinken::input::Input {
         path: "/nonexistent/R131331572820250612000001.xml".into(),
         display: "x".into(),
-        report_name: "x".into(),
         rel: "x".into(),
         unreadable: None,
     };

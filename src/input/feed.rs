@@ -13,7 +13,7 @@ use std::sync::{Condvar, Mutex, OnceLock};
 #[derive(Default)]
 pub struct Feed {
     items: boxcar::Vec<Input>,
-    /// Report names that differ from [`Input::report_name`], by index, once the walk is done.
+    /// Report names that differ from [`Input::rel`], by index, once the walk is done.
     renamed: OnceLock<FxHashMap<usize, String>>,
     /// Taken around setting `renamed` and around waiting for it, so no wake-up is missed.
     settling: Mutex<()>,
@@ -73,7 +73,7 @@ impl Feed {
     /// done.
     pub fn report_name(&self, index: usize) -> Option<&str> {
         let renamed = self.renamed.get()?;
-        Some(renamed.get(&index).map_or(self.get(index).report_name.as_str(), String::as_str))
+        Some(renamed.get(&index).map_or(self.get(index).rel.as_str(), String::as_str))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Input> {

@@ -15,10 +15,10 @@ pub struct Input {
     pub path: PathBuf,
     /// The `file` column: the PATH as given plus the part below it.
     pub display: String,
-    /// Where its report goes under `files/` (without the `.csv`): [`Input::rel`], made unique.
-    pub report_name: String,
     /// The part below the PATH argument, or the file name for a file given directly: what
-    /// stays the same however the PATH is spelt (baselines, per-path ignores).
+    /// stays the same however the PATH is spelt (baselines, per-path ignores). Its report goes
+    /// under `files/` by this name (and `.csv`) unless another report took it first
+    /// ([`Feed::report_name`]).
     pub rel: String,
     /// Why it is known not to be readable before it is opened, if it is: it still has its row
     /// (F001), and it is never opened.
@@ -56,6 +56,8 @@ pub enum SkipReason {
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub inputs: Vec<Input>,
+    /// Where each input's report goes under `files/` (without the `.csv`), by index.
+    pub report_names: Vec<String>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -119,11 +121,9 @@ fn below(root: &Path, path: &Path) -> String {
 pub fn discover(args: &[PathBuf]) -> Discovery {
     let feed = Feed::default();
     let skipped = discover_into(args, &feed, &|_| {}, &AtomicBool::new(false));
-    let mut inputs: Vec<Input> = (0..feed.len()).map(|i| feed.get(i).clone()).collect();
-    for (i, input) in inputs.iter_mut().enumerate() {
-        input.report_name = feed.report_name(i).unwrap_or_default().to_owned();
-    }
-    Discovery { inputs, skipped }
+    let inputs: Vec<Input> = (0..feed.len()).map(|i| feed.get(i).clone()).collect();
+    let report_names = (0..feed.len()).map(|i| feed.report_name(i).unwrap_or_default().to_owned()).collect();
+    Discovery { inputs, report_names, skipped }
 }
 
 /// [`discover`] into `feed`, appending as the walk goes when the order of the walk is already
@@ -166,7 +166,7 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
     };
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     grown(feed.len());
-    feed.settle(settle_report_names((0..feed.len()).map(|i| feed.get(i).report_name.as_str())));
+    feed.settle(settle_report_names((0..feed.len()).map(|i| feed.get(i).rel.as_str())));
     skipped
 }
 
@@ -215,7 +215,7 @@ fn walk_arg(arg: &Path, d: &mut Discovery, stop: &AtomicBool) {
 /// The row of a PATH itself: shown as given, reported under its own name.
 fn arg_input(arg: &Path, arg_text: String) -> Input {
     let name = arg.file_name().map_or_else(|| arg_text.clone(), |n| n.to_string_lossy().into_owned());
-    Input { path: arg.to_path_buf(), display: arg_text, rel: name.clone(), report_name: name, unreadable: None }
+    Input { path: arg.to_path_buf(), display: arg_text, rel: name, unreadable: None }
 }
 
 /// Walks one folder into `d`, calling `found(d, linked)` after each input, where `linked` says
@@ -223,13 +223,8 @@ fn arg_input(arg: &Path, arg_text: String) -> Input {
 fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn FnMut(&mut Discovery, bool)) {
     let arg_text = arg.to_string_lossy().into_owned();
     let mut linked = false;
-    let input = |path: PathBuf, rel: String| Input {
-        path,
-        display: join_display(&arg_text, &rel),
-        report_name: rel.clone(),
-        rel,
-        unreadable: None,
-    };
+    let input =
+        |path: PathBuf, rel: String| Input { path, display: join_display(&arg_text, &rel), rel, unreadable: None };
     // Entries of one folder share its path as a prefix, so comparing whole paths as bytes
     // orders them by name: no path parsing per comparison.
     let walker = walkdir::WalkDir::new(arg)
@@ -486,7 +481,7 @@ mod tests {
         }
         std::fs::create_dir(root.join("d.xml")).unwrap();
         let d = discover(&[root.to_path_buf()]);
-        let rel: Vec<_> = d.inputs.iter().map(|i| i.report_name.as_str()).collect();
+        let rel: Vec<_> = d.report_names.iter().map(String::as_str).collect();
         assert_eq!(rel, ["a.Xml", "b/.xml", "b/a.xml", "b/sub/z.XML", "c.xml"]);
         assert!(d.inputs[2].display.ends_with("/b/a.xml"));
         assert!(d.skipped.is_empty());
@@ -563,23 +558,15 @@ mod tests {
         std::fs::write(a.join("x.xml"), "1").unwrap();
         std::fs::write(b.join("X.xml"), "2").unwrap();
         let d = discover(&[a.join("x.xml"), b.join("X.xml"), a.join("x.xml")]);
-        let names: Vec<_> = d.inputs.iter().map(|i| i.report_name.as_str()).collect();
-        assert_eq!(names, ["x.xml", "X.xml~2"]);
+        assert_eq!(d.report_names, ["x.xml", "X.xml~2"]);
     }
 
     #[test]
     fn a_report_file_never_takes_the_name_of_a_report_folder() {
-        let input = |name: &str| Input {
-            path: PathBuf::from(name),
-            display: name.into(),
-            report_name: name.into(),
-            rel: name.into(),
-            unreadable: None,
-        };
-        let inputs = [input("x.xml"), input("X.xml.CSV/y.xml"), input("x.xml~2"), input("z.xml")];
-        let renamed = settle_report_names(inputs.iter().map(|i| i.report_name.as_str()));
+        let inputs = ["x.xml", "X.xml.CSV/y.xml", "x.xml~2", "z.xml"];
+        let renamed = settle_report_names(inputs.iter().copied());
         let names: Vec<_> =
-            inputs.iter().enumerate().map(|(i, n)| renamed.get(&i).unwrap_or(&n.report_name).as_str()).collect();
+            inputs.iter().enumerate().map(|(i, n)| renamed.get(&i).map_or(*n, String::as_str)).collect();
         // x.xml.csv is a folder (in any case); x.xml~2.csv is then taken by the file itself.
         assert_eq!(names, ["x.xml~2", "X.xml.CSV/y.xml", "x.xml~2~2", "z.xml"]);
     }

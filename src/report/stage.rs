@@ -202,7 +202,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         }
         let inputs = self.inputs;
         // Settled by now: the provisional name is only a fallback that cannot be reached.
-        let name = inputs.report_name(index).unwrap_or(inputs.get(index).report_name.as_str());
+        let name = inputs.report_name(index).unwrap_or(inputs.get(index).rel.as_str());
         if let Err(e) = self.staging.write_file_report(name, bytes) {
             self.write_error = Some(e);
         }
@@ -305,7 +305,6 @@ mod tests {
             .map(|i| crate::input::Input {
                 path: name(i).into(),
                 display: name(i),
-                report_name: format!("f{i}.xml"),
                 rel: format!("f{i}.xml"),
                 unreadable: None,
             })
