@@ -81,6 +81,56 @@ fn results_waiting_for_a_slow_first_file_stay_within_the_window() {
     assert!(outcome.reorder_peak < width, "{} results waited, window {width}", outcome.reorder_peak);
 }
 
+#[test]
+fn results_holding_a_mebibyte_of_findings_go_to_the_report_before_their_chunk_ends() {
+    // The first file keeps 1.2 MB of findings. A worker that held a whole chunk of such results
+    // would hold chunk × 16 MiB at worst: the first file's result goes to the report as soon as
+    // it is made, while the second file of its chunk is being checked.
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = 128;
+    for i in 0..files {
+        std::fs::write(dir.join(format!("f{i:04}.xml")), "").unwrap();
+    }
+    assert!(rinken::run::window::chunk(files, 1) > 1, "the first two files are one chunk");
+    struct Reported<'a>(&'a AtomicUsize);
+    impl rinken::run::Observer for Reported<'_> {
+        fn file(&mut self, _: &rinken::run::FileReport<'_>) {
+            self.0.fetch_add(1, SeqCst);
+        }
+        fn finish(&mut self, _: &rinken::report::summary::Totals, _: &[rinken::input::Skipped]) {}
+    }
+    let reported = AtomicUsize::new(0);
+    let held_back = AtomicBool::new(false);
+    let checker =
+        |ctx: &rinken::check::Ctx<'_>, parser: &mut rinken::parse::Parser<'_>, input: &rinken::input::Input| {
+            let mut result = rinken::check::check_file(ctx, parser, input);
+            if input.path.ends_with("f0000.xml") {
+                // Messages are cut to 500 characters: 2,000 of them, with their findings, keep
+                // about 1.2 MB.
+                for _ in 0..2000 {
+                    result.add(ctx.rules, &rinken::check::file::F001, 0, (0, 0), || "x".repeat(500));
+                }
+            } else if input.path.ends_with("f0001.xml") {
+                let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+                while reported.load(SeqCst) < 1 && std::time::Instant::now() < until {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                held_back.store(reported.load(SeqCst) < 1, SeqCst);
+            }
+            result
+        };
+    let opts = CheckOptions { threads: Some(1), ..options(vec![dir], tmp.path().join("out")) };
+    let mut observer = Reported(&reported);
+    let outcome = check_with(&opts, &mut [&mut observer], &checker).unwrap();
+    assert_eq!(outcome.totals.files, files as u64);
+    assert!(!held_back.load(SeqCst), "the first result waited for the rest of its chunk");
+    let first = read_csv(&tmp.path().join("out/files/f0000.xml.csv"));
+    assert_eq!(first.iter().filter(|r| r["rule"] == "F001").count(), 2000);
+}
+
 /// Streaming (for files too large to hold) and reading whole must agree on everything.
 fn compare_stream_and_whole(name: &str, bytes: &[u8], h: &Harness) {
     let ctx = h.ctx();
