@@ -238,7 +238,9 @@ fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn
             Ok(e) => {
                 // A linked folder too: what lies below it may be reached another way.
                 linked |= e.path_is_symlink();
-                if e.file_type().is_dir() || !is_xml_name(e.file_name()) {
+                // An entry's path ends with its name, so the path's last bytes are the name's:
+                // `file_name()` parses the path from the back for every entry.
+                if e.file_type().is_dir() || !is_xml_name(e.path().as_os_str()) {
                     continue;
                 }
                 let rel = below(arg, e.path());
@@ -406,6 +408,11 @@ const MAX_REPORT_DIR: usize = 1024;
 /// path, are cut at a character boundary and told apart by a hash of what was cut, the same
 /// in every run.
 fn fit_name(name: &str) -> Cow<'_, str> {
+    // Nearly every name: no part of it, and no folder, can be too long (this runs for every
+    // input, and splitting the name cost 420 instructions).
+    if name.len() <= MAX_REPORT_PART {
+        return Cow::Borrowed(name);
+    }
     let (dir, _) = name.rsplit_once('/').unwrap_or(("", name));
     if dir.len() <= MAX_REPORT_DIR && name.split('/').all(|part| part.len() <= MAX_REPORT_PART) {
         return Cow::Borrowed(name);
