@@ -1,6 +1,6 @@
 //! `summary.csv` (one row per input file, in path order) and the short human summary.
 
-use super::csv::{CsvDoc, CsvEncoding, Decimal, SUMMARY_HEADER};
+use super::csv::{CsvDoc, CsvEncoding, SUMMARY_HEADER};
 use crate::check::FileKind;
 use crate::input::{SkipReason, Skipped};
 use crate::lang::Lang;
@@ -39,8 +39,16 @@ impl Default for Summary {
 
 impl Summary {
     pub fn add(&mut self, file: &str, kind: FileKind, records: u32, bytes: u64, errors: usize, warnings: usize) {
-        let [r, e, w] = [records as u64, errors as u64, warnings as u64].map(Decimal::new);
-        self.doc.row([file, kind.as_str(), r.as_str(), e.as_str(), w.as_str(), status(errors, warnings)]);
+        // Numbers formatted on the stack: a summary row is written for every input.
+        let (mut r, mut e, mut w) = (itoa::Buffer::new(), itoa::Buffer::new(), itoa::Buffer::new());
+        self.doc.row([
+            file,
+            kind.as_str(),
+            r.format(records),
+            e.format(errors),
+            w.format(warnings),
+            status(errors, warnings),
+        ]);
         let t = &mut self.totals;
         t.files += 1;
         t.records += records as u64;
