@@ -63,12 +63,13 @@ fn file(path: &PathBuf) -> Count {
             Err(_) => Count::default(),
         }
     } else {
-        // The system calls rinken makes (input::load): one open, one fstat, reads to EOF.
-        // `std::fs::read(path)` would open the file again, and `read_to_end` would stat and
-        // seek again, and the floor would pay for calls rinken does not make.
-        let mut b = vec![0u8; len as usize + 1];
+        // The system calls rinken makes (input::load): one open, one fstat, and reads up to the
+        // size fstat gave (to the end only when that is 0). `std::fs::read(path)` would open
+        // the file again, `read_to_end` would stat and seek again, and reading until a read
+        // returns nothing costs a call more: the floor would pay for calls rinken does not make.
+        let mut b = vec![0u8; if len == 0 { 4096 } else { len as usize }];
         let mut filled = 0;
-        loop {
+        while len == 0 || filled as u64 != len {
             if filled == b.len() {
                 b.resize(filled * 2, 0);
             }
