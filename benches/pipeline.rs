@@ -55,8 +55,18 @@ fn floor_events(bytes: &[u8]) -> u64 {
     }
 }
 
+/// A file read with the system calls rinken makes (`input::load`): one open, one fstat, and
+/// reads up to that size. `std::fs::read` makes one read more, to confirm the end.
+fn read_as_rinken(path: &Path) -> Vec<u8> {
+    let mut file = std::fs::File::open(path).expect("open");
+    let len = file.metadata().expect("fstat").len();
+    let mut bytes = vec![0; usize::try_from(len).expect("size")];
+    std::io::Read::read_exact(&mut file, &mut bytes).expect("read");
+    bytes
+}
+
 fn floor_files(paths: &[PathBuf], threads: usize, pool: &rayon::ThreadPool) -> u64 {
-    let one = |p: &PathBuf| floor_events(&std::fs::read(p).expect("read"));
+    let one = |p: &PathBuf| floor_events(&read_as_rinken(p));
     if threads == 1 {
         paths.iter().map(one).sum()
     } else {
