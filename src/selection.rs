@@ -140,10 +140,10 @@ impl PathIgnores {
         if self.rules.is_empty() {
             return Vec::new();
         }
-        let mut hits = self.set.matches(&input.display);
-        hits.extend(self.set.matches(&input.rel));
-        hits.extend(self.set.matches(rel_string(&lexical(Path::new(&input.display)))));
-        let from_base = self.base.as_ref().and_then(|b| Some(absolute(&input.path)?.strip_prefix(b).ok()?.to_owned()));
+        let mut hits = self.set.matches(input.display());
+        hits.extend(self.set.matches(input.rel()));
+        hits.extend(self.set.matches(rel_string(&lexical(Path::new(input.display())))));
+        let from_base = self.base.as_ref().and_then(|b| Some(absolute(input.path())?.strip_prefix(b).ok()?.to_owned()));
         if let Some(p) = from_base {
             hits.extend(self.set.matches(rel_string(&p)));
         }
@@ -229,7 +229,7 @@ mod tests {
     }
 
     fn input(display: &str, rel: &str) -> Input {
-        Input { path: display.into(), display: display.into(), rel: rel.into(), unreadable: None }
+        Input::new(display.into(), display, rel)
     }
 
     #[test]

@@ -20,7 +20,7 @@ fn a_panic_while_checking_one_file_is_a_finding_and_the_run_goes_on() {
     let out = tmp.path().join("out");
     let checker =
         |ctx: &rinken::check::Ctx<'_>, parser: &mut rinken::parse::Parser<'_>, input: &rinken::input::Input| {
-            if input.path.ends_with("boom.xml") {
+            if input.path().ends_with("boom.xml") {
                 panic!("injected failure");
             }
             rinken::check::check_file(ctx, parser, input)
@@ -59,7 +59,7 @@ fn results_waiting_for_a_slow_first_file_stay_within_the_window() {
     let checker =
         |ctx: &rinken::check::Ctx<'_>, parser: &mut rinken::parse::Parser<'_>, input: &rinken::input::Input| {
             use std::sync::atomic::Ordering::SeqCst;
-            if input.path.ends_with("f0000.xml") {
+            if input.path().ends_with("f0000.xml") {
                 // Until every other file is checked, or long enough to show that they are not.
                 let until = std::time::Instant::now() + std::time::Duration::from_millis(1500);
                 while others.load(SeqCst) < files - 1 && std::time::Instant::now() < until {
@@ -107,13 +107,13 @@ fn results_holding_a_mebibyte_of_findings_go_to_the_report_before_their_chunk_en
     let checker =
         |ctx: &rinken::check::Ctx<'_>, parser: &mut rinken::parse::Parser<'_>, input: &rinken::input::Input| {
             let mut result = rinken::check::check_file(ctx, parser, input);
-            if input.path.ends_with("f0000.xml") {
+            if input.path().ends_with("f0000.xml") {
                 // Messages are cut to 500 characters: 2,000 of them, with their findings, keep
                 // about 1.2 MB.
                 for _ in 0..2000 {
                     result.add(ctx.rules, &rinken::check::file::F001, 0, (0, 0), || "x".repeat(500));
                 }
-            } else if input.path.ends_with("f0001.xml") {
+            } else if input.path().ends_with("f0001.xml") {
                 let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
                 while reported.load(SeqCst) < 1 && std::time::Instant::now() < until {
                     std::thread::sleep(std::time::Duration::from_millis(1));
@@ -336,8 +336,8 @@ fn meddling(
 ) -> impl Fn(&rinken::check::Ctx<'_>, &mut rinken::parse::Parser<'_>, &rinken::input::Input) -> rinken::check::FileResult
        + Sync {
     move |ctx, parser, input| {
-        if input.path.ends_with(target) {
-            act(&input.path);
+        if input.path().ends_with(target) {
+            act(input.path());
         }
         rinken::check::check_file(ctx, parser, input)
     }

@@ -326,10 +326,10 @@ const KEEP_BYTES: usize = 1 << 20;
 /// Checks one input file: reads it once, then [`check_bytes`]. A failure to read is a finding.
 pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> FileResult {
     use crate::input::load;
-    let name = input.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = input.path().file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     use crate::input::walk::Unreadable;
-    let opened = match &input.unreadable {
-        None => load::open_regular(&input.path),
+    let opened = match input.unreadable.as_deref() {
+        None => load::open_regular(input.path()),
         Some(Unreadable::Special) => Err(load::LoadError::NotRegular),
         Some(Unreadable::Folder(why)) => Err(load::LoadError::Unlistable(why.clone())),
     };

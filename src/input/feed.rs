@@ -73,7 +73,7 @@ impl Feed {
     /// done.
     pub fn report_name(&self, index: usize) -> Option<&str> {
         let renamed = self.renamed.get()?;
-        Some(renamed.get(&index).map_or(self.get(index).rel.as_str(), String::as_str))
+        Some(renamed.get(&index).map_or(self.get(index).rel(), String::as_str))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Input> {

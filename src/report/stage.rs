@@ -127,7 +127,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         let index = self.reported;
         let inputs = self.inputs;
         let input = inputs.get(index);
-        let name_of = |k: u32| inputs.get(k as usize).display.clone();
+        let name_of = |k: u32| inputs.get(k as usize).display().to_owned();
         self.batch.observe(index as u32, &mut result, &opts.rules, lang, &name_of);
         let ignored = opts.path_ignores.ignored(input);
         result.findings.retain(|f| !ignored.contains(&f.rule.id));
@@ -135,10 +135,10 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         let (more_errors, more_warnings) = result.overflow.counts();
         cut::sort(&mut result.findings);
         if let Some(r) = &mut self.recorder {
-            r.record(&input.rel, &result.findings);
+            r.record(input.rel(), &result.findings);
         }
         if let Some(b) = &mut self.baseline {
-            self.absorbed += b.absorb(&input.rel, &mut result.findings) as u64;
+            self.absorbed += b.absorb(input.rel(), &mut result.findings) as u64;
         }
         let errors = result.count(Severity::E) + more_errors as usize;
         let warnings = result.count(Severity::W) + more_warnings as usize;
@@ -147,10 +147,10 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             cut::cut(&mut result.findings, max, &opts.rules, lang);
         }
         if !result.findings.is_empty() && self.write_error.is_none() {
-            let bytes = file_report(&input.display, &result.findings, opts.csv_encoding);
+            let bytes = file_report(input.display(), &result.findings, opts.csv_encoding);
             self.write_file_report(index, bytes);
         }
-        self.summary.add(&input.display, result.kind, result.records, result.bytes, errors, warnings);
+        self.summary.add(input.display(), result.kind, result.records, result.bytes, errors, warnings);
         let report = FileReport {
             input,
             kind: result.kind,
@@ -202,7 +202,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         }
         let inputs = self.inputs;
         // Settled by now: the provisional name is only a fallback that cannot be reached.
-        let name = inputs.report_name(index).unwrap_or(inputs.get(index).rel.as_str());
+        let name = inputs.report_name(index).unwrap_or(inputs.get(index).rel());
         if let Err(e) = self.staging.write_file_report(name, bytes) {
             self.write_error = Some(e);
         }
@@ -291,7 +291,7 @@ mod tests {
 
     impl Observer for Order {
         fn file(&mut self, file: &FileReport<'_>) {
-            self.0.push(file.input.display.clone());
+            self.0.push(file.input.display().to_owned());
         }
         fn finish(&mut self, _: &Totals, _: &[Skipped]) {}
     }
@@ -301,14 +301,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         let name = |i: usize| format!("in/f{i}.xml");
-        let inputs: Vec<crate::input::Input> = (0..5)
-            .map(|i| crate::input::Input {
-                path: name(i).into(),
-                display: name(i),
-                rel: format!("f{i}.xml"),
-                unreadable: None,
-            })
-            .collect();
+        let inputs: Vec<crate::input::Input> =
+            (0..5).map(|i| crate::input::Input::new(name(i).into(), &name(i), &format!("f{i}.xml"))).collect();
         let as_of = crate::text::date::Date::parse_iso("2026-11-21").unwrap();
         let opts = CheckOptions { quiet: true, progress: false, ..CheckOptions::new(vec![], out.clone(), as_of) };
         let mut order = Order(Vec::new());

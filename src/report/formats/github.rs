@@ -32,7 +32,7 @@ impl Github {
 impl Observer for Github {
     fn file(&mut self, file: &FileReport<'_>) {
         let mut s = String::new();
-        let name = escape_property(&file.input.display);
+        let name = escape_property(file.input.display());
         for f in file.findings {
             let command = match f.severity {
                 Severity::E => "error",
@@ -66,8 +66,8 @@ mod tests {
 
     #[test]
     fn one_command_per_finding_with_position_when_known() {
-        let (mut input, mut findings) = sample();
-        input.display = "in/a,b.xml".into();
+        let (_, mut findings) = sample();
+        let input = crate::input::Input::new("in/a,b.xml".into(), "in/a,b.xml", "a,b.xml");
         findings[1].message = "two\nlines".into();
         let (out, buf) = capture();
         let mut g = Github::new(out);

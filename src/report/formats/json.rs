@@ -45,7 +45,7 @@ struct FileJson<'a> {
 impl Observer for Json {
     fn file(&mut self, file: &FileReport<'_>) {
         let entry = FileJson {
-            file: &file.input.display,
+            file: file.input.display(),
             kind: file.kind.as_str(),
             records: file.records,
             errors: file.errors,

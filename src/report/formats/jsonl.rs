@@ -20,7 +20,7 @@ impl Observer for Jsonl {
     fn file(&mut self, file: &FileReport<'_>) {
         let mut buf = Vec::new();
         for f in file.findings {
-            serde_json::to_writer(&mut buf, &FindingJson::of(Some(&file.input.display), f)).expect("JSON to memory");
+            serde_json::to_writer(&mut buf, &FindingJson::of(Some(file.input.display()), f)).expect("JSON to memory");
             buf.push(b'\n');
         }
         self.out.write(&buf);

@@ -185,8 +185,7 @@ pub(crate) mod testing {
 
     /// `in/a.xml` with a file-level error, an error with a position and a warning.
     pub fn sample() -> (Input, Vec<Finding>) {
-        let input =
-            Input { path: "in/a.xml".into(), display: "in/a.xml".into(), rel: "a.xml".into(), unreadable: None };
+        let input = Input::new("in/a.xml".into(), "in/a.xml", "a.xml");
         let mk = |record, rule: &str, severity, line, path: &str, message: &str| {
             Finding::new(find(rule).unwrap(), severity, record, path, (line, 5), "v,1", message.into())
         };

@@ -97,7 +97,7 @@ impl Sarif {
 
 impl Observer for Sarif {
     fn file(&mut self, file: &FileReport<'_>) {
-        let (uri, relative) = artifact_uri(&file.input.path);
+        let (uri, relative) = artifact_uri(file.input.path());
         let mut artifact = json!({"uri": uri});
         if relative {
             artifact["uriBaseId"] = json!("%SRCROOT%");
@@ -107,7 +107,7 @@ impl Observer for Sarif {
         let mut seen: HashMap<u128, u32> = HashMap::new();
         for f in file.findings {
             let key =
-                format!("{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}", file.input.rel, f.record, f.rule.id, f.path, f.value);
+                format!("{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}", file.input.rel(), f.record, f.rule.id, f.path, f.value);
             let hash = xxhash_rust::xxh3::xxh3_128(key.as_bytes());
             let n = seen.entry(hash).or_insert(0);
             *n += 1;

@@ -56,7 +56,7 @@ impl Observer for Text {
         self.files_shown += 1;
         let (e, w) = (file.errors, file.warnings);
         let counts = crate::tr!(lang, "エラー {e}・警告 {w}", "{e} errors, {w} warnings");
-        let _ = writeln!(s, "{}  {}", self.paint(FILE, &printable(&file.input.display)), self.paint(DIM, &counts));
+        let _ = writeln!(s, "{}  {}", self.paint(FILE, &printable(file.input.display())), self.paint(DIM, &counts));
         let locs: Vec<String> = file
             .findings
             .iter()
@@ -123,8 +123,8 @@ mod tests {
 
     #[test]
     fn control_characters_of_names_and_messages_do_not_reach_the_terminal() {
-        let (mut input, mut findings) = sample();
-        input.display = "a\nb\u{1b}[31mred.xml".into();
+        let (_, mut findings) = sample();
+        let input = crate::input::Input::new("in/a.xml".into(), "a\nb\u{1b}[31mred.xml", "a.xml");
         findings[0].message = "x\u{1}y".into();
         let (out, buf) = capture();
         let mut t = Text::new(out, Settings { lang: Lang::En, fail_on: FailOn::Error, colour: false });
