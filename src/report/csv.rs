@@ -28,7 +28,7 @@ fn needs_apostrophe(cell: &str) -> bool {
     matches!(cell.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
 }
 
-/// Builds one CSV document in memory, then encodes it.
+/// Builds one CSV document in memory, then encodes it, whole or in pieces ([`CsvDoc::flush_to`]).
 ///
 /// Rows are written by csv-core, the csv crate's own writer, except rows whose every cell is
 /// plain ([`is_plain`]): csv writes such a row as its cells joined by commas, and that is what
@@ -37,6 +37,8 @@ fn needs_apostrophe(cell: &str) -> bool {
 pub struct CsvDoc {
     out: Vec<u8>,
     core: csv_core::Writer,
+    /// `out` still starts with the BOM: nothing was flushed yet.
+    head: bool,
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -52,7 +54,7 @@ impl CsvDoc {
         // The BOM is there from the start, so that the default encoding needs no second copy
         // of a report that can run to tens of megabytes.
         let core = csv_core::WriterBuilder::new().terminator(csv_core::Terminator::CRLF).build();
-        let mut doc = CsvDoc { out: BOM.to_vec(), core };
+        let mut doc = CsvDoc { out: BOM.to_vec(), core, head: true };
         for (i, cell) in header.iter().enumerate() {
             doc.field(i, cell.as_bytes());
         }
@@ -107,33 +109,53 @@ impl CsvDoc {
 
     /// The document in `enc`. In CP932, characters it cannot hold become `?` (the UTF-8
     /// reports keep them; CP932 output is for old spreadsheet software only).
-    pub fn finish(self, enc: CsvEncoding) -> Vec<u8> {
-        let mut bytes = self.out;
+    pub fn finish(mut self, enc: CsvEncoding) -> Vec<u8> {
         match enc {
-            CsvEncoding::Utf8Bom => bytes,
+            CsvEncoding::Utf8Bom => self.out,
             CsvEncoding::Utf8 => {
-                bytes.drain(..BOM.len());
-                bytes
+                self.out.drain(..BOM.len());
+                self.out
             }
-            CsvEncoding::Cp932 => {
-                let text = std::str::from_utf8(&bytes[BOM.len()..]).expect("CSV built from str");
-                let mut encoder = encoding_rs::SHIFT_JIS.new_encoder();
-                let mut out = Vec::with_capacity(text.len());
-                let mut rest = text;
-                loop {
-                    out.reserve(rest.len() * 2 + 16);
-                    let (result, read) = encoder.encode_from_utf8_to_vec_without_replacement(rest, &mut out, true);
-                    rest = &rest[read..];
-                    match result {
-                        encoding_rs::EncoderResult::InputEmpty => break,
-                        encoding_rs::EncoderResult::Unmappable(_) => out.push(b'?'),
-                        encoding_rs::EncoderResult::OutputFull => {}
-                    }
-                }
-                out
-            }
+            CsvEncoding::Cp932 => cp932(&self.out[BOM.len()..]),
         }
     }
+
+    /// Writes the rows so far to `w` in `enc` and forgets them: a document as long as the run
+    /// (summary.csv, a row per input) is written as it goes rather than held whole.
+    pub fn flush_to(&mut self, w: &mut impl std::io::Write, enc: CsvEncoding) -> std::io::Result<()> {
+        let from = if std::mem::take(&mut self.head) && enc != CsvEncoding::Utf8Bom { BOM.len() } else { 0 };
+        let written = match enc {
+            CsvEncoding::Utf8Bom | CsvEncoding::Utf8 => w.write_all(&self.out[from..]),
+            CsvEncoding::Cp932 => w.write_all(&cp932(&self.out[from..])),
+        };
+        self.out.clear();
+        written
+    }
+
+    /// Bytes of rows not yet flushed.
+    pub fn pending(&self) -> usize {
+        self.out.len()
+    }
+}
+
+/// UTF-8 CSV text in CP932, `?` for what CP932 cannot hold. The Shift_JIS encoder is stateless,
+/// so a document encoded in pieces cut between rows is the document encoded whole.
+fn cp932(bytes: &[u8]) -> Vec<u8> {
+    let text = std::str::from_utf8(bytes).expect("CSV built from str");
+    let mut encoder = encoding_rs::SHIFT_JIS.new_encoder();
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        out.reserve(rest.len() * 2 + 16);
+        let (result, read) = encoder.encode_from_utf8_to_vec_without_replacement(rest, &mut out, true);
+        rest = &rest[read..];
+        match result {
+            encoding_rs::EncoderResult::InputEmpty => break,
+            encoding_rs::EncoderResult::Unmappable(_) => out.push(b'?'),
+            encoding_rs::EncoderResult::OutputFull => {}
+        }
+    }
+    out
 }
 
 pub const FILE_HEADER: &[&str] = &["file", "record", "rule", "severity", "path", "line", "column", "value", "message"];
@@ -228,5 +250,28 @@ mod tests {
         let sjis = d.finish(CsvEncoding::Cp932);
         let (text, _, _) = encoding_rs::SHIFT_JIS.decode(&sjis);
         assert_eq!(text, "名前\r\n髙橋?\r\n");
+    }
+
+    #[test]
+    fn a_document_flushed_in_pieces_is_the_document_written_whole() {
+        let names = ["提出/髙橋😀.xml", "a,b.xml", "=x.xml", "山田\"太郎\".xml", "plain.xml"];
+        for enc in [CsvEncoding::Utf8Bom, CsvEncoding::Utf8, CsvEncoding::Cp932] {
+            for every in 1..=4 {
+                let (mut whole, mut pieces) = (CsvDoc::new(SUMMARY_HEADER), CsvDoc::new(SUMMARY_HEADER));
+                let mut out = Vec::new();
+                // Before any row too: the header and the BOM go out once.
+                pieces.flush_to(&mut out, enc).unwrap();
+                for (i, name) in names.iter().cycle().take(23).enumerate() {
+                    let row = [*name, "rinkohyo", "1", "0", "2", "warning"];
+                    whole.row(row);
+                    pieces.row(row);
+                    if i % every == 0 {
+                        pieces.flush_to(&mut out, enc).unwrap();
+                    }
+                }
+                pieces.flush_to(&mut out, enc).unwrap();
+                assert_eq!(out, whole.finish(enc), "{enc:?}, a flush every {every} rows");
+            }
+        }
     }
 }

@@ -71,6 +71,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         staging: Staging,
         baseline: Option<Baseline>,
     ) -> Self {
+        let summary = Summary::new(staging.open_top("summary.csv"), opts.csv_encoding);
         ReportStage {
             opts,
             inputs,
@@ -79,7 +80,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             bar: progress_bar(inputs.len(), opts.progress && !opts.quiet),
             unnamed: Vec::new(),
             unnamed_bytes: 0,
-            summary: Summary::default(),
+            summary,
             batch: BatchState::default(),
             baseline,
             recorder: opts.write_baseline.as_ref().map(|_| Recorder::default()),
@@ -113,7 +114,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
 
     /// Whether a report could not be written: the run has failed, checking more is useless.
     pub fn failed(&self) -> bool {
-        self.write_error.is_some()
+        self.write_error.is_some() || self.summary.failed()
     }
 
     /// The most results held at once waiting for an earlier file.
@@ -231,12 +232,16 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             staging.abandon();
             return Err(interrupt::error(lang, interrupt::left_in(&opts.out)));
         }
-        let totals = summary.totals;
-        let summary_bytes = summary.finish(opts.csv_encoding);
-        staging
-            .write_top("summary.csv", &summary_bytes)
-            .and_then(|_| staging.commit(&["summary.csv"]))
-            .map_err(|e| RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}")))?;
+        let cannot_write =
+            |e: std::io::Error| RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}"));
+        let totals = match summary.finish() {
+            Ok(totals) => totals,
+            Err(e) => {
+                staging.abandon();
+                return Err(cannot_write(e));
+            }
+        };
+        staging.commit(&["summary.csv"]).map_err(cannot_write)?;
         if let (Some(r), Some(path)) = (&recorder, &opts.write_baseline) {
             r.write(path, opts.redact).map_err(|e| {
                 let shown = path.display();

@@ -169,6 +169,14 @@ impl Staging {
         std::fs::write(&path, bytes).map_err(|e| context(&path, e))
     }
 
+    /// Opens a file at the top of the report for writing, emptied (summary.csv, written as the
+    /// run goes).
+    pub fn open_top(&self, name: &str) -> io::Result<std::fs::File> {
+        let _live = LIVE.lock();
+        let path = self.dir.join(name);
+        std::fs::File::create(&path).map_err(|e| context(&path, e))
+    }
+
     /// Writes a file at the top of the report (summary.csv, other formats).
     pub fn write_top(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
         let _live = LIVE.lock();
