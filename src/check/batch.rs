@@ -151,6 +151,14 @@ fn digest(h: u128) -> Digest {
 }
 
 impl BatchState {
+    /// Makes room for `files` files of one form each. Called once the run's inputs are known:
+    /// grown one entry at a time, each map's last growth held its old table and its new one,
+    /// twice as large, at once, which was the peak of a long run's memory.
+    pub fn reserve(&mut self, files: usize) {
+        self.files.reserve(files.saturating_sub(self.files.len()));
+        self.forms.reserve(files.saturating_sub(self.forms.len()));
+    }
+
     /// Adds B findings to the file at `index` (in path order), consuming its batch keys;
     /// `name_of` gives a file's display name for the messages.
     pub fn observe(

@@ -42,6 +42,8 @@ pub struct ReportStage<'r, 'o> {
     /// Reports made before the walk was done, which settles their names: (index, bytes).
     unnamed: Vec<(usize, Vec<u8>)>,
     unnamed_bytes: usize,
+    /// The batch rules have room for every input (once the walk is done).
+    batch_sized: bool,
 }
 
 /// Reports held for their names at most: past this, the report stage waits for the walk.
@@ -80,6 +82,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             bar: progress_bar(inputs.len(), opts.progress && !opts.quiet),
             unnamed: Vec::new(),
             unnamed_bytes: 0,
+            batch_sized: false,
             summary,
             batch: BatchState::default(),
             baseline,
@@ -129,6 +132,10 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         let inputs = self.inputs;
         let input = inputs.get(index);
         let name_of = |k: u32| inputs.get(k as usize).display().to_owned();
+        if !self.batch_sized && inputs.settled() {
+            self.batch.reserve(inputs.len());
+            self.batch_sized = true;
+        }
         self.batch.observe(index as u32, &mut result, &opts.rules, lang, &name_of);
         let ignored = opts.path_ignores.ignored(input);
         result.findings.retain(|f| !ignored.contains(&f.rule.id));
