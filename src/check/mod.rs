@@ -328,7 +328,7 @@ pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> File
     use crate::input::load;
     let name = input.path().file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     use crate::input::walk::Unreadable;
-    let opened = match input.unreadable.as_deref() {
+    let opened = match input.unreadable() {
         None => load::open_regular(input.path()),
         Some(Unreadable::Special) => Err(load::LoadError::NotRegular),
         Some(Unreadable::Folder(why)) => Err(load::LoadError::Unlistable(why.clone())),

@@ -12,19 +12,25 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// two copies, report names are settled once the walk is done), so an input is kept small:
 /// its path is its one allocation, and the `file` column and the part below the PATH are read
 /// from the path whenever they are spelt the same, which on Unix they are for every name in
-/// UTF-8. With both texts as copies of their own, 400,000 files peaked at 193 MiB; read from
-/// the path, at 138 MiB.
+/// UTF-8; what few inputs need besides is kept out of line. With both texts as copies of
+/// their own and the rest inline, 400,000 files peaked at 193 MiB; read from the path, at 138.
 #[derive(Debug, Clone)]
 pub struct Input {
-    path: PathBuf,
+    path: Box<Path>,
     /// Where [`Input::rel`] starts in the path, when both texts are read from it.
     rel_at: u32,
+    /// What few inputs need, kept out of line so that the others hold one word for it.
+    rare: Option<Box<Rare>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Rare {
     /// The two texts, when they are not the path's (a name not in UTF-8, a PATH given with
     /// `\\` or `..`, a system whose separator is not `/`).
-    spelt: Option<Box<Spelt>>,
-    /// Why it is known not to be readable before it is opened, if it is: it still has its row
-    /// (F001), and it is never opened.
-    pub unreadable: Option<Box<Unreadable>>,
+    spelt: Option<Spelt>,
+    /// Why it is known not to be readable before it is opened: it still has its row (F001),
+    /// and it is never opened.
+    unreadable: Option<Unreadable>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,7 +56,7 @@ impl Input {
         let p = path.to_str().unwrap_or_default();
         let at = p.len().checked_sub(rel_len).filter(|&at| p.is_char_boundary(at) && path.to_str().is_some());
         match at.and_then(|at| u32::try_from(at).ok()) {
-            Some(rel_at) => Input { path, rel_at, spelt: None, unreadable: None },
+            Some(rel_at) => Input { path: path.into_boxed_path(), rel_at, rare: None },
             None => {
                 let display = path.to_string_lossy().into_owned();
                 let rel = display.get(display.len().saturating_sub(rel_len)..).unwrap_or_default().to_owned();
@@ -60,12 +66,8 @@ impl Input {
     }
 
     fn spelt(path: PathBuf, display: &str, rel: &str) -> Input {
-        Input {
-            path,
-            rel_at: 0,
-            spelt: Some(Box::new(Spelt { display: display.into(), rel: rel.into() })),
-            unreadable: None,
-        }
+        let spelt = Some(Spelt { display: display.into(), rel: rel.into() });
+        Input { path: path.into_boxed_path(), rel_at: 0, rare: Some(Box::new(Rare { spelt, unreadable: None })) }
     }
 
     /// What to open.
@@ -73,9 +75,22 @@ impl Input {
         &self.path
     }
 
+    /// Why the input is known not to be readable before it is opened, if it is.
+    pub fn unreadable(&self) -> Option<&Unreadable> {
+        self.rare.as_ref()?.unreadable.as_ref()
+    }
+
+    pub fn set_unreadable(&mut self, why: Unreadable) {
+        self.rare.get_or_insert_with(Default::default).unreadable = Some(why);
+    }
+
+    fn texts(&self) -> Option<&Spelt> {
+        self.rare.as_ref()?.spelt.as_ref()
+    }
+
     /// The `file` column: the PATH as given plus the part below it.
     pub fn display(&self) -> &str {
-        match &self.spelt {
+        match self.texts() {
             Some(s) => &s.display,
             None => self.path_text(),
         }
@@ -86,14 +101,14 @@ impl Input {
     /// under `files/` by this name (and `.csv`) unless another report took it first
     /// ([`Feed::report_name`]).
     pub fn rel(&self) -> &str {
-        match &self.spelt {
+        match self.texts() {
             Some(s) => &s.rel,
             None => &self.path_text()[self.rel_at as usize..],
         }
     }
 
     fn path_text(&self) -> &str {
-        // Checked in `new`: without `spelt`, the path is UTF-8.
+        // Checked when made: without texts of its own, the path is UTF-8.
         self.path.to_str().unwrap_or_default()
     }
 }
@@ -280,7 +295,9 @@ fn walk_arg(arg: &Path, d: &mut Discovery, stop: &AtomicBool) {
         walk_folder(arg, d, stop, &mut |_, _| {});
     } else {
         let mut input = arg_input(arg, &arg_text);
-        input.unreadable = meta.as_ref().is_ok_and(|m| !m.is_file()).then(|| Box::new(Unreadable::Special));
+        if meta.as_ref().is_ok_and(|m| !m.is_file()) {
+            input.set_unreadable(Unreadable::Special);
+        }
         d.inputs.push(input);
     }
 }
@@ -356,7 +373,7 @@ fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn
                 // their row under the PATH's own name.
                 let mut folder = |path: PathBuf, rel: String| {
                     let mut row = if rel.is_empty() { arg_input(&path, &arg_text) } else { input(path, &rel) };
-                    row.unreadable = Some(Box::new(Unreadable::Folder(why.clone())));
+                    row.set_unreadable(Unreadable::Folder(why.clone()));
                     d.inputs.push(row);
                     found(d, true);
                 };
@@ -627,7 +644,7 @@ mod tests {
             &|n| told.borrow_mut().push((n, feed.settled())),
             &AtomicBool::new(false),
         );
-        let fed: Vec<&Path> = feed.iter().map(|i| i.path.as_path()).collect();
+        let fed: Vec<&Path> = feed.iter().map(Input::path).collect();
         let mut sorted = fed.clone();
         sorted.sort();
         assert_eq!(fed, sorted);
@@ -719,8 +736,8 @@ mod tests {
     #[test]
     fn an_inputs_texts_are_read_from_its_path_when_spelt_the_same() {
         // Held for every input of a run: a path and three words.
-        assert!(std::mem::size_of::<Input>() <= 48, "{}", std::mem::size_of::<Input>());
-        let compact = |i: &Input| i.spelt.is_none();
+        assert!(std::mem::size_of::<Input>() <= 32, "{}", std::mem::size_of::<Input>());
+        let compact = |i: &Input| i.rare.is_none();
         let i = input_below(PathBuf::from("提出/sub/R1.xml"), Path::new("提出"), "提出");
         assert_eq!((i.display(), i.rel(), compact(&i)), ("提出/sub/R1.xml", "sub/R1.xml", true));
         let i = input_below(PathBuf::from("in/x.xml"), Path::new("in/"), "in/");
