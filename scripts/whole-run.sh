@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Whole-run measurement (docs/performance.md): rinken check against the parse floor and
-# xmllint --schema over the same generated corpus, warm cache, best of 3.
+# xmllint --schema over the same generated corpus, warm cache, best of 3 runs taken in rounds.
 #
 #   scripts/whole-run.sh [--count N] [--batch-forms N] [--runs N] [--skip-big] [--keep]
 #
 #   --count N        single-form files to generate (default 100000), 5 % with planted defects
 #   --batch-forms N  forms in the one large FormBatch file (default 700000, about 1 GB)
-#   --runs N         timed runs per command; the best is reported (default 3)
+#   --runs N         timed rounds; each runs every command once, and a command's best
+#                    run is reported (default 3)
 #   --skip-big       leave out the large batch file
 #   --keep           keep the work directory (default: removed at the end)
 #
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift 2 ;;
         --skip-big) big=0; shift ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "whole-run: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -60,47 +61,75 @@ echo "rinken: $("$rinken" --version)"
 # Seconds since the epoch, with nanoseconds.
 now() { date +%s.%N; }
 
-# A report folder of its own for every run that names @OUT@ (see "reports" below).
+# A report folder of its own for every run that names @OUT@ (on disk) or @SHM@ (in memory),
+# as a run over a new delivery has (see "reports" below).
 fresh=0
-# expand COMMAND...: the command in the array `cmd`, with @OUT@ replaced by a new folder.
+shm=""
+# expand COMMAND...: the command in the array `cmd`, with @OUT@ and @SHM@ replaced by new folders.
 expand() {
     fresh=$((fresh + 1))
     cmd=()
     local a
     for a in "$@"; do
-        if [ "$a" = "@OUT@" ]; then cmd+=("$work/out/$fresh"); else cmd+=("$a"); fi
+        case "$a" in
+            @OUT@) cmd+=("$work/out/$fresh") ;;
+            @SHM@) cmd+=("$shm/$fresh") ;;
+            *) cmd+=("$a") ;;
+        esac
     done
 }
 
-# best LABEL FILES RECORDS BYTES COMMAND...: runs COMMAND $runs times after one untimed warm-up
-# run (warm cache), prints the best time and the rates, and records peak RSS when GNU time
-# is there.
-results=()
-best() {
-    local label=$1 files=$2 records=$3 bytes=$4
+# add LABEL FILES RECORDS BYTES COMMAND...: a command to time. `run_all` then runs them in
+# rounds, each round every command once: this machine has slow phases lasting seconds to
+# minutes, and timed one after the other, the three runs of one command could all fall in one
+# (rinken at 0.85 s in a block of its own, 0.73 s alternating with the floor, the same hour).
+labels=()
+metas=()
+add() {
+    labels+=("$1")
+    metas+=("$2|$3|$4")
+    local i=$((${#labels[@]} - 1))
     shift 4
-    expand "$@"
-    "${cmd[@]}" >/dev/null 2>&1 || true
-    local best_s="" s t0 t1 rss="-"
-    for _ in $(seq "$runs"); do
-        expand "$@"
-        t0=$(now)
-        "${cmd[@]}" >/dev/null 2>&1 || true
-        t1=$(now)
-        s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-        if [ -z "$best_s" ] || awk -v x="$s" -v y="$best_s" 'BEGIN { exit !(x < y) }'; then best_s=$s; fi
+    eval "cmd_$i=(\"\$@\")"
+}
+
+# run_all: an untimed round first (warm cache), then $runs timed rounds; prints each command's
+# best time and rates, and records peak RSS (one more run, under GNU time) when it is there.
+results=()
+run_all() {
+    local n=${#labels[@]} i r s t0 t1
+    local -a best_s=()
+    for r in $(seq 0 "$runs"); do
+        for ((i = 0; i < n; i++)); do
+            local -n c="cmd_$i"
+            expand "${c[@]}"
+            t0=$(now)
+            "${cmd[@]}" >/dev/null 2>&1 || true
+            t1=$(now)
+            [ "$r" = 0 ] && continue
+            s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+            if [ -z "${best_s[$i]:-}" ] || awk -v x="$s" -v y="${best_s[$i]}" 'BEGIN { exit !(x < y) }'; then
+                best_s[$i]=$s
+            fi
+        done
     done
-    # GNU time runs programs only, not shell functions (the xmllint pipeline).
-    if [ -n "$gnu_time" ] && [ "$(type -t "$1")" = file ]; then
-        expand "$@"
-        # rinken exits 1 when it finds errors (the corpus has some): not a failure here.
-        rss=$("$gnu_time" -v "${cmd[@]}" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' || true)
-    fi
-    local line
-    line=$(awk -v l="$label" -v s="$best_s" -v f="$files" -v r="$records" -v b="$bytes" -v m="$rss" 'BEGIN {
-        printf "%-34s %8.3f s %10.1f files/s %10.0f records/s %8.1f MB/s %8s MiB", l, s, f / s, r / s, b / 1e6 / s, m }')
-    echo "$line"
-    results+=("$label|$best_s|$files|$records|$bytes|$rss")
+    for ((i = 0; i < n; i++)); do
+        local -n c="cmd_$i"
+        local rss="-" files records bytes line
+        IFS='|' read -r files records bytes <<<"${metas[$i]}"
+        # GNU time runs programs only, not shell functions (the xmllint pipeline).
+        if [ -n "$gnu_time" ] && [ "$(type -t "${c[0]}")" = file ]; then
+            expand "${c[@]}"
+            # rinken exits 1 when it finds errors (the corpus has some): not a failure here.
+            rss=$("$gnu_time" -v "${cmd[@]}" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' || true)
+        fi
+        line=$(awk -v l="${labels[$i]}" -v s="${best_s[$i]}" -v f="$files" -v r="$records" -v b="$bytes" -v m="$rss" 'BEGIN {
+            printf "%-34s %8.3f s %10.1f files/s %10.0f records/s %8.1f MB/s %8s MiB", l, s, f / s, r / s, b / 1e6 / s, m }')
+        echo "$line"
+        results+=("${labels[$i]}|${best_s[$i]}|$files|$records|$bytes|$rss")
+    done
+    labels=()
+    metas=()
 }
 
 seconds_of() {
@@ -123,33 +152,47 @@ echo "== corpus: $count single-form files, 5 % defects"
 corpus=$work/corpus
 rm -rf "$corpus"
 "$rinken" gen --count "$count" --out "$corpus" --seed 1 --defect-rate 0.05
+# The corpus is written to the page cache; without this, the kernel writes it back to the disk
+# during the first timings (rinken's) and not the last (the floor's).
+sync
 files=$(find "$corpus" -name '*.xml' | wc -l)
 bytes=$(find "$corpus" -name '*.xml' -printf '%s\n' | awk '{ s += $1 } END { print s }')
 echo "files: $files  bytes: $bytes"
 
-echo "== timings (best of $runs, warm cache)"
+echo "== timings (best of $runs rounds, warm cache)"
 # Every run writes a new report folder, as a prefecture's run over a new delivery does, and the
 # folders stay until the end. Replacing the report of a run made a minute earlier is timed too:
 # on ext4 without a journal (this machine's), creating a file then skips every inode deleted
 # in the last minutes, one by one, and the previous report's files are such inodes.
-best "rinken check --threads 1" "$files" "$files" "$bytes" \
+add "rinken check --threads 1" "$files" "$files" "$bytes" \
     "$rinken" check "$corpus" --out @OUT@ --as-of "$as_of" --threads 1 --quiet --no-progress
-best "rinken check --threads 2" "$files" "$files" "$bytes" \
+add "rinken check --threads 2" "$files" "$files" "$bytes" \
     "$rinken" check "$corpus" --out @OUT@ --as-of "$as_of" --threads 2 --quiet --no-progress
-best "rinken --threads 2 (replacing)" "$files" "$files" "$bytes" \
+add "rinken --threads 2 (replacing)" "$files" "$files" "$bytes" \
     "$rinken" check "$corpus" --out "$work/report-again" --as-of "$as_of" --threads 2 --quiet --no-progress
 # The reports (one CSV per file with findings) are files created on a disk. On a machine
 # where creating a file is slow, that cost is the disk's, not the checking's: the same runs
 # with the report folder in memory show rinken's own throughput.
-shm=""
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then shm=$(mktemp -d /dev/shm/rinken-whole-run.XXXXXX); fi
 if [ -n "$shm" ]; then
-    best "rinken --threads 1 (reports tmpfs)" "$files" "$files" "$bytes" \
-        "$rinken" check "$corpus" --out "$shm/report1" --as-of "$as_of" --threads 1 --quiet --no-progress
-    best "rinken --threads 2 (reports tmpfs)" "$files" "$files" "$bytes" \
-        "$rinken" check "$corpus" --out "$shm/report2" --as-of "$as_of" --threads 2 --quiet --no-progress
-    rm -rf "$shm"
+    add "rinken --threads 1 (reports tmpfs)" "$files" "$files" "$bytes" \
+        "$rinken" check "$corpus" --out @SHM@ --as-of "$as_of" --threads 1 --quiet --no-progress
+    add "rinken --threads 2 (reports tmpfs)" "$files" "$files" "$bytes" \
+        "$rinken" check "$corpus" --out @SHM@ --as-of "$as_of" --threads 2 --quiet --no-progress
 fi
+add "parse floor --threads 1" "$files" "$files" "$bytes" "$floor" --threads 1 "$corpus"
+add "parse floor --threads 2" "$files" "$files" "$bytes" "$floor" --threads 2 "$corpus"
+if command -v xmllint >/dev/null 2>&1; then
+    lint() {
+        find "$corpus" -name '*.xml' -print0 | xargs -0 -n 2000 -P "$1" xmllint --noout --schema "$schema"
+    }
+    add "xmllint --schema (xargs -P 1)" "$files" "$files" "$bytes" lint 1
+    add "xmllint --schema (xargs -P 2)" "$files" "$files" "$bytes" lint 2
+else
+    echo "xmllint not installed (apt-get install libxml2-utils): skipped"
+fi
+run_all
+if [ -n "$shm" ]; then rm -rf "$shm"; fi
 reports=$(find "$work/out/1/files" -name '*.csv' | wc -l)
 if command -v python3 >/dev/null 2>&1; then
     # How long this disk takes to create as many small files as the reports, with nothing else
@@ -166,18 +209,6 @@ print(f"creating {n} files of 800 bytes on this disk (as many as the report file
 PY
     rm -rf "$work/create-test"
 fi
-best "parse floor --threads 1" "$files" "$files" "$bytes" "$floor" --threads 1 "$corpus"
-best "parse floor --threads 2" "$files" "$files" "$bytes" "$floor" --threads 2 "$corpus"
-if command -v xmllint >/dev/null 2>&1; then
-    lint() {
-        find "$corpus" -name '*.xml' -print0 | xargs -0 -n 2000 -P "$1" xmllint --noout --schema "$schema"
-    }
-    best "xmllint --schema (xargs -P 1)" "$files" "$files" "$bytes" lint 1
-    best "xmllint --schema (xargs -P 2)" "$files" "$files" "$bytes" lint 2
-else
-    echo "xmllint not installed (apt-get install libxml2-utils): skipped"
-fi
-
 if [ "$big" = 1 ]; then
     echo "== one FormBatch file of $batch_forms forms"
     bigdir=$work/big
@@ -185,9 +216,11 @@ if [ "$big" = 1 ]; then
     "$rinken" gen --count "$batch_forms" --batch "$batch_forms" --out "$bigdir" --seed 2 --defect-rate 0.05
     bbytes=$(find "$bigdir" -name '*.xml' -printf '%s\n' | awk '{ s += $1 } END { print s }')
     echo "bytes: $bbytes"
-    best "rinken check (batch file)" 1 "$batch_forms" "$bbytes" \
+    sync
+    add "rinken check (batch file)" 1 "$batch_forms" "$bbytes" \
         "$rinken" check "$bigdir" --out @OUT@ --as-of "$as_of" --threads 2 --quiet --no-progress
-    best "parse floor (batch file)" 1 "$batch_forms" "$bbytes" "$floor" --threads 1 "$bigdir"
+    add "parse floor (batch file)" 1 "$batch_forms" "$bbytes" "$floor" --threads 1 "$bigdir"
+    run_all
     rm -rf "$bigdir"
 fi
 
