@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// two copies, report names are settled once the walk is done), so an input is kept small:
 /// its path is its one allocation, and the `file` column and the part below the PATH are read
 /// from the path whenever they are spelt the same, which on Unix they are for every name in
-/// UTF-8; what few inputs need besides is kept out of line. With both texts as copies of
-/// their own and the rest inline, 400,000 files peaked at 193 MiB; read from the path, at 138.
+/// UTF-8; what few inputs need besides is kept out of line. An input was 96 bytes and two
+/// copies of its texts, and 400,000 files peaked at 193 MiB; it is 32 bytes and no copy.
 #[derive(Debug, Clone)]
 pub struct Input {
     path: Box<Path>,
