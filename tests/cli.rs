@@ -407,3 +407,34 @@ fn docs_rules_md_is_generated_from_the_catalogue() {
         );
     }
 }
+
+/// A report that cannot be written part way through the run (a full disk, a quota) is the
+/// run's own failure, named as such, not an interruption; the earlier report stays whole.
+/// The size limit of `ulimit -f` stands in for the full disk: summary.csv is written as the
+/// run goes and meets it after its first 64 KiB.
+#[cfg(unix)]
+#[test]
+fn a_report_that_fills_the_disk_mid_run_fails_the_run_and_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    let gen = rinken(&["gen", "--count", "3000", "--defect-rate", "0", "--out", corpus.to_str().unwrap()], &root());
+    assert_eq!(gen.code, 0, "{}", gen.stderr);
+    let out = tmp.path().join("report");
+    let first = rinken(&["check", "samples/valid", "--out", out.to_str().unwrap(), "-q"], &root());
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = std::fs::read(out.join("summary.csv")).unwrap();
+    // 3,000 rows of about 90 bytes: past 64 KiB once, then past the 100 KiB limit.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 200; exec \"$0\" check '{}' --out '{}' --lang en --no-progress",
+        corpus.display(),
+        out.display()
+    );
+    let run = std::process::Command::new("sh").args(["-c", &script]).arg(bin()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot write the report") && stderr.contains("summary.csv"), "{stderr}");
+    assert!(!stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), before, "the earlier report is left as it was");
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().starts_with(".rinken-staging")), "{left:?}");
+}

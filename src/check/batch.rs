@@ -155,8 +155,9 @@ impl BatchState {
     /// grown one entry at a time, each map's last growth held its old table and its new one,
     /// twice as large, at once, which was the peak of a long run's memory.
     pub fn reserve(&mut self, files: usize) {
-        self.files.reserve(files.saturating_sub(self.files.len()));
-        self.forms.reserve(files.saturating_sub(self.forms.len()));
+        // Only room made ahead: short of memory, the maps grow entry by entry as before.
+        let _ = self.files.try_reserve(files.saturating_sub(self.files.len()));
+        let _ = self.forms.try_reserve(files.saturating_sub(self.forms.len()));
     }
 
     /// Adds B findings to the file at `index` (in path order), consuming its batch keys;

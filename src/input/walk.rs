@@ -25,8 +25,8 @@ pub struct Input {
 
 #[derive(Debug, Clone, Default)]
 struct Rare {
-    /// The two texts, when they are not the path's (a name not in UTF-8, a PATH given with
-    /// `\\` or `..`, a system whose separator is not `/`).
+    /// The two texts, when they are not the path's (a name or PATH not in UTF-8, a system
+    /// whose separator is not `/`, a file given directly whose name does not end its PATH).
     spelt: Option<Spelt>,
     /// Why it is known not to be readable before it is opened: it still has its row (F001),
     /// and it is never opened.

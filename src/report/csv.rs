@@ -110,14 +110,12 @@ impl CsvDoc {
     /// The document in `enc`. In CP932, characters it cannot hold become `?` (the UTF-8
     /// reports keep them; CP932 output is for old spreadsheet software only).
     pub fn finish(mut self, enc: CsvEncoding) -> Vec<u8> {
-        match enc {
-            CsvEncoding::Utf8Bom => self.out,
-            CsvEncoding::Utf8 => {
-                self.out.drain(..BOM.len());
-                self.out
-            }
-            CsvEncoding::Cp932 => cp932(&self.out[BOM.len()..]),
+        if enc == CsvEncoding::Utf8Bom && self.head {
+            return self.out;
         }
+        let mut out = Vec::with_capacity(self.out.len());
+        self.flush_to(&mut out, enc).expect("writing to memory");
+        out
     }
 
     /// Writes the rows so far to `w` in `enc` and forgets them: a document as long as the run

@@ -73,7 +73,6 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         staging: Staging,
         baseline: Option<Baseline>,
     ) -> Self {
-        let summary = Summary::new(staging.open_top("summary.csv"), opts.csv_encoding);
         ReportStage {
             opts,
             inputs,
@@ -83,7 +82,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             unnamed: Vec::new(),
             unnamed_bytes: 0,
             batch_sized: false,
-            summary,
+            summary: Summary::new(opts.csv_encoding),
             batch: BatchState::default(),
             baseline,
             recorder: opts.write_baseline.as_ref().map(|_| Recorder::default()),
@@ -117,7 +116,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
 
     /// Whether a report could not be written: the run has failed, checking more is useless.
     pub fn failed(&self) -> bool {
-        self.write_error.is_some() || self.summary.failed()
+        self.write_error.is_some()
     }
 
     /// The most results held at once waiting for an earlier file.
@@ -159,6 +158,12 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             self.write_file_report(index, bytes);
         }
         self.summary.add(input.display(), result.kind, result.records, result.bytes, errors, warnings);
+        if self.summary.pending() >= summary::FLUSH_AT && self.write_error.is_none() {
+            let rows = self.summary.drain();
+            if let Err(e) = self.staging.append_top("summary.csv", &rows) {
+                self.write_error = Some(e);
+            }
+        }
         let report = FileReport {
             input,
             kind: result.kind,
@@ -241,13 +246,12 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         }
         let cannot_write =
             |e: std::io::Error| RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}"));
-        let totals = match summary.finish() {
-            Ok(totals) => totals,
-            Err(e) => {
-                staging.abandon();
-                return Err(cannot_write(e));
-            }
-        };
+        let mut summary = summary;
+        if let Err(e) = staging.append_top("summary.csv", &summary.drain()) {
+            staging.abandon();
+            return Err(cannot_write(e));
+        }
+        let totals = summary.totals;
         staging.commit(&["summary.csv"]).map_err(cannot_write)?;
         if let (Some(r), Some(path)) = (&recorder, &opts.write_baseline) {
             r.write(path, opts.redact).map_err(|e| {

@@ -169,12 +169,19 @@ impl Staging {
         std::fs::write(&path, bytes).map_err(|e| context(&path, e))
     }
 
-    /// Opens a file at the top of the report for writing, emptied (summary.csv, written as the
-    /// run goes).
-    pub fn open_top(&self, name: &str) -> io::Result<std::fs::File> {
+    /// Appends to a file at the top of the report (summary.csv, written as the run goes). The
+    /// file is opened for each piece, under the lock like every other write, so no handle stays
+    /// open while the staging folder may be removed.
+    pub fn append_top(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        use std::io::Write;
         let _live = LIVE.lock();
         let path = self.dir.join(name);
-        std::fs::File::create(&path).map_err(|e| context(&path, e))
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(bytes))
+            .map_err(|e| context(&path, e))
     }
 
     /// Writes a file at the top of the report (summary.csv, other formats).

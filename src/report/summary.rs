@@ -26,29 +26,34 @@ pub fn status(errors: usize, warnings: usize) -> &'static str {
     }
 }
 
-/// `summary.csv`, written as the run goes: a row per input held to the end was the largest
-/// part of a long run's memory after the inputs themselves (7 MB for 100,000 files, and up to
-/// twice that as its buffer grew).
+/// `summary.csv`, written as the run goes ([`Summary::drain`], appended to the staged file):
+/// a row per input held to the end was the largest part of a long run's memory after the
+/// inputs themselves (7 MB for 100,000 files, and up to twice that as its buffer grew).
 pub struct Summary {
     doc: CsvDoc,
     enc: CsvEncoding,
-    file: std::io::Result<std::io::BufWriter<std::fs::File>>,
     pub totals: Totals,
 }
 
-/// Rows gathered before they are written.
-const FLUSH_AT: usize = 64 << 10;
+/// Bytes of rows gathered before they are written.
+pub const FLUSH_AT: usize = 64 << 10;
 
 impl Summary {
-    /// A summary written to `file` (opened by the staging) in `enc`.
-    pub fn new(file: std::io::Result<std::fs::File>, enc: CsvEncoding) -> Summary {
-        let file = file.map(|f| std::io::BufWriter::with_capacity(FLUSH_AT, f));
-        Summary { doc: CsvDoc::new(SUMMARY_HEADER), enc, file, totals: Totals::default() }
+    pub fn new(enc: CsvEncoding) -> Summary {
+        Summary { doc: CsvDoc::new(SUMMARY_HEADER), enc, totals: Totals::default() }
     }
 
-    /// Whether writing the summary failed: the run has failed, checking more is useless.
-    pub fn failed(&self) -> bool {
-        self.file.is_err()
+    /// Bytes of rows not yet drained.
+    pub fn pending(&self) -> usize {
+        self.doc.pending()
+    }
+
+    /// The rows so far (with the header and the BOM the first time), in the summary's
+    /// encoding, to be appended to the file; they are forgotten here.
+    pub fn drain(&mut self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.doc.pending());
+        self.doc.flush_to(&mut out, self.enc).expect("writing to memory");
+        out
     }
 
     pub fn add(&mut self, file: &str, kind: FileKind, records: u32, bytes: u64, errors: usize, warnings: usize) {
@@ -73,24 +78,6 @@ impl Summary {
             (0, _) => t.files_with_warnings_only += 1,
             _ => t.files_with_errors += 1,
         }
-        if self.doc.pending() >= FLUSH_AT {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        if let Ok(file) = &mut self.file {
-            if let Err(e) = self.doc.flush_to(file, self.enc) {
-                self.file = Err(e);
-            }
-        }
-    }
-
-    /// Writes what is left and closes the file; the totals, or why it could not be written.
-    pub fn finish(mut self) -> std::io::Result<Totals> {
-        self.flush();
-        self.file?.into_inner().map_err(|e| e.into_error())?;
-        Ok(self.totals)
     }
 }
 
@@ -145,21 +132,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_summary_that_cannot_be_written_fails_the_run() {
-        // Opened for reading only: every write fails, as on a full disk.
-        let file = std::fs::File::open(std::env::current_exe().unwrap());
-        let mut s = Summary::new(file, CsvEncoding::Utf8Bom);
-        s.add("a.xml", FileKind::Rinkohyo, 1, 10, 0, 0);
-        assert!(!s.failed(), "nothing written yet");
-        let long = "x".repeat(FLUSH_AT);
-        s.add(&long, FileKind::Rinkohyo, 1, 10, 0, 0);
-        assert!(s.failed(), "the rows went to the file and failed");
-        assert!(s.finish().is_err());
-        let dir = tempfile::tempdir().unwrap();
-        let mut s = Summary::new(std::fs::File::create(dir.path().join("s.csv")), CsvEncoding::Utf8);
+    fn drained_pieces_make_the_summary() {
+        let mut s = Summary::new(CsvEncoding::Utf8);
         s.add("a.xml", FileKind::Ikensho, 2, 10, 1, 0);
-        assert_eq!(s.finish().unwrap().files_with_errors, 1);
-        let text = std::fs::read_to_string(dir.path().join("s.csv")).unwrap();
-        assert_eq!(text, "file,kind,records,errors,warnings,status\r\na.xml,ikensho,2,1,0,error\r\n");
+        let mut bytes = s.drain();
+        assert_eq!(s.pending(), 0);
+        s.add("b.xml", FileKind::Rinkohyo, 1, 10, 0, 1);
+        bytes.extend(s.drain());
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "file,kind,records,errors,warnings,status\r\na.xml,ikensho,2,1,0,error\r\nb.xml,rinkohyo,1,0,1,warning\r\n"
+        );
+        assert_eq!((s.totals.files, s.totals.files_with_errors, s.totals.files_with_warnings_only), (2, 1, 1));
     }
 }
