@@ -236,16 +236,16 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
+        let cannot_write =
+            |e: std::io::Error| RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}"));
         if let Some(e) = write_error {
             staging.abandon();
-            return Err(RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}")));
+            return Err(cannot_write(e));
         }
         if interrupted() || (summary.totals.files as usize) < inputs.len() {
             staging.abandon();
             return Err(interrupt::error(lang, interrupt::left_in(&opts.out)));
         }
-        let cannot_write =
-            |e: std::io::Error| RunError(tr!(lang, "レポートを書けません: {e}", "cannot write the report: {e}"));
         let mut summary = summary;
         if let Err(e) = staging.append_top("summary.csv", &summary.drain()) {
             staging.abandon();

@@ -184,13 +184,6 @@ impl Staging {
             .map_err(|e| context(&path, e))
     }
 
-    /// Writes a file at the top of the report (summary.csv, other formats).
-    pub fn write_top(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        let _live = LIVE.lock();
-        let path = self.dir.join(name);
-        std::fs::write(&path, bytes).map_err(|e| context(&path, e))
-    }
-
     /// Swaps the staged report in, replacing the previous one.
     pub fn commit(self, tops: &[&str]) -> io::Result<()> {
         let mut live = LIVE.lock();
@@ -247,13 +240,13 @@ mod tests {
         let mut s = Staging::create(&out).unwrap();
         s.write_file_report("a/b.xml", b"1").unwrap();
         s.write_file_report("c.xml", b"2").unwrap();
-        s.write_top("summary.csv", b"S1").unwrap();
+        s.append_top("summary.csv", b"S1").unwrap();
         s.commit(&["summary.csv"]).unwrap();
         assert_eq!(std::fs::read(out.join("files/a/b.xml.csv")).unwrap(), b"1");
         let mut s = Staging::create(&out).unwrap();
         assert!(s.previous_exists());
         s.write_file_report("c.xml", b"3").unwrap();
-        s.write_top("summary.csv", b"S2").unwrap();
+        s.append_top("summary.csv", b"S2").unwrap();
         s.commit(&["summary.csv"]).unwrap();
         assert!(!out.join("files/a/b.xml.csv").exists(), "stale reports are gone");
         assert_eq!(std::fs::read(out.join("files/c.xml.csv")).unwrap(), b"3");
@@ -267,7 +260,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("r");
         let s = Staging::create(&out).unwrap();
-        s.write_top("summary.csv", b"S1").unwrap();
+        s.append_top("summary.csv", b"S1").unwrap();
         s.commit(&["summary.csv"]).unwrap();
         let mut s = Staging::create(&out).unwrap();
         s.write_file_report("x.xml", b"new").unwrap();
