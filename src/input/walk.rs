@@ -53,8 +53,7 @@ impl Input {
     /// An input whose `file` column is its path (in UTF-8), and whose `rel` is the path's last
     /// `rel_len` bytes.
     fn read_from_path(path: PathBuf, rel_len: usize) -> Input {
-        let p = path.to_str().unwrap_or_default();
-        let at = p.len().checked_sub(rel_len).filter(|&at| p.is_char_boundary(at) && path.to_str().is_some());
+        let at = path.to_str().and_then(|p| p.len().checked_sub(rel_len).filter(|&at| p.is_char_boundary(at)));
         match at.and_then(|at| u32::try_from(at).ok()) {
             Some(rel_at) => Input { path: path.into_boxed_path(), rel_at, rare: None },
             None => {
@@ -159,7 +158,7 @@ pub fn is_xml_name(name: &OsStr) -> bool {
 fn join_display(arg: &str, rel: &str) -> String {
     let mut s = String::with_capacity(arg.len() + 1 + rel.len());
     s.push_str(arg);
-    if !rel.is_empty() && !arg.ends_with('/') && !arg.ends_with(std::path::MAIN_SEPARATOR) {
+    if needs_separator(arg, rel) {
         s.push('/');
     }
     s.push_str(rel);
@@ -311,26 +310,27 @@ fn arg_input(arg: &Path, arg_text: &str) -> Input {
 /// The input at `path`, found under the PATH `arg` shown as `arg_text`. Its texts are read
 /// from the path when they are spelt as it is: no allocation but the path's.
 fn input_below(path: PathBuf, arg: &Path, arg_text: &str) -> Input {
-    let rel_len = {
-        let rel = below(arg, &path);
-        path.to_str().filter(|p| spells(p, arg_text, &rel)).map(|_| rel.len())
-    };
-    match rel_len {
-        Some(rel_len) => Input::read_from_path(path, rel_len),
-        None => {
-            let rel = below(arg, &path).into_owned();
-            Input::spelt(path, &join_display(arg_text, &rel), &rel)
-        }
+    let rel = below(arg, &path);
+    if path.to_str().is_some_and(|p| spells(p, arg_text, &rel)) {
+        let rel_len = rel.len();
+        return Input::read_from_path(path, rel_len);
     }
+    let rel = rel.into_owned();
+    Input::spelt(path, &join_display(arg_text, &rel), &rel)
+}
+
+/// Whether [`join_display`] puts a `/` between `arg` and `rel`.
+fn needs_separator(arg: &str, rel: &str) -> bool {
+    !rel.is_empty() && !arg.ends_with('/') && !arg.ends_with(std::path::MAIN_SEPARATOR)
 }
 
 /// Whether `p` is [`join_display`]`(arg, rel)`, without building it.
 fn spells(p: &str, arg: &str, rel: &str) -> bool {
-    let sep = if !rel.is_empty() && !arg.ends_with('/') && !arg.ends_with(std::path::MAIN_SEPARATOR) { 1 } else { 0 };
-    p.len() == arg.len() + sep + rel.len()
+    let sep = needs_separator(arg, rel);
+    p.len() == arg.len() + usize::from(sep) + rel.len()
         && p.starts_with(arg)
         && p.ends_with(rel)
-        && (sep == 0 || p.as_bytes()[arg.len()] == b'/')
+        && (!sep || p.as_bytes()[arg.len()] == b'/')
 }
 
 /// Walks one folder into `d`, calling `found(d, linked)` after each input, where `linked` says
