@@ -611,7 +611,7 @@ fn a_locked_folder_as_the_path_or_behind_a_link_has_its_row() {
         }
         false => common::bin(),
     };
-    for (path, row) in [("locked", "locked"), ("in", "in")] {
+    for (path, row) in [("locked", "locked"), ("in", "in/link")] {
         let out = format!("out-{path}");
         let mut cmd = std::process::Command::new(&bin);
         cmd.args(["check", path, "--as-of", "2026-11-21", "--no-progress", "--out", &out]).current_dir(cwd);

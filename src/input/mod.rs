@@ -3,6 +3,7 @@
 pub mod decode;
 pub mod feed;
 pub mod load;
+pub mod tree;
 pub mod walk;
 
 pub use feed::Feed;

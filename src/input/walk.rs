@@ -1,6 +1,7 @@
 //! Finding the input files: every `*.xml` (any case) under the PATH arguments, in path order.
 
 use super::feed::Feed;
+use super::tree::{identity, Failure, Kind, Step, Tree};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -170,20 +171,7 @@ pub(crate) fn rel_string(p: &Path) -> String {
     p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-/// A file's identity, to check a file reached twice only once.
-fn identity(path: &Path) -> Option<(u64, u64)> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::canonicalize(path).ok().map(|p| (0, xxhash_rust::xxh3::xxh3_64(p.as_os_str().as_encoded_bytes())))
-    }
-}
-
-/// The part of `path` below `root` (walkdir yields `root` joined with what lies below it), as
+/// The part of `path` below `root` (the walk yields `root` joined with what lies below it), as
 /// a `/`-separated string. Sliced from the bytes: parsing both paths into components for every
 /// file cost more than the walk itself.
 fn below<'p>(root: &Path, path: &'p Path) -> Cow<'p, str> {
@@ -337,61 +325,46 @@ fn spells(p: &str, arg: &str, rel: &str) -> bool {
 /// whether a link was met so far (only then can a file be reached twice).
 fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn FnMut(&mut Discovery, bool)) {
     let arg_text = arg.to_string_lossy().into_owned();
-    let mut linked = false;
-    let input = |path: PathBuf, rel: &str| Input::new(path, &join_display(&arg_text, rel), rel);
-    // Entries of one folder share its path as a prefix, so comparing whole paths as bytes
-    // orders them by name: no path parsing per comparison.
-    let walker = walkdir::WalkDir::new(arg)
-        .follow_links(true)
-        .sort_by(|a, b| a.path().as_os_str().as_encoded_bytes().cmp(b.path().as_os_str().as_encoded_bytes()));
-    for entry in walker {
+    let mut tree = Tree::new(arg);
+    while let Some(step) = tree.next() {
         if stop.load(Ordering::Relaxed) {
             return;
         }
-        match entry {
-            Ok(e) => {
-                // A linked folder too: what lies below it may be reached another way.
-                linked |= e.path_is_symlink();
-                // An entry's path ends with its name, so the path's last bytes are the name's:
-                // `file_name()` parses the path from the back for every entry.
-                if e.file_type().is_dir() || !is_xml_name(e.path().as_os_str()) {
-                    continue;
-                }
-                if !e.file_type().is_file() {
-                    let rel = below(arg, e.path());
-                    d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::NotRegular });
-                    continue;
-                }
-                d.inputs.push(input_below(e.into_path(), arg, &arg_text));
-                found(d, linked);
+        match step {
+            Step::Entry(e) if !is_xml_name(e.name()) => {}
+            Step::Entry(e) if e.kind() != Kind::File => {
+                let rel = below(arg, &e.path()).into_owned();
+                d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::NotRegular });
             }
-            Err(err) => {
-                let why = err.io_error().map_or_else(|| err.to_string(), ToString::to_string);
-                // A folder that cannot be listed may hold inputs: its row (F001) says the run
-                // did not see them, rather than a line on stderr and exit 0. The PATH itself,
-                // and a linked folder walkdir could not open (its error names no path), have
-                // their row under the PATH's own name.
-                let mut folder = |path: PathBuf, rel: String| {
-                    let mut row = if rel.is_empty() { arg_input(&path, &arg_text) } else { input(path, &rel) };
-                    row.set_unreadable(Unreadable::Folder(why.clone()));
+            Step::Entry(e) => {
+                d.inputs.push(input_below(e.path(), arg, &arg_text));
+                found(d, tree.linked());
+            }
+            Step::Failed { path, why } => {
+                let rel = below(arg, &path).into_owned();
+                let why = match why {
+                    Failure::Loop => {
+                        d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::LinkLoop });
+                        continue;
+                    }
+                    Failure::Io(e) => e.to_string(),
+                };
+                if path.file_name().is_some_and(is_xml_name) && !rel.is_empty() {
+                    // A dangling link or an entry gone or unreadable, named *.xml: it is an
+                    // input the user expects checked, so it gets its row (and an F001).
+                    d.inputs.push(Input::new(path, &join_display(&arg_text, &rel), &rel));
+                    found(d, true);
+                } else if rel.is_empty() || could_be_folder(&path) {
+                    // A folder that cannot be listed may hold inputs: its row (F001) says the
+                    // run did not see them, rather than a line on stderr and exit 0. The PATH
+                    // itself has its row under its own name.
+                    let mut row = match rel.is_empty() {
+                        true => arg_input(&path, &arg_text),
+                        false => Input::new(path, &join_display(&arg_text, &rel), &rel),
+                    };
+                    row.set_unreadable(Unreadable::Folder(why));
                     d.inputs.push(row);
                     found(d, true);
-                };
-                let Some(path) = err.path().map(Path::to_path_buf) else {
-                    folder(arg.to_path_buf(), String::new());
-                    continue;
-                };
-                let rel = below(arg, &path).into_owned();
-                if err.loop_ancestor().is_some() {
-                    d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::LinkLoop });
-                } else if path.file_name().is_some_and(is_xml_name) {
-                    // A dangling link or an unreadable entry named *.xml: it is an input
-                    // the user expects checked, so it gets its row (and an F001).
-                    linked = true;
-                    d.inputs.push(input(path, &rel));
-                    found(d, linked);
-                } else if could_be_folder(&path) {
-                    folder(path, rel);
                 }
             }
         }

@@ -1,0 +1,381 @@
+//! A walk of one folder, depth first and each folder's entries in name order, following
+//! symbolic links: the order of [`super::walk`] and of every report.
+//!
+//! walkdir gave this order, but to sort a folder it holds the whole folder as its own entries,
+//! each with its full path allocated (about 110 bytes an entry), until the folder's last entry
+//! is yielded: for a folder of 800,000 files that listing was the largest part of a run's peak
+//! memory. Here a folder is held as its names, one after another in one buffer, and an 8-byte
+//! slot for each (about 40 bytes an entry for names of 29 bytes), and an entry's path is built
+//! only when it is asked for.
+
+use std::ffi::OsStr;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What an entry is, after following a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    /// A named pipe, socket or device.
+    Other,
+}
+
+/// One step of the walk. Folders are not steps: the walk goes into them.
+#[derive(Debug)]
+pub enum Step<'t> {
+    Entry(Entry<'t>),
+    /// Something the walk could not look at or into, at `path`.
+    Failed {
+        path: PathBuf,
+        why: Failure,
+    },
+}
+
+#[derive(Debug)]
+pub enum Failure {
+    /// A folder that could not be listed (or not wholly), a link that leads nowhere, an entry
+    /// gone since it was listed.
+    Io(io::Error),
+    /// A link to a folder the walk is already in: following it would never end.
+    Loop,
+}
+
+/// An entry that is not a folder.
+#[derive(Debug)]
+pub struct Entry<'t> {
+    folder: &'t Path,
+    name: &'t OsStr,
+    kind: Kind,
+}
+
+impl Entry<'_> {
+    pub fn name(&self) -> &OsStr {
+        self.name
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The entry's path: its folder's path joined with its name (one allocation, of its size).
+    pub fn path(&self) -> PathBuf {
+        join(self.folder, self.name)
+    }
+}
+
+fn join(folder: &Path, name: &OsStr) -> PathBuf {
+    let mut path = PathBuf::with_capacity(folder.as_os_str().len() + 1 + name.len());
+    path.push(folder);
+    path.push(name);
+    path
+}
+
+/// The walk below one folder.
+pub struct Tree {
+    /// The folders being walked, the PATH first.
+    open: Vec<Level>,
+    /// A folder that could not be listed wholly, told before its entries.
+    failed: Option<(PathBuf, io::Error)>,
+    /// Whether a symbolic link was met (only then can a file be reached twice).
+    linked: bool,
+}
+
+struct Level {
+    path: PathBuf,
+    listing: Listing,
+    next: usize,
+    /// The folder's identity, looked up once a link to a folder is met.
+    id: Option<Option<(u64, u64)>>,
+}
+
+impl Tree {
+    /// The walk below `root`, which is expected to be a folder (or a link to one).
+    pub fn new(root: &Path) -> Tree {
+        let mut tree = Tree { open: Vec::new(), failed: None, linked: false };
+        tree.enter(root.to_path_buf());
+        tree
+    }
+
+    /// Whether a symbolic link was met so far.
+    pub fn linked(&self) -> bool {
+        self.linked
+    }
+
+    fn enter(&mut self, path: PathBuf) {
+        let (listing, failed) = Listing::read(&path);
+        if let Some(e) = failed {
+            self.failed = Some((path.clone(), e));
+        }
+        self.open.push(Level { path, listing, next: 0, id: None });
+    }
+
+    /// The next step, or `None` once the walk is done.
+    #[allow(clippy::should_implement_trait)] // an entry borrows the walk: not an Iterator
+    pub fn next(&mut self) -> Option<Step<'_>> {
+        loop {
+            if let Some((path, e)) = self.failed.take() {
+                return Some(Step::Failed { path, why: Failure::Io(e) });
+            }
+            let level = self.open.last_mut()?;
+            let Some(&slot) = level.listing.slots.get(level.next) else {
+                self.open.pop();
+                continue;
+            };
+            level.next += 1;
+            let kind = match slot.kind() {
+                Listed::File => Kind::File,
+                Listed::Other => Kind::Other,
+                Listed::Folder => {
+                    let path = join(&level.path, level.listing.name(slot));
+                    self.enter(path);
+                    continue;
+                }
+                Listed::Link | Listed::Unknown => match self.look_up(slot) {
+                    Ok(Some(kind)) => kind,
+                    Ok(None) => continue,
+                    Err(failed) => return Some(failed),
+                },
+            };
+            let level = self.open.last().expect("the folder of the slot just read");
+            return Some(Step::Entry(Entry { folder: &level.path, name: level.listing.name(slot), kind }));
+        }
+    }
+
+    /// What the listing did not say of `slot`, in the innermost folder: a link is followed (and
+    /// a folder it leads to entered, unless the walk is in it already); an entry of unknown
+    /// kind is looked at. `None` when it was a folder, now entered.
+    fn look_up(&mut self, slot: Slot) -> Result<Option<Kind>, Step<'static>> {
+        let level = self.open.last().expect("the folder of the slot just read");
+        let path = join(&level.path, level.listing.name(slot));
+        let is_link = slot.kind() == Listed::Link;
+        self.linked |= is_link;
+        let meta = if is_link { std::fs::metadata(&path) } else { std::fs::symlink_metadata(&path) };
+        match meta {
+            Err(e) => Err(Step::Failed { path, why: Failure::Io(e) }),
+            Ok(m) if m.is_dir() && is_link && self.leads_back(&m) => Err(Step::Failed { path, why: Failure::Loop }),
+            Ok(m) if m.is_dir() => {
+                self.enter(path);
+                Ok(None)
+            }
+            Ok(m) if m.is_file() => Ok(Some(Kind::File)),
+            Ok(_) => Ok(Some(Kind::Other)),
+        }
+    }
+
+    /// Whether a folder reached through a link, `m`, is one the walk is in.
+    fn leads_back(&mut self, m: &std::fs::Metadata) -> bool {
+        let Some(target) = identity_of(m) else { return false };
+        self.open.iter_mut().any(|level| *level.id.get_or_insert_with(|| identity(&level.path)) == Some(target))
+    }
+}
+
+/// A file's identity: the device and inode on Unix.
+#[cfg(unix)]
+fn identity_of(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity_of(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+/// The identity of what `path` leads to.
+pub fn identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        std::fs::metadata(path).ok().as_ref().and_then(identity_of)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::canonicalize(path).ok().map(|p| (0, xxhash_rust::xxh3::xxh3_64(p.as_os_str().as_encoded_bytes())))
+    }
+}
+
+/// What a folder listing says an entry is, before any link is followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listed {
+    Folder,
+    File,
+    Link,
+    Other,
+    /// The system did not say (some file systems never do): looked up when reached.
+    Unknown,
+}
+
+/// A folder's names in name order: the names one after another in one buffer, and for each a
+/// slot of eight bytes saying where it is and what it is.
+#[derive(Default)]
+struct Listing {
+    names: Vec<u8>,
+    slots: Vec<Slot>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    at: u32,
+    /// The name's length, and what it is in the top three bits.
+    len_kind: u32,
+}
+
+const KIND_SHIFT: u32 = 29;
+
+impl Slot {
+    fn kind(self) -> Listed {
+        match self.len_kind >> KIND_SHIFT {
+            0 => Listed::Folder,
+            1 => Listed::File,
+            2 => Listed::Link,
+            3 => Listed::Other,
+            _ => Listed::Unknown,
+        }
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        let at = self.at as usize;
+        at..at + (self.len_kind & ((1 << KIND_SHIFT) - 1)) as usize
+    }
+}
+
+impl Listing {
+    /// The listing of `folder`, sorted, and the error that cut it short, if one did.
+    fn read(folder: &Path) -> (Listing, Option<io::Error>) {
+        let mut listing = Listing::default();
+        let entries = match std::fs::read_dir(folder) {
+            Ok(entries) => entries,
+            Err(e) => return (listing, Some(e)),
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => return (listing.sorted(), Some(e)),
+            };
+            let kind = match entry.file_type() {
+                Ok(t) if t.is_dir() => Listed::Folder,
+                Ok(t) if t.is_file() => Listed::File,
+                Ok(t) if t.is_symlink() => Listed::Link,
+                Ok(_) => Listed::Other,
+                Err(_) => Listed::Unknown,
+            };
+            if let Err(e) = listing.push(&entry.file_name(), kind) {
+                return (listing.sorted(), Some(e));
+            }
+        }
+        (listing.sorted(), None)
+    }
+
+    fn push(&mut self, name: &OsStr, kind: Listed) -> io::Result<()> {
+        let name = name.as_encoded_bytes();
+        let too_many = || io::Error::other("the folder's names take more than 4 GiB");
+        let at = u32::try_from(self.names.len()).map_err(|_| too_many())?;
+        let len = u32::try_from(name.len()).ok().filter(|&l| l < 1 << KIND_SHIFT).ok_or_else(too_many)?;
+        self.names.extend_from_slice(name);
+        self.slots.push(Slot { at, len_kind: len | (kind as u32) << KIND_SHIFT });
+        Ok(())
+    }
+
+    fn sorted(mut self) -> Listing {
+        let names = &self.names;
+        // Names in one folder differ, so an unstable sort gives one order.
+        self.slots.sort_unstable_by(|a, b| names[a.range()].cmp(&names[b.range()]));
+        self
+    }
+
+    fn name(&self, slot: Slot) -> &OsStr {
+        // SAFETY: the bytes are a whole name as `as_encoded_bytes` gave it, copied unchanged.
+        unsafe { OsStr::from_encoded_bytes_unchecked(&self.names[slot.range()]) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk(root: &Path) -> Vec<String> {
+        let mut tree = Tree::new(root);
+        let mut seen = Vec::new();
+        while let Some(step) = tree.next() {
+            let shown = |p: &Path| p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            seen.push(match step {
+                Step::Entry(e) => format!("{} {:?}", shown(&e.path()), e.kind()),
+                Step::Failed { path, why: Failure::Loop } => format!("{} loop", shown(&path)),
+                Step::Failed { path, why: Failure::Io(_) } => format!("{} failed", shown(&path)),
+            });
+        }
+        seen
+    }
+
+    #[test]
+    fn walks_depth_first_in_name_order_as_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["b/sub/z", "b/a", "a", "B", "a b", "é", "a.d/x", "a-b"] {
+            let path = root.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        std::fs::create_dir(root.join("empty")).unwrap();
+        let want = ["B", "a", "a b", "a-b", "a.d/x", "b/a", "b/sub/z", "é"].map(|p| format!("{p} File"));
+        assert_eq!(walk(root), want);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn follows_links_and_stops_at_one_that_leads_back() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("d/e")).unwrap();
+        std::fs::write(root.join("d/e/f"), "x").unwrap();
+        symlink(root.join("d"), root.join("d/e/up")).unwrap();
+        symlink(root.join("d/e"), root.join("l")).unwrap();
+        symlink(root.join("d/e/f"), root.join("m")).unwrap();
+        symlink(root.join("nowhere"), root.join("n")).unwrap();
+        let fifo = std::ffi::CString::new(root.join("p").into_os_string().into_encoded_bytes()).unwrap();
+        // SAFETY: a plain mkfifo on a path this test owns.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        let mut tree = Tree::new(root);
+        assert!(!tree.linked());
+        while tree.next().is_some() {}
+        assert!(tree.linked());
+        // `l` leads to `d/e`, and `l/up` to `d`, which the walk through `l` is not in: both
+        // are walked, and `up` inside them leads back.
+        let want = [
+            "d/e/f File",
+            "d/e/up loop",
+            "l/f File",
+            "l/up/e/f File",
+            "l/up/e/up loop",
+            "m File",
+            "n failed",
+            "p Other",
+        ];
+        assert_eq!(walk(root), want);
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_listed_is_a_failure_at_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("gone");
+        let mut tree = Tree::new(&gone);
+        match tree.next() {
+            Some(Step::Failed { path, why: Failure::Io(e) }) => {
+                assert_eq!((path, e.kind()), (gone, io::ErrorKind::NotFound));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(tree.next().is_none());
+    }
+
+    #[test]
+    fn a_slot_says_where_its_name_is_and_what_it_is() {
+        let mut listing = Listing::default();
+        for (name, kind) in [("b", Listed::Unknown), ("a.xml", Listed::Link), ("c", Listed::Folder)] {
+            listing.push(OsStr::new(name), kind).unwrap();
+        }
+        let listing = listing.sorted();
+        let got: Vec<_> = listing.slots.iter().map(|&s| (listing.name(s).to_str().unwrap(), s.kind())).collect();
+        assert_eq!(got, [("a.xml", Listed::Link), ("b", Listed::Unknown), ("c", Listed::Folder)]);
+    }
+}
