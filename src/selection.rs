@@ -228,8 +228,8 @@ mod tests {
         assert_eq!(ig.ignored(&input("x/y_test.xml", "y_test.xml")).len(), 14);
     }
 
-    fn input(display: &str, rel: &str) -> Input {
-        Input::new(display.into(), display, rel)
+    fn input<'a>(display: &'a str, rel: &'a str) -> Input<'a> {
+        Input::new(std::path::Path::new(display), display, rel)
     }
 
     #[test]

@@ -16,7 +16,7 @@ fn f001_unreadable_file() {
     let h = Harness::new();
     let ctx = h.ctx();
     let mut parser = rinken::parse::Parser::new(&h.tables);
-    let input = rinken::input::Input::new("/nonexistent/R131331572820250612000001.xml".into(), "x", "x");
+    let input = rinken::input::Input::new(std::path::Path::new("/nonexistent/R131331572820250612000001.xml"), "x", "x");
     let r = rinken::check::check_file(&ctx, &mut parser, &input);
     let ids: Vec<_> = r.findings.iter().map(|f| f.rule.id).collect();
     assert_eq!(ids, ["F001"]);

@@ -327,7 +327,7 @@ const KEEP_BYTES: usize = 1 << 20;
 pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> FileResult {
     use crate::input::load;
     let name = input.path().file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    use crate::input::walk::Unreadable;
+    use crate::input::Unreadable;
     let opened = match input.unreadable() {
         None => load::open_regular(input.path()),
         Some(Unreadable::Special) => Err(load::LoadError::NotRegular),

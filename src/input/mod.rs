@@ -2,9 +2,11 @@
 
 pub mod decode;
 pub mod feed;
+mod item;
 pub mod load;
 pub mod tree;
 pub mod walk;
 
 pub use feed::Feed;
-pub use walk::{discover, discover_into, Discovery, Input, SkipReason, Skipped};
+pub use item::{Input, InputBuf, Unreadable};
+pub use walk::{discover, discover_into, Discovery, SkipReason, Skipped};

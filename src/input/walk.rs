@@ -1,6 +1,7 @@
 //! Finding the input files: every `*.xml` (any case) under the PATH arguments, in path order.
 
-use super::feed::Feed;
+use super::feed::{Feed, BLOCK};
+use super::item::{InputBuf, Unreadable};
 use super::tree::{identity, Failure, Kind, Step, Tree};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -8,120 +9,6 @@ use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// One input file. Every input is held until the run ends (the batch rules name the first of
-/// two copies, report names are settled once the walk is done), so an input is kept small:
-/// its path is its one allocation, and the `file` column and the part below the PATH are read
-/// from the path whenever they are spelt the same, which on Unix they are for every name in
-/// UTF-8; what few inputs need besides is kept out of line. An input was 96 bytes and two
-/// copies of its texts, and 400,000 files peaked at 193 MiB; it is 32 bytes and no copy.
-#[derive(Debug, Clone)]
-pub struct Input {
-    path: Box<Path>,
-    /// Where [`Input::rel`] starts in the path, when both texts are read from it.
-    rel_at: u32,
-    /// What few inputs need, kept out of line so that the others hold one word for it.
-    rare: Option<Box<Rare>>,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Rare {
-    /// The two texts, when they are not the path's (a name or PATH not in UTF-8, a system
-    /// whose separator is not `/`, a file given directly whose name does not end its PATH).
-    spelt: Option<Spelt>,
-    /// Why it is known not to be readable before it is opened: it still has its row (F001),
-    /// and it is never opened.
-    unreadable: Option<Unreadable>,
-}
-
-#[derive(Debug, Clone)]
-struct Spelt {
-    display: Box<str>,
-    rel: Box<str>,
-}
-
-impl Input {
-    /// An input at `path`, shown as `display`, named `rel` below its PATH argument.
-    pub fn new(path: PathBuf, display: &str, rel: &str) -> Input {
-        let same = path.to_str().is_some_and(|p| p == display && p.ends_with(rel));
-        if same {
-            Input::read_from_path(path, rel.len())
-        } else {
-            Input::spelt(path, display, rel)
-        }
-    }
-
-    /// An input whose `file` column is its path (in UTF-8), and whose `rel` is the path's last
-    /// `rel_len` bytes.
-    fn read_from_path(path: PathBuf, rel_len: usize) -> Input {
-        let at = path.to_str().and_then(|p| p.len().checked_sub(rel_len).filter(|&at| p.is_char_boundary(at)));
-        match at.and_then(|at| u32::try_from(at).ok()) {
-            Some(rel_at) => Input { path: path.into_boxed_path(), rel_at, rare: None },
-            None => {
-                let display = path.to_string_lossy().into_owned();
-                let rel = display.get(display.len().saturating_sub(rel_len)..).unwrap_or_default().to_owned();
-                Input::spelt(path, &display, &rel)
-            }
-        }
-    }
-
-    fn spelt(path: PathBuf, display: &str, rel: &str) -> Input {
-        let spelt = Some(Spelt { display: display.into(), rel: rel.into() });
-        Input { path: path.into_boxed_path(), rel_at: 0, rare: Some(Box::new(Rare { spelt, unreadable: None })) }
-    }
-
-    /// What to open.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Why the input is known not to be readable before it is opened, if it is.
-    pub fn unreadable(&self) -> Option<&Unreadable> {
-        self.rare.as_ref()?.unreadable.as_ref()
-    }
-
-    pub fn set_unreadable(&mut self, why: Unreadable) {
-        self.rare.get_or_insert_with(Default::default).unreadable = Some(why);
-    }
-
-    fn texts(&self) -> Option<&Spelt> {
-        self.rare.as_ref()?.spelt.as_ref()
-    }
-
-    /// The `file` column: the PATH as given plus the part below it.
-    pub fn display(&self) -> &str {
-        match self.texts() {
-            Some(s) => &s.display,
-            None => self.path_text(),
-        }
-    }
-
-    /// The part below the PATH argument, or the file name for a file given directly: what
-    /// stays the same however the PATH is spelt (baselines, per-path ignores). Its report goes
-    /// under `files/` by this name (and `.csv`) unless another report took it first
-    /// ([`Feed::report_name`]).
-    pub fn rel(&self) -> &str {
-        match self.texts() {
-            Some(s) => &s.rel,
-            None => &self.path_text()[self.rel_at as usize..],
-        }
-    }
-
-    fn path_text(&self) -> &str {
-        // Checked when made: without texts of its own, the path is UTF-8.
-        self.path.to_str().unwrap_or_default()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unreadable {
-    /// A named pipe, socket or device given as a PATH: the user named it, but opening one
-    /// can block (a FIFO) or act (a tape rewinds on close).
-    Special,
-    /// A folder that cannot be listed, with the system's reason: the files in it, if any,
-    /// are not checked, and the run must not look complete.
-    Folder(String),
-}
 
 /// Something under a PATH that is not an input, with the reason (listed in the run summary).
 #[derive(Debug, Clone)]
@@ -143,7 +30,7 @@ pub enum SkipReason {
 
 #[derive(Debug, Default)]
 pub struct Discovery {
-    pub inputs: Vec<Input>,
+    pub inputs: Vec<InputBuf>,
     /// Where each input's report goes under `files/` (without the `.csv`), by index.
     pub report_names: Vec<String>,
     pub skipped: Vec<Skipped>,
@@ -196,7 +83,7 @@ fn below<'p>(root: &Path, path: &'p Path) -> Cow<'p, str> {
 pub fn discover(args: &[PathBuf]) -> Discovery {
     let feed = Feed::default();
     let skipped = discover_into(args, &feed, &|_| {}, &AtomicBool::new(false));
-    let inputs: Vec<Input> = (0..feed.len()).map(|i| feed.get(i).clone()).collect();
+    let inputs = feed.iter().map(|i| i.to_buf()).collect();
     let report_names = (0..feed.len()).map(|i| feed.report_name(i).unwrap_or_default().to_owned()).collect();
     Discovery { inputs, report_names, skipped }
 }
@@ -229,14 +116,15 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
             // which copy is kept) does not depend on how the arguments were ordered.
             d.inputs.sort_by(|a, b| a.path().cmp(b.path()));
             let mut seen = HashSet::new();
-            for input in d.inputs {
-                if identity(input.path()).is_some_and(|id| !seen.insert(id)) {
-                    d.skipped.push(Skipped { path: input.display().to_owned(), reason: SkipReason::SameFile });
-                } else {
-                    feed.push(input);
+            let mut skipped = d.skipped;
+            feed.extend(d.inputs.into_iter().filter(|input| {
+                let again = identity(input.path()).is_some_and(|id| !seen.insert(id));
+                if again {
+                    skipped.push(Skipped { path: input.display().to_owned(), reason: SkipReason::SameFile });
                 }
-            }
-            d.skipped
+                !again
+            }));
+            skipped
         }
     };
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -245,20 +133,22 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
     skipped
 }
 
-/// How often the walk tells how far it got: often enough that workers never wait long for the
-/// next file, rarely enough that telling costs nothing.
-pub const GROWN_EVERY: usize = 256;
+/// How often the walk tells how far it got: once a block of inputs is handed over (the
+/// workers wait at most that long for their first file).
+pub const GROWN_EVERY: usize = BLOCK;
 
 /// One folder: the walk's order is path order (each folder's entries by name, depth first), so
-/// each input is appended as it is found. A file reached twice needs a link; from the first
-/// link on, each file's identity is checked against every file before it.
+/// inputs are appended as they are found, a block at a time. A file reached twice needs a link;
+/// from the first link on, each file's identity is checked against every file before it.
 fn walk_one_folder(arg: &Path, feed: &Feed, grown: &dyn Fn(usize), stop: &AtomicBool) -> Vec<Skipped> {
     let mut d = Discovery::default();
     let mut seen: Option<HashSet<(u64, u64)>> = None;
+    let mut block = Vec::with_capacity(BLOCK);
     let mut push = |d: &mut Discovery, linked: bool| {
         for input in d.inputs.drain(..) {
             if linked && seen.is_none() {
-                seen = Some((0..feed.len()).filter_map(|i| identity(feed.get(i).path())).collect());
+                let before = feed.iter().map(|i| i.path()).chain(block.iter().map(InputBuf::path));
+                seen = Some(before.filter_map(identity).collect());
             }
             if let Some(seen) = &mut seen {
                 if identity(input.path()).is_some_and(|id| !seen.insert(id)) {
@@ -266,12 +156,15 @@ fn walk_one_folder(arg: &Path, feed: &Feed, grown: &dyn Fn(usize), stop: &Atomic
                     continue;
                 }
             }
-            if feed.push(input) % GROWN_EVERY == GROWN_EVERY - 1 {
+            block.push(input);
+            if block.len() == BLOCK {
+                feed.push_block(std::mem::replace(&mut block, Vec::with_capacity(BLOCK)));
                 grown(feed.len());
             }
         }
     };
     walk_folder(arg, &mut d, stop, &mut push);
+    feed.push_block(block);
     d.skipped
 }
 
@@ -290,21 +183,21 @@ fn walk_arg(arg: &Path, d: &mut Discovery, stop: &AtomicBool) {
 }
 
 /// The row of a PATH itself: shown as given, reported under its own name.
-fn arg_input(arg: &Path, arg_text: &str) -> Input {
+fn arg_input(arg: &Path, arg_text: &str) -> InputBuf {
     let name = arg.file_name().map_or(Cow::Borrowed(arg_text), |n| n.to_string_lossy());
-    Input::new(arg.to_path_buf(), arg_text, &name)
+    InputBuf::new(arg.to_path_buf(), arg_text, &name)
 }
 
 /// The input at `path`, found under the PATH `arg` shown as `arg_text`. Its texts are read
 /// from the path when they are spelt as it is: no allocation but the path's.
-fn input_below(path: PathBuf, arg: &Path, arg_text: &str) -> Input {
+fn input_below(path: PathBuf, arg: &Path, arg_text: &str) -> InputBuf {
     let rel = below(arg, &path);
     if path.to_str().is_some_and(|p| spells(p, arg_text, &rel)) {
         let rel_len = rel.len();
-        return Input::read_from_path(path, rel_len);
+        return InputBuf::read_from_path(path, rel_len);
     }
     let rel = rel.into_owned();
-    Input::spelt(path, &join_display(arg_text, &rel), &rel)
+    InputBuf::spelt(path, &join_display(arg_text, &rel), &rel)
 }
 
 /// Whether [`join_display`] puts a `/` between `arg` and `rel`.
@@ -352,7 +245,7 @@ fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn
                 if path.file_name().is_some_and(is_xml_name) && !rel.is_empty() {
                     // A dangling link or an entry gone or unreadable, named *.xml: it is an
                     // input the user expects checked, so it gets its row (and an F001).
-                    d.inputs.push(Input::new(path, &join_display(&arg_text, &rel), &rel));
+                    d.inputs.push(InputBuf::new(path, &join_display(&arg_text, &rel), &rel));
                     found(d, true);
                 } else if rel.is_empty() || could_be_folder(&path) {
                     // A folder that cannot be listed may hold inputs: its row (F001) says the
@@ -360,7 +253,7 @@ fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn
                     // itself has its row under its own name.
                     let mut row = match rel.is_empty() {
                         true => arg_input(&path, &arg_text),
-                        false => Input::new(path, &join_display(&arg_text, &rel), &rel),
+                        false => InputBuf::new(path, &join_display(&arg_text, &rel), &rel),
                     };
                     row.set_unreadable(Unreadable::Folder(why));
                     d.inputs.push(row);
@@ -617,7 +510,7 @@ mod tests {
             &|n| told.borrow_mut().push((n, feed.settled())),
             &AtomicBool::new(false),
         );
-        let fed: Vec<&Path> = feed.iter().map(Input::path).collect();
+        let fed: Vec<&Path> = feed.iter().map(|i| i.path()).collect();
         let mut sorted = fed.clone();
         sorted.sort();
         assert_eq!(fed, sorted);
@@ -708,17 +601,17 @@ mod tests {
 
     #[test]
     fn an_inputs_texts_are_read_from_its_path_when_spelt_the_same() {
-        // Held for every input of a run: a path and three words.
-        assert!(std::mem::size_of::<Input>() <= 32, "{}", std::mem::size_of::<Input>());
-        let compact = |i: &Input| i.rare.is_none();
+        // Held for every input while several PATHs are sorted together: a path and three words.
+        assert!(std::mem::size_of::<InputBuf>() <= 32, "{}", std::mem::size_of::<InputBuf>());
+        let compact = |i: &InputBuf| i.rel_at().is_some();
         let i = input_below(PathBuf::from("提出/sub/R1.xml"), Path::new("提出"), "提出");
         assert_eq!((i.display(), i.rel(), compact(&i)), ("提出/sub/R1.xml", "sub/R1.xml", true));
         let i = input_below(PathBuf::from("in/x.xml"), Path::new("in/"), "in/");
         assert_eq!((i.display(), i.rel(), compact(&i)), ("in/x.xml", "x.xml", true));
         // The PATH shown as given, where the path is not spelt that way.
-        let i = Input::new(PathBuf::from("in/x.xml"), "./in/x.xml", "x.xml");
+        let i = InputBuf::new(PathBuf::from("in/x.xml"), "./in/x.xml", "x.xml");
         assert_eq!((i.display(), i.rel(), compact(&i)), ("./in/x.xml", "x.xml", false));
-        let i = Input::new(PathBuf::from("dir/x.xml/"), "dir/x.xml/", "x.xml");
+        let i = InputBuf::new(PathBuf::from("dir/x.xml/"), "dir/x.xml/", "x.xml");
         assert_eq!((i.display(), i.rel(), compact(&i)), ("dir/x.xml/", "x.xml", false));
         #[cfg(unix)]
         {

@@ -136,7 +136,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             self.batch_sized = true;
         }
         self.batch.observe(index as u32, &mut result, &opts.rules, lang, &name_of);
-        let ignored = opts.path_ignores.ignored(input);
+        let ignored = opts.path_ignores.ignored(&input);
         result.findings.retain(|f| !ignored.contains(&f.rule.id));
         result.overflow.by_rule.retain(|(rule, _, _)| !ignored.contains(&rule.id));
         let (more_errors, more_warnings) = result.overflow.counts();
@@ -317,8 +317,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         let name = |i: usize| format!("in/f{i}.xml");
-        let inputs: Vec<crate::input::Input> =
-            (0..5).map(|i| crate::input::Input::new(name(i).into(), &name(i), &format!("f{i}.xml"))).collect();
+        let inputs: Vec<crate::input::InputBuf> =
+            (0..5).map(|i| crate::input::InputBuf::new(name(i).into(), &name(i), &format!("f{i}.xml"))).collect();
         let as_of = crate::text::date::Date::parse_iso("2026-11-21").unwrap();
         let opts = CheckOptions { quiet: true, progress: false, ..CheckOptions::new(vec![], out.clone(), as_of) };
         let mut order = Order(Vec::new());

@@ -119,7 +119,7 @@ impl std::fmt::Display for RunError {
 /// One file as every output sees it: after per-path ignores and the baseline, and cut at
 /// `--max-findings`. The counts are taken before the cut; they are summary.csv's.
 pub struct FileReport<'a> {
-    pub input: &'a Input,
+    pub input: Input<'a>,
     pub kind: FileKind,
     pub records: u32,
     pub errors: usize,
@@ -129,7 +129,7 @@ pub struct FileReport<'a> {
 
 #[cfg(test)]
 impl<'a> FileReport<'a> {
-    pub fn new(input: &'a Input, findings: &'a [Finding], errors: usize, warnings: usize) -> FileReport<'a> {
+    pub fn new(input: Input<'a>, findings: &'a [Finding], errors: usize, warnings: usize) -> FileReport<'a> {
         FileReport { input, kind: FileKind::Rinkohyo, records: 1, errors, warnings, findings }
     }
 }
@@ -324,7 +324,7 @@ fn check_found<'r, 'o>(
                     let mut done = Vec::with_capacity(files.len());
                     let mut held = 0;
                     for i in files {
-                        let result = check_isolated(ctx, &mut parser, feed.get(i), checker);
+                        let result = check_isolated(ctx, &mut parser, &feed.get(i), checker);
                         held += result.overflow.kept_bytes();
                         done.push((i, result));
                         // A chunk of files full of findings goes as it is, not as a whole.

@@ -67,11 +67,11 @@ mod tests {
     #[test]
     fn one_command_per_finding_with_position_when_known() {
         let (_, mut findings) = sample();
-        let input = crate::input::Input::new("in/a,b.xml".into(), "in/a,b.xml", "a,b.xml");
+        let input = crate::input::Input::new(std::path::Path::new("in/a,b.xml"), "in/a,b.xml", "a,b.xml");
         findings[1].message = "two\nlines".into();
         let (out, buf) = capture();
         let mut g = Github::new(out);
-        g.file(&FileReport::new(&input, &findings, 2, 1));
+        g.file(&FileReport::new(input, &findings, 2, 1));
         g.flush().unwrap();
         let text = String::from_utf8(buf.borrow().clone()).unwrap();
         let lines: Vec<&str> = text.lines().collect();

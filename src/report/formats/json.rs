@@ -93,7 +93,7 @@ mod tests {
         let (input, findings) = sample();
         let (out, buf) = capture();
         let mut j = Json::new(out);
-        j.file(&FileReport::new(&input, &findings, 2, 1));
+        j.file(&FileReport::new(input, &findings, 2, 1));
         let totals = Totals { files: 1, errors: 2, warnings: 1, files_with_errors: 1, ..Totals::default() };
         j.finish(&totals, &[]);
         j.flush().unwrap();

@@ -43,7 +43,7 @@ mod tests {
         let (input, findings) = sample();
         let (out, buf) = capture();
         let mut j = Jsonl::new(out);
-        j.file(&FileReport::new(&input, &findings, 2, 1));
+        j.file(&FileReport::new(input, &findings, 2, 1));
         j.flush().unwrap();
         let text = String::from_utf8(buf.borrow().clone()).unwrap();
         let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();

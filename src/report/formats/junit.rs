@@ -151,9 +151,9 @@ mod tests {
         findings[1].message = "<&\u{1}>".into();
         let (out, buf) = capture();
         let mut j = Junit::new(out, Settings { lang: Lang::En, fail_on, colour: false });
-        j.file(&FileReport::new(&input, &findings, 2, 1));
-        let b = crate::input::Input::new("in/b.xml".into(), "in/b.xml", "b.xml");
-        j.file(&FileReport::new(&b, &findings[2..2 + findings_of_b], 0, findings_of_b));
+        j.file(&FileReport::new(input, &findings, 2, 1));
+        let b = crate::input::Input::new(std::path::Path::new("in/b.xml"), "in/b.xml", "b.xml");
+        j.file(&FileReport::new(b, &findings[2..2 + findings_of_b], 0, findings_of_b));
         j.finish(&Totals::default(), &[]);
         j.flush().unwrap();
         let text = String::from_utf8(buf.borrow().clone()).unwrap();

@@ -184,8 +184,8 @@ pub(crate) mod testing {
     }
 
     /// `in/a.xml` with a file-level error, an error with a position and a warning.
-    pub fn sample() -> (Input, Vec<Finding>) {
-        let input = Input::new("in/a.xml".into(), "in/a.xml", "a.xml");
+    pub fn sample() -> (Input<'static>, Vec<Finding>) {
+        let input = Input::new(std::path::Path::new("in/a.xml"), "in/a.xml", "a.xml");
         let mk = |record, rule: &str, severity, line, path: &str, message: &str| {
             Finding::new(find(rule).unwrap(), severity, record, path, (line, 5), "v,1", message.into())
         };

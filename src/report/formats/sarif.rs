@@ -188,7 +188,7 @@ mod tests {
         let (input, findings) = sample();
         let (out, buf) = capture();
         let mut s = Sarif::new(out, Lang::En);
-        s.file(&FileReport::new(&input, &findings, 2, 1));
+        s.file(&FileReport::new(input, &findings, 2, 1));
         s.finish(&Totals::default(), &[]);
         s.flush().unwrap();
         let v: Value = serde_json::from_slice(&buf.borrow()).unwrap();

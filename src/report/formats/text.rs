@@ -104,8 +104,8 @@ mod tests {
         let (input, findings) = sample();
         let (out, buf) = capture();
         let mut t = Text::new(out, Settings { lang: Lang::En, fail_on: FailOn::Error, colour });
-        t.file(&FileReport::new(&input, &findings, 2, 1));
-        t.file(&FileReport::new(&input, &[], 0, 0));
+        t.file(&FileReport::new(input, &findings, 2, 1));
+        t.file(&FileReport::new(input, &[], 0, 0));
         t.flush().unwrap();
         let text = String::from_utf8(buf.borrow().clone()).unwrap();
         text
@@ -124,11 +124,11 @@ mod tests {
     #[test]
     fn control_characters_of_names_and_messages_do_not_reach_the_terminal() {
         let (_, mut findings) = sample();
-        let input = crate::input::Input::new("in/a.xml".into(), "a\nb\u{1b}[31mred.xml", "a.xml");
+        let input = crate::input::Input::new(std::path::Path::new("in/a.xml"), "a\nb\u{1b}[31mred.xml", "a.xml");
         findings[0].message = "x\u{1}y".into();
         let (out, buf) = capture();
         let mut t = Text::new(out, Settings { lang: Lang::En, fail_on: FailOn::Error, colour: false });
-        t.file(&FileReport::new(&input, &findings, 2, 1));
+        t.file(&FileReport::new(input, &findings, 2, 1));
         t.flush().unwrap();
         let text = String::from_utf8(buf.borrow().clone()).unwrap();
         assert!(text.starts_with("a\u{FFFD}b\u{FFFD}[31mred.xml  "), "{text:?}");
