@@ -6,6 +6,7 @@
 //! means first in path order whatever the thread count, and the run-wide state stays a few
 //! dozen bytes per record.
 
+use super::first_seen::{digest, FirstSeen};
 use super::view::View;
 use super::FileResult;
 use crate::finding::{Rule, Severity::*};
@@ -14,7 +15,6 @@ use crate::rules::RuleConfig;
 use crate::tables::Field;
 use crate::text::normalize::kana_key;
 use crate::tr;
-use rustc_hash::FxHashMap;
 
 pub static B001: Rule = Rule {
     id: "B001",
@@ -133,31 +133,22 @@ impl Gather {
 }
 
 /// Run-wide memory of what was seen, fed in path order: an entry per form and per file, held
-/// for the whole run. Its keys are already xxh3 digests, so a keyed SipHash over them would
-/// only cost time on the report thread. They are kept as two words rather than a `u128`,
-/// whose 16-byte alignment made every entry of either map 32 bytes instead of 24.
+/// for the whole run ([`FirstSeen`]).
 #[derive(Default)]
 pub struct BatchState {
     /// Form identity → (file index, record number) of its first occurrence.
-    forms: FxHashMap<Digest, (u32, u32)>,
+    forms: FirstSeen<(u32, u32)>,
     /// File content hash → index of the first file with those bytes.
-    files: FxHashMap<Digest, u32>,
-}
-
-type Digest = [u64; 2];
-
-fn digest(h: u128) -> Digest {
-    [h as u64, (h >> 64) as u64]
+    files: FirstSeen<u32>,
 }
 
 impl BatchState {
     /// Makes room for `files` files of one form each. Called once the run's inputs are known:
-    /// grown one entry at a time, each map's last growth held its old table and its new one,
-    /// twice as large, at once, which was the peak of a long run's memory.
+    /// grown one entry at a time, each table's last growth held its old table and its new one,
+    /// twice as large, at once.
     pub fn reserve(&mut self, files: usize) {
-        // Only room made ahead: short of memory, the maps grow entry by entry as before.
-        let _ = self.files.try_reserve(files.saturating_sub(self.files.len()));
-        let _ = self.forms.try_reserve(files.saturating_sub(self.forms.len()));
+        self.files.reserve(files);
+        self.forms.reserve(files);
     }
 
     /// Adds B findings to the file at `index` (in path order), consuming its batch keys;
@@ -171,7 +162,7 @@ impl BatchState {
         name_of: &dyn Fn(u32) -> String,
     ) {
         if let Some(hash) = result.content_hash.map(digest) {
-            if let Some(&first) = self.files.get(&hash) {
+            if let Some(first) = self.files.first_or_keep(hash, index) {
                 result.add(rules, &B002, 0, (0, 0), || {
                     let first_name = name_of(first);
                     tr!(
@@ -183,12 +174,10 @@ impl BatchState {
                 // Its forms are the first file's forms again: B002 says it all.
                 return;
             }
-            self.files.insert(hash, index);
         }
         for key in std::mem::take(&mut result.batch_keys) {
-            let hash = digest(key.hash);
-            match self.forms.get(&hash) {
-                Some(&(file, record)) => result.add(rules, &B001, key.record, (key.line, key.column), || {
+            match self.forms.first_or_keep(digest(key.hash), (index, key.record)) {
+                Some((file, record)) => result.add(rules, &B001, key.record, (key.line, key.column), || {
                     if file == index {
                         tr!(lang, "同じ様式 (患者・疾病・記載年月日が同じ) がこのファイルの {record} 件目にもあります。重複を外してください", "the same form (same patient, disease and WrittenDate) is also form {record} of this file; remove the duplicate")
                     } else {
@@ -196,9 +185,7 @@ impl BatchState {
                         tr!(lang, "同じ様式 (患者・疾病・記載年月日が同じ) が {first_name} の {record} 件目にもあります。再送なら古い方を外してください", "the same form (same patient, disease and WrittenDate) is also form {record} of {first_name}; if this is a resend, remove the older one")
                     }
                 }),
-                None => {
-                    self.forms.insert(hash, (index, key.record));
-                }
+                None => {}
             }
         }
     }
@@ -212,15 +199,6 @@ mod tests {
 
     fn observe(state: &mut BatchState, index: u32, result: &mut FileResult, name: &str) {
         state.observe(index, result, &RuleConfig::default(), Lang::Ja, &|_| name.to_owned());
-    }
-
-    #[test]
-    fn an_entry_of_either_map_is_three_words_and_keeps_the_whole_digest() {
-        assert_eq!(std::mem::size_of::<(Digest, (u32, u32))>(), 24);
-        assert_eq!(std::mem::size_of::<(Digest, u32)>(), 24);
-        let h = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210_u128;
-        assert_ne!(digest(h), digest(h ^ (1 << 100)), "the high half counts");
-        assert_ne!(digest(h), digest(h ^ 1), "and the low half");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod dates;
 pub mod disease;
 pub mod doctor;
 pub mod file;
+mod first_seen;
 pub mod ident;
 pub mod layout;
 pub mod meta;
