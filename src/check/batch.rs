@@ -176,17 +176,17 @@ impl BatchState {
             }
         }
         for key in std::mem::take(&mut result.batch_keys) {
-            match self.forms.first_or_keep(digest(key.hash), (index, key.record)) {
-                Some((file, record)) => result.add(rules, &B001, key.record, (key.line, key.column), || {
-                    if file == index {
-                        tr!(lang, "同じ様式 (患者・疾病・記載年月日が同じ) がこのファイルの {record} 件目にもあります。重複を外してください", "the same form (same patient, disease and WrittenDate) is also form {record} of this file; remove the duplicate")
-                    } else {
-                        let first_name = name_of(file);
-                        tr!(lang, "同じ様式 (患者・疾病・記載年月日が同じ) が {first_name} の {record} 件目にもあります。再送なら古い方を外してください", "the same form (same patient, disease and WrittenDate) is also form {record} of {first_name}; if this is a resend, remove the older one")
-                    }
-                }),
-                None => {}
-            }
+            let Some((file, record)) = self.forms.first_or_keep(digest(key.hash), (index, key.record)) else {
+                continue;
+            };
+            result.add(rules, &B001, key.record, (key.line, key.column), || {
+                if file == index {
+                    tr!(lang, "同じ様式 (患者・疾病・記載年月日が同じ) がこのファイルの {record} 件目にもあります。重複を外してください", "the same form (same patient, disease and WrittenDate) is also form {record} of this file; remove the duplicate")
+                } else {
+                    let first_name = name_of(file);
+                    tr!(lang, "同じ様式 (患者・疾病・記載年月日が同じ) が {first_name} の {record} 件目にもあります。再送なら古い方を外してください", "the same form (same patient, disease and WrittenDate) is also form {record} of {first_name}; if this is a resend, remove the older one")
+                }
+            });
         }
     }
 }
