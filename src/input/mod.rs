@@ -4,6 +4,7 @@ pub mod decode;
 pub mod feed;
 mod item;
 pub mod load;
+mod sources;
 pub mod tree;
 pub mod walk;
 

@@ -1,14 +1,16 @@
 //! Finding the input files: every `*.xml` (any case) under the PATH arguments, in path order.
 
 use super::feed::{Feed, BLOCK};
-use super::item::{InputBuf, Unreadable};
-use super::tree::{identity, Failure, Kind, Step, Tree};
+use super::item::InputBuf;
+use super::sources::{Found, Source};
+use super::tree::identity;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// Something under a PATH that is not an input, with the reason (listed in the run summary).
 #[derive(Debug, Clone)]
@@ -43,7 +45,7 @@ pub fn is_xml_name(name: &OsStr) -> bool {
     b.len() >= 4 && b[b.len() - 4..].eq_ignore_ascii_case(b".xml")
 }
 
-fn join_display(arg: &str, rel: &str) -> String {
+pub(super) fn join_display(arg: &str, rel: &str) -> String {
     let mut s = String::with_capacity(arg.len() + 1 + rel.len());
     s.push_str(arg);
     if needs_separator(arg, rel) {
@@ -61,7 +63,7 @@ pub(crate) fn rel_string(p: &Path) -> String {
 /// The part of `path` below `root` (the walk yields `root` joined with what lies below it), as
 /// a `/`-separated string. Sliced from the bytes: parsing both paths into components for every
 /// file cost more than the walk itself.
-fn below<'p>(root: &Path, path: &'p Path) -> Cow<'p, str> {
+pub(super) fn below<'p>(root: &Path, path: &'p Path) -> Cow<'p, str> {
     let (r, p) = (root.as_os_str().as_encoded_bytes(), path.as_os_str().as_encoded_bytes());
     match p.strip_prefix(r) {
         Some(rest) => {
@@ -88,8 +90,8 @@ pub fn discover(args: &[PathBuf]) -> Discovery {
     Discovery { inputs, report_names, skipped }
 }
 
-/// [`discover`] into `feed`, appending as the walk goes when the order of the walk is already
-/// the final order (one folder), else once the list is sorted. `grown` is told the count every
+/// [`discover`] into `feed`, appending as the walk goes, a block at a time: the PATHs are
+/// walked side by side and their inputs merged in path order. `grown` is told the count every
 /// [`GROWN_EVERY`] inputs and at the end; a `stop` ends the walk early. The feed is settled
 /// when this returns; what was skipped is returned.
 pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop: &AtomicBool) -> Vec<Skipped> {
@@ -103,30 +105,48 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
         }
     }
     let _settle = SettleOnUnwind(feed);
-    let mut skipped = match args {
-        [one] if one.is_dir() => walk_one_folder(one, feed, grown, stop),
-        _ => {
-            let mut d = Discovery::default();
-            for arg in args {
-                walk_arg(arg, &mut d, stop);
-            }
-            // Path order is what the walk gives under one PATH (depth-first, each folder's
-            // entries by name): `Path` compares component by component, names as bytes, so
-            // sorting extends that order across PATHs and lists on stdin, and "first" (B001,
-            // which copy is kept) does not depend on how the arguments were ordered.
-            d.inputs.sort_by(|a, b| a.path().cmp(b.path()));
-            let mut seen = HashSet::new();
-            let mut skipped = d.skipped;
-            feed.extend(d.inputs.into_iter().filter(|input| {
-                let again = identity(input.path()).is_some_and(|id| !seen.insert(id));
-                if again {
-                    skipped.push(Skipped { path: input.display().to_owned(), reason: SkipReason::SameFile });
-                }
-                !again
-            }));
-            skipped
+    let mut skipped = Vec::new();
+    // Each PATH gives its inputs in path order (depth first, each folder's entries by name, as
+    // `Path` compares them: component by component, names as bytes), so merging them as they
+    // come extends that order across PATHs and lists on stdin, and "first" (B001, which copy
+    // is kept) does not depend on how the arguments were ordered. The same path from two
+    // PATHs comes in the order of the arguments.
+    let mut sources: Vec<Source> = args.iter().map(|arg| Source::open(arg)).collect();
+    let mut heads = BinaryHeap::new();
+    for (source, s) in sources.iter_mut().enumerate() {
+        if let Some(found) = s.next(&mut skipped, stop) {
+            heads.push(Reverse(Head { found, source }));
         }
+    }
+    // Under one folder, only a link can lead to a file twice: from the first link on, each
+    // file's identity is checked against every file before it. Several PATHs may overlap.
+    let mut seen: Option<HashSet<(u64, u64)>> = match args {
+        [one] if one.is_dir() => None,
+        _ => Some(HashSet::new()),
     };
+    let mut block = Vec::with_capacity(BLOCK);
+    while let Some(Reverse(Head { found, source })) = heads.pop() {
+        if let Some(next) = sources[source].next(&mut skipped, stop) {
+            heads.push(Reverse(Head { found: next, source }));
+        }
+        let Found { input, linked } = found;
+        if linked && seen.is_none() {
+            let before = feed.iter().map(|i| i.path()).chain(block.iter().map(InputBuf::path));
+            seen = Some(before.filter_map(identity).collect());
+        }
+        if let Some(seen) = &mut seen {
+            if identity(input.path()).is_some_and(|id| !seen.insert(id)) {
+                skipped.push(Skipped { path: input.display().to_owned(), reason: SkipReason::SameFile });
+                continue;
+            }
+        }
+        block.push(input);
+        if block.len() == BLOCK {
+            feed.push_block(std::mem::replace(&mut block, Vec::with_capacity(BLOCK)));
+            grown(feed.len());
+        }
+    }
+    feed.push_block(block);
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     grown(feed.len());
     feed.settle(settle_report_names((0..feed.len()).map(|i| feed.get(i).rel())));
@@ -137,60 +157,42 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
 /// workers wait at most that long for their first file).
 pub const GROWN_EVERY: usize = BLOCK;
 
-/// One folder: the walk's order is path order (each folder's entries by name, depth first), so
-/// inputs are appended as they are found, a block at a time. A file reached twice needs a link;
-/// from the first link on, each file's identity is checked against every file before it.
-fn walk_one_folder(arg: &Path, feed: &Feed, grown: &dyn Fn(usize), stop: &AtomicBool) -> Vec<Skipped> {
-    let mut d = Discovery::default();
-    let mut seen: Option<HashSet<(u64, u64)>> = None;
-    let mut block = Vec::with_capacity(BLOCK);
-    let mut push = |d: &mut Discovery, linked: bool| {
-        for input in d.inputs.drain(..) {
-            if linked && seen.is_none() {
-                let before = feed.iter().map(|i| i.path()).chain(block.iter().map(InputBuf::path));
-                seen = Some(before.filter_map(identity).collect());
-            }
-            if let Some(seen) = &mut seen {
-                if identity(input.path()).is_some_and(|id| !seen.insert(id)) {
-                    d.skipped.push(Skipped { path: input.display().to_owned(), reason: SkipReason::SameFile });
-                    continue;
-                }
-            }
-            block.push(input);
-            if block.len() == BLOCK {
-                feed.push_block(std::mem::replace(&mut block, Vec::with_capacity(BLOCK)));
-                grown(feed.len());
-            }
-        }
-    };
-    walk_folder(arg, &mut d, stop, &mut push);
-    feed.push_block(block);
-    d.skipped
+/// The next input of one PATH, ordered by its path, then by the PATH's place among the
+/// arguments.
+struct Head {
+    found: Found,
+    source: usize,
 }
 
-fn walk_arg(arg: &Path, d: &mut Discovery, stop: &AtomicBool) {
-    let arg_text = arg.to_string_lossy().into_owned();
-    let meta = std::fs::metadata(arg);
-    if meta.as_ref().is_ok_and(|m| m.is_dir()) {
-        walk_folder(arg, d, stop, &mut |_, _| {});
-    } else {
-        let mut input = arg_input(arg, &arg_text);
-        if meta.as_ref().is_ok_and(|m| !m.is_file()) {
-            input.set_unreadable(Unreadable::Special);
-        }
-        d.inputs.push(input);
+impl Ord for Head {
+    fn cmp(&self, other: &Head) -> std::cmp::Ordering {
+        self.found.input.path().cmp(other.found.input.path()).then(self.source.cmp(&other.source))
     }
 }
 
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Head) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Head {
+    fn eq(&self, other: &Head) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Head {}
+
 /// The row of a PATH itself: shown as given, reported under its own name.
-fn arg_input(arg: &Path, arg_text: &str) -> InputBuf {
+pub(super) fn arg_input(arg: &Path, arg_text: &str) -> InputBuf {
     let name = arg.file_name().map_or(Cow::Borrowed(arg_text), |n| n.to_string_lossy());
     InputBuf::new(arg.to_path_buf(), arg_text, &name)
 }
 
 /// The input at `path`, found under the PATH `arg` shown as `arg_text`. Its texts are read
 /// from the path when they are spelt as it is: no allocation but the path's.
-fn input_below(path: PathBuf, arg: &Path, arg_text: &str) -> InputBuf {
+pub(super) fn input_below(path: PathBuf, arg: &Path, arg_text: &str) -> InputBuf {
     let rel = below(arg, &path);
     if path.to_str().is_some_and(|p| spells(p, arg_text, &rel)) {
         let rel_len = rel.len();
@@ -214,59 +216,9 @@ fn spells(p: &str, arg: &str, rel: &str) -> bool {
         && (!sep || p.as_bytes()[arg.len()] == b'/')
 }
 
-/// Walks one folder into `d`, calling `found(d, linked)` after each input, where `linked` says
-/// whether a link was met so far (only then can a file be reached twice).
-fn walk_folder(arg: &Path, d: &mut Discovery, stop: &AtomicBool, found: &mut dyn FnMut(&mut Discovery, bool)) {
-    let arg_text = arg.to_string_lossy().into_owned();
-    let mut tree = Tree::new(arg);
-    while let Some(step) = tree.next() {
-        if stop.load(Ordering::Relaxed) {
-            return;
-        }
-        match step {
-            Step::Entry(e) if !is_xml_name(e.name()) => {}
-            Step::Entry(e) if e.kind() != Kind::File => {
-                let rel = below(arg, &e.path()).into_owned();
-                d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::NotRegular });
-            }
-            Step::Entry(e) => {
-                d.inputs.push(input_below(e.path(), arg, &arg_text));
-                found(d, tree.linked());
-            }
-            Step::Failed { path, why } => {
-                let rel = below(arg, &path).into_owned();
-                let why = match why {
-                    Failure::Loop => {
-                        d.skipped.push(Skipped { path: join_display(&arg_text, &rel), reason: SkipReason::LinkLoop });
-                        continue;
-                    }
-                    Failure::Io(e) => e.to_string(),
-                };
-                if path.file_name().is_some_and(is_xml_name) && !rel.is_empty() {
-                    // A dangling link or an entry gone or unreadable, named *.xml: it is an
-                    // input the user expects checked, so it gets its row (and an F001).
-                    d.inputs.push(InputBuf::new(path, &join_display(&arg_text, &rel), &rel));
-                    found(d, true);
-                } else if rel.is_empty() || could_be_folder(&path) {
-                    // A folder that cannot be listed may hold inputs: its row (F001) says the
-                    // run did not see them, rather than a line on stderr and exit 0. The PATH
-                    // itself has its row under its own name.
-                    let mut row = match rel.is_empty() {
-                        true => arg_input(&path, &arg_text),
-                        false => InputBuf::new(path, &join_display(&arg_text, &rel), &rel),
-                    };
-                    row.set_unreadable(Unreadable::Folder(why));
-                    d.inputs.push(row);
-                    found(d, true);
-                }
-            }
-        }
-    }
-}
-
 /// Whether an entry the walk could not read may be a folder: one, a link to one, or a path the
 /// system cannot even look at (too long). A dangling link or a file is not.
-fn could_be_folder(path: &Path) -> bool {
+pub(super) fn could_be_folder(path: &Path) -> bool {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.is_symlink() => std::fs::metadata(path).is_ok_and(|m| m.is_dir()),
         Ok(m) => m.is_dir(),
