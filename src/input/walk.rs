@@ -501,6 +501,29 @@ mod tests {
     }
 
     #[test]
+    fn several_paths_are_merged_in_path_order_and_a_file_reached_twice_is_kept_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["a/x.xml", "a/sub/y.xml", "a-b/z.xml", "b/w.xml", "a.xml"] {
+            let path = root.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, f).unwrap();
+        }
+        // Given out of order, overlapping, and one twice.
+        let args = ["b", "a/sub", "a", "a.xml", "a-b", "a/x.xml"].map(|a| root.join(a));
+        let d = discover(&args);
+        let got: Vec<String> =
+            d.inputs.iter().map(|i| i.path().strip_prefix(root).unwrap().display().to_string()).collect();
+        assert_eq!(got, ["a/sub/y.xml", "a/x.xml", "a-b/z.xml", "a.xml", "b/w.xml"]);
+        let skipped: Vec<&str> =
+            d.skipped.iter().map(|s| s.path.strip_prefix(root.to_str().unwrap()).unwrap()).collect();
+        assert_eq!(skipped, ["/a/sub/y.xml", "/a/x.xml"]);
+        assert!(d.skipped.iter().all(|s| s.reason == SkipReason::SameFile));
+        // The first of the two is the one kept: `a/sub`'s row, named below that PATH.
+        assert_eq!(d.inputs[0].rel(), "y.xml");
+    }
+
+    #[test]
     fn a_report_file_never_takes_the_name_of_a_report_folder() {
         let inputs = ["x.xml", "X.xml.CSV/y.xml", "x.xml~2", "z.xml"];
         let renamed = settle_report_names(inputs.iter().copied());
