@@ -611,18 +611,24 @@ fn a_locked_folder_as_the_path_or_behind_a_link_has_its_row() {
         }
         false => common::bin(),
     };
-    for (path, row) in [("locked", "locked"), ("in", "in/link")] {
-        let out = format!("out-{path}");
+    // Both paths to the locked folder keep their row when given together: a folder that
+    // cannot be listed is not a file already checked.
+    for (paths, rows) in
+        [(&["locked"][..], &["locked"][..]), (&["in"], &["in/link"]), (&["in", "locked"], &["in/link", "locked"])]
+    {
+        let out = format!("out-{}", paths.join("-"));
         let mut cmd = std::process::Command::new(&bin);
-        cmd.args(["check", path, "--as-of", "2026-11-21", "--no-progress", "--out", &out]).current_dir(cwd);
+        cmd.arg("check").args(paths).args(["--as-of", "2026-11-21", "--no-progress", "--out", &out]).current_dir(cwd);
         if root {
             cmd.uid(65534).gid(65534);
         }
         let run = cmd.output().unwrap();
         let stdout = String::from_utf8_lossy(&run.stdout);
-        assert_eq!(run.status.code(), Some(1), "{path}: {stdout}{}", String::from_utf8_lossy(&run.stderr));
+        assert_eq!(run.status.code(), Some(1), "{paths:?}: {stdout}{}", String::from_utf8_lossy(&run.stderr));
         let summary = std::fs::read_to_string(cwd.join(&out).join("summary.csv")).unwrap();
-        assert!(summary.lines().any(|l| l.starts_with(&format!("{row},")) && l.ends_with(",error")), "{summary}");
+        for row in rows {
+            assert!(summary.lines().any(|l| l.starts_with(&format!("{row},")) && l.ends_with(",error")), "{summary}");
+        }
         assert!(stdout.contains("フォルダを読み取れません"), "{stdout}");
         let reports = walkdir::WalkDir::new(cwd.join(&out)).into_iter().flatten().filter(|e| e.file_type().is_file());
         assert!(reports.count() >= 2, "the folder's report is kept with the summary");

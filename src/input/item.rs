@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-/// One input file as the walk finds it. The walk holds only a few at once (a whole list when
-/// several PATHs must be sorted together), so this is still small: its path is its one
+/// One input file as the walk finds it. The walk holds only a few at once (every PATH that is
+/// not a folder when many are given, a list on stdin, to be sorted), so this is still small: its path is its one
 /// allocation, and the `file` column and the part below the PATH are read from the path
 /// whenever they are spelt the same, which on Unix they are for every name in UTF-8; what few
 /// inputs need besides is kept out of line.

@@ -1,47 +1,63 @@
-//! What each PATH argument gives, in path order, one input at a time: a PATH that is not a
-//! folder is its own row; a folder is walked ([`super::tree`]). [`super::walk`] merges the
-//! PATHs' inputs as they come, so several PATHs are checked while they are walked, as one
-//! folder always was, and no list of every input is held to be sorted.
+//! What the PATH arguments give, in path order, one input at a time: each folder is walked
+//! ([`super::tree`]), and the PATHs that are not folders are their own rows, sorted together.
+//! [`super::walk`] merges them as they come, so several folders are checked while they are
+//! walked, as one folder always was.
 
 use super::item::{InputBuf, Unreadable};
 use super::tree::{Failure, Kind, Step, Tree};
 use super::walk::{arg_input, below, could_be_folder, input_below, is_xml_name, join_display, SkipReason, Skipped};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// An input found, and whether a link was met on the way to it or before it under its PATH
-/// (only then can a file under one folder be reached twice).
+/// An input found, with the place among the arguments of the PATH it was found under, and
+/// whether a link was met on the way to it or before it under that PATH (only then can a file
+/// under one folder be reached twice).
 pub(super) struct Found {
     pub input: InputBuf,
+    pub arg: usize,
     pub linked: bool,
 }
 
 pub(super) enum Source {
-    /// A PATH that is a file, something else that is not a folder, or nothing: its own row,
-    /// until taken.
-    One(Option<InputBuf>),
-    Folder(FolderWalk),
+    /// The PATHs that are files, something else that is not a folder, or nothing: each its own
+    /// row, in path order, then in the order of the arguments. A list on stdin of a million
+    /// files is one source, not a million.
+    Rows(std::vec::IntoIter<(InputBuf, usize)>),
+    Folder(Box<FolderWalk>),
 }
 
-impl Source {
-    pub fn open(arg: &Path) -> Source {
+/// The sources of `args`: a folder each, and one for all the rest.
+pub(super) fn open(args: &[PathBuf]) -> Vec<Source> {
+    let mut sources = Vec::new();
+    let mut rows = Vec::new();
+    for (at, arg) in args.iter().enumerate() {
         let arg_text = arg.to_string_lossy().into_owned();
         let meta = std::fs::metadata(arg);
         if meta.as_ref().is_ok_and(|m| m.is_dir()) {
-            return Source::Folder(FolderWalk { tree: Tree::new(arg), arg: arg.to_path_buf(), arg_text });
+            let walk = FolderWalk { tree: Tree::new(arg), arg: arg.to_path_buf(), arg_text, at };
+            sources.push(Source::Folder(Box::new(walk)));
+            continue;
         }
         let mut input = arg_input(arg, &arg_text);
         if meta.as_ref().is_ok_and(|m| !m.is_file()) {
             input.set_unreadable(Unreadable::Special);
         }
-        Source::One(Some(input))
+        rows.push((input, at));
     }
+    // A stable sort: the same path twice stays in the order of the arguments.
+    rows.sort_by(|a, b| a.0.path().cmp(b.0.path()));
+    if !rows.is_empty() {
+        sources.push(Source::Rows(rows.into_iter()));
+    }
+    sources
+}
 
+impl Source {
     /// The next input in path order; what is skipped on the way goes to `skipped`. `None` once
-    /// the PATH is done, or `stop` is set.
+    /// the source is done, or `stop` is set.
     pub fn next(&mut self, skipped: &mut Vec<Skipped>, stop: &AtomicBool) -> Option<Found> {
         match self {
-            Source::One(input) => input.take().map(|input| Found { input, linked: false }),
+            Source::Rows(rows) => rows.next().map(|(input, arg)| Found { input, arg, linked: false }),
             Source::Folder(walk) => walk.next(skipped, stop),
         }
     }
@@ -51,11 +67,13 @@ pub(super) struct FolderWalk {
     tree: Tree,
     arg: PathBuf,
     arg_text: String,
+    /// The PATH's place among the arguments.
+    at: usize,
 }
 
 impl FolderWalk {
     fn next(&mut self, skipped: &mut Vec<Skipped>, stop: &AtomicBool) -> Option<Found> {
-        let (arg, arg_text) = (&self.arg, &self.arg_text);
+        let (arg, arg_text, at) = (&self.arg, &self.arg_text, self.at);
         while let Some(step) = self.tree.next() {
             if stop.load(Ordering::Relaxed) {
                 return None;
@@ -68,7 +86,7 @@ impl FolderWalk {
                 }
                 Step::Entry(e) => {
                     let input = input_below(e.path(), arg, arg_text);
-                    return Some(Found { input, linked: self.tree.linked() });
+                    return Some(Found { input, arg: at, linked: self.tree.linked() });
                 }
                 Step::Failed { path, why } => {
                     let rel = below(arg, &path).into_owned();
@@ -83,18 +101,19 @@ impl FolderWalk {
                         // A dangling link or an entry gone or unreadable, named *.xml: it is an
                         // input the user expects checked, so it gets its row (and an F001).
                         let input = InputBuf::new(path, &join_display(arg_text, &rel), &rel);
-                        return Some(Found { input, linked: true });
+                        return Some(Found { input, arg: at, linked: true });
                     }
                     if rel.is_empty() || could_be_folder(&path) {
                         // A folder that cannot be listed may hold inputs: its row (F001) says
                         // the run did not see them, rather than a line on stderr and exit 0.
                         // The PATH itself has its row under its own name.
-                        let mut row = match rel.is_empty() {
-                            true => arg_input(&path, arg_text),
-                            false => InputBuf::new(path, &join_display(arg_text, &rel), &rel),
+                        let mut row = if rel.is_empty() {
+                            arg_input(&path, arg_text)
+                        } else {
+                            InputBuf::new(path, &join_display(arg_text, &rel), &rel)
                         };
                         row.set_unreadable(Unreadable::Folder(why));
-                        return Some(Found { input: row, linked: true });
+                        return Some(Found { input: row, arg: at, linked: true });
                     }
                 }
             }

@@ -8,6 +8,7 @@
 //! slot for each (about 40 bytes an entry for names of 29 bytes), and an entry's path is built
 //! only when it is asked for.
 
+use std::cell::OnceCell;
 use std::ffi::OsStr;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -85,7 +86,15 @@ struct Level {
     listing: Listing,
     next: usize,
     /// The folder's identity, looked up once a link to a folder is met.
-    id: Option<Option<(u64, u64)>>,
+    id: OnceCell<Option<(u64, u64)>>,
+}
+
+/// What looking an entry up gave.
+enum LookedUp {
+    Entry(Kind),
+    /// A folder, now entered.
+    Entered,
+    Failed(Step<'static>),
 }
 
 impl Tree {
@@ -106,7 +115,7 @@ impl Tree {
         if let Some(e) = failed {
             self.failed = Some((path.clone(), e));
         }
-        self.open.push(Level { path, listing, next: 0, id: None });
+        self.open.push(Level { path, listing, next: 0, id: OnceCell::new() });
     }
 
     /// The next step, or `None` once the walk is done.
@@ -131,9 +140,9 @@ impl Tree {
                     continue;
                 }
                 Listed::Link | Listed::Unknown => match self.look_up(slot) {
-                    Ok(Some(kind)) => kind,
-                    Ok(None) => continue,
-                    Err(failed) => return Some(failed),
+                    LookedUp::Entry(kind) => kind,
+                    LookedUp::Entered => continue,
+                    LookedUp::Failed(failed) => return Some(failed),
                 },
             };
             let level = self.open.last().expect("the folder of the slot just read");
@@ -142,30 +151,38 @@ impl Tree {
     }
 
     /// What the listing did not say of `slot`, in the innermost folder: a link is followed (and
-    /// a folder it leads to entered, unless the walk is in it already); an entry of unknown
-    /// kind is looked at. `None` when it was a folder, now entered.
-    fn look_up(&mut self, slot: Slot) -> Result<Option<Kind>, Step<'static>> {
+    /// a folder it leads to entered, unless the walk is in it already); an entry the listing
+    /// could not tell the kind of is looked at, and followed if it is a link.
+    fn look_up(&mut self, slot: Slot) -> LookedUp {
         let level = self.open.last().expect("the folder of the slot just read");
         let path = join(&level.path, level.listing.name(slot));
-        let is_link = slot.kind() == Listed::Link;
+        let is_link = match slot.kind() {
+            Listed::Link => true,
+            _ => match std::fs::symlink_metadata(&path) {
+                Ok(m) => m.is_symlink(),
+                Err(e) => return LookedUp::Failed(Step::Failed { path, why: Failure::Io(e) }),
+            },
+        };
         self.linked |= is_link;
         let meta = if is_link { std::fs::metadata(&path) } else { std::fs::symlink_metadata(&path) };
         match meta {
-            Err(e) => Err(Step::Failed { path, why: Failure::Io(e) }),
-            Ok(m) if m.is_dir() && is_link && self.leads_back(&m) => Err(Step::Failed { path, why: Failure::Loop }),
+            Err(e) => LookedUp::Failed(Step::Failed { path, why: Failure::Io(e) }),
+            Ok(m) if m.is_dir() && is_link && self.leads_back(&path, &m) => {
+                LookedUp::Failed(Step::Failed { path, why: Failure::Loop })
+            }
             Ok(m) if m.is_dir() => {
                 self.enter(path);
-                Ok(None)
+                LookedUp::Entered
             }
-            Ok(m) if m.is_file() => Ok(Some(Kind::File)),
-            Ok(_) => Ok(Some(Kind::Other)),
+            Ok(m) if m.is_file() => LookedUp::Entry(Kind::File),
+            Ok(_) => LookedUp::Entry(Kind::Other),
         }
     }
 
-    /// Whether a folder reached through a link, `m`, is one the walk is in.
-    fn leads_back(&mut self, m: &std::fs::Metadata) -> bool {
-        let Some(target) = identity_of(m) else { return false };
-        self.open.iter_mut().any(|level| *level.id.get_or_insert_with(|| identity(&level.path)) == Some(target))
+    /// Whether the folder a link at `path` leads to (`m`) is one the walk is in.
+    fn leads_back(&self, path: &Path, m: &std::fs::Metadata) -> bool {
+        let Some(target) = identity_of(m).or_else(|| identity(path)) else { return false };
+        self.open.iter().any(|level| *level.id.get_or_init(|| identity(&level.path)) == Some(target))
     }
 }
 
@@ -176,6 +193,7 @@ fn identity_of(m: &std::fs::Metadata) -> Option<(u64, u64)> {
     Some((m.dev(), m.ino()))
 }
 
+/// Elsewhere the metadata holds no identity: [`identity`] resolves the path instead.
 #[cfg(not(unix))]
 fn identity_of(_: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
@@ -196,12 +214,13 @@ pub fn identity(path: &Path) -> Option<(u64, u64)> {
 /// What a folder listing says an entry is, before any link is followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Listed {
-    Folder,
-    File,
-    Link,
-    Other,
-    /// The system did not say (some file systems never do): looked up when reached.
-    Unknown,
+    Folder = 0,
+    File = 1,
+    Link = 2,
+    Other = 3,
+    /// The system could not say (std asks again when the listing does not: the entry went
+    /// since, or the folder can be listed but not entered): looked at when reached.
+    Unknown = 4,
 }
 
 /// A folder's names in name order: the names one after another in one buffer, and for each a
@@ -283,7 +302,8 @@ impl Listing {
     }
 
     fn name(&self, slot: Slot) -> &OsStr {
-        // SAFETY: the bytes are a whole name as `as_encoded_bytes` gave it, copied unchanged.
+        // SAFETY: a slot is made only by `push` on this listing, and sorting only reorders the
+        // slots, so its range is one whole name as `as_encoded_bytes` gave it, copied unchanged.
         unsafe { OsStr::from_encoded_bytes_unchecked(&self.names[slot.range()]) }
     }
 }

@@ -1,8 +1,8 @@
 //! Finding the input files: every `*.xml` (any case) under the PATH arguments, in path order.
 
 use super::feed::{Feed, BLOCK};
-use super::item::InputBuf;
-use super::sources::{Found, Source};
+use super::item::{InputBuf, Unreadable};
+use super::sources::{self, Found};
 use super::tree::identity;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -111,7 +111,7 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
     // come extends that order across PATHs and lists on stdin, and "first" (B001, which copy
     // is kept) does not depend on how the arguments were ordered. The same path from two
     // PATHs comes in the order of the arguments.
-    let mut sources: Vec<Source> = args.iter().map(|arg| Source::open(arg)).collect();
+    let mut sources = sources::open(args);
     let mut heads = BinaryHeap::new();
     for (source, s) in sources.iter_mut().enumerate() {
         if let Some(found) = s.next(&mut skipped, stop) {
@@ -124,21 +124,27 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
         [one] if one.is_dir() => None,
         _ => Some(HashSet::new()),
     };
+    // A folder that cannot be listed is not a file checked: each path to it keeps its row,
+    // unless it is the same path again.
+    let mut unlisted = HashSet::new();
     let mut block = Vec::with_capacity(BLOCK);
     while let Some(Reverse(Head { found, source })) = heads.pop() {
         if let Some(next) = sources[source].next(&mut skipped, stop) {
             heads.push(Reverse(Head { found: next, source }));
         }
-        let Found { input, linked } = found;
+        let Found { input, linked, .. } = found;
         if linked && seen.is_none() {
             let before = feed.iter().map(|i| i.path()).chain(block.iter().map(InputBuf::path));
             seen = Some(before.filter_map(identity).collect());
         }
-        if let Some(seen) = &mut seen {
-            if identity(input.path()).is_some_and(|id| !seen.insert(id)) {
-                skipped.push(Skipped { path: input.display().to_owned(), reason: SkipReason::SameFile });
-                continue;
-            }
+        let again = match (input.unreadable(), &mut seen) {
+            (Some(Unreadable::Folder(_)), _) => !unlisted.insert(input.path().to_path_buf()),
+            (_, Some(seen)) => identity(input.path()).is_some_and(|id| !seen.insert(id)),
+            (_, None) => false,
+        };
+        if again {
+            skipped.push(Skipped { path: input.display().to_owned(), reason: SkipReason::SameFile });
+            continue;
         }
         block.push(input);
         if block.len() == BLOCK {
@@ -157,7 +163,7 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
 /// workers wait at most that long for their first file).
 pub const GROWN_EVERY: usize = BLOCK;
 
-/// The next input of one PATH, ordered by its path, then by the PATH's place among the
+/// The next input of one source, ordered by its path, then by its PATH's place among the
 /// arguments.
 struct Head {
     found: Found,
@@ -166,7 +172,7 @@ struct Head {
 
 impl Ord for Head {
     fn cmp(&self, other: &Head) -> std::cmp::Ordering {
-        self.found.input.path().cmp(other.found.input.path()).then(self.source.cmp(&other.source))
+        self.found.input.path().cmp(other.found.input.path()).then(self.found.arg.cmp(&other.found.arg))
     }
 }
 
