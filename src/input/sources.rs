@@ -18,46 +18,62 @@ pub(super) struct Found {
     pub linked: bool,
 }
 
-pub(super) enum Source {
+pub(super) enum Source<'a> {
     /// The PATHs that are files, something else that is not a folder, or nothing: each its own
     /// row, in path order, then in the order of the arguments. A list on stdin of a million
-    /// files is one source, not a million.
-    Rows(std::vec::IntoIter<(InputBuf, usize)>),
+    /// files is one source, held as the arguments' places (and whether each is a file), not as
+    /// a million inputs made ahead.
+    Rows {
+        args: &'a [PathBuf],
+        order: std::vec::IntoIter<Row>,
+    },
     Folder(Box<FolderWalk>),
 }
 
+#[derive(Clone, Copy)]
+pub(super) struct Row {
+    at: u32,
+    /// A named pipe, socket or device: never opened.
+    special: bool,
+}
+
 /// The sources of `args`: a folder each, and one for all the rest.
-pub(super) fn open(args: &[PathBuf]) -> Vec<Source> {
+pub(super) fn open(args: &[PathBuf]) -> Vec<Source<'_>> {
     let mut sources = Vec::new();
     let mut rows = Vec::new();
     for (at, arg) in args.iter().enumerate() {
-        let arg_text = arg.to_string_lossy().into_owned();
         let meta = std::fs::metadata(arg);
         if meta.as_ref().is_ok_and(|m| m.is_dir()) {
+            let arg_text = arg.to_string_lossy().into_owned();
             let walk = FolderWalk { tree: Tree::new(arg), arg: arg.to_path_buf(), arg_text, at };
             sources.push(Source::Folder(Box::new(walk)));
             continue;
         }
-        let mut input = arg_input(arg, &arg_text);
-        if meta.as_ref().is_ok_and(|m| !m.is_file()) {
-            input.set_unreadable(Unreadable::Special);
-        }
-        rows.push((input, at));
+        let at = u32::try_from(at).expect("fewer than 4 billion PATHs");
+        rows.push(Row { at, special: meta.is_ok_and(|m| !m.is_file()) });
     }
     // A stable sort: the same path twice stays in the order of the arguments.
-    rows.sort_by(|a, b| a.0.path().cmp(b.0.path()));
+    rows.sort_by(|a, b| args[a.at as usize].cmp(&args[b.at as usize]));
     if !rows.is_empty() {
-        sources.push(Source::Rows(rows.into_iter()));
+        sources.push(Source::Rows { args, order: rows.into_iter() });
     }
     sources
 }
 
-impl Source {
+impl Source<'_> {
     /// The next input in path order; what is skipped on the way goes to `skipped`. `None` once
     /// the source is done, or `stop` is set.
     pub fn next(&mut self, skipped: &mut Vec<Skipped>, stop: &AtomicBool) -> Option<Found> {
         match self {
-            Source::Rows(rows) => rows.next().map(|(input, arg)| Found { input, arg, linked: false }),
+            Source::Rows { args, order } => {
+                let row = order.next()?;
+                let arg = &args[row.at as usize];
+                let mut input = arg_input(arg, &arg.to_string_lossy());
+                if row.special {
+                    input.set_unreadable(Unreadable::Special);
+                }
+                Some(Found { input, arg: row.at as usize, linked: false })
+            }
             Source::Folder(walk) => walk.next(skipped, stop),
         }
     }
