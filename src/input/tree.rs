@@ -156,15 +156,14 @@ impl Tree {
     fn look_up(&mut self, slot: Slot) -> LookedUp {
         let level = self.open.last().expect("the folder of the slot just read");
         let path = join(&level.path, level.listing.name(slot));
-        let is_link = match slot.kind() {
-            Listed::Link => true,
-            _ => match std::fs::symlink_metadata(&path) {
-                Ok(m) => m.is_symlink(),
-                Err(e) => return LookedUp::Failed(Step::Failed { path, why: Failure::Io(e) }),
-            },
-        };
+        // An entry of unknown kind is looked at once; only a link is looked through.
+        let lstat = (slot.kind() != Listed::Link).then(|| std::fs::symlink_metadata(&path));
+        let is_link = lstat.as_ref().is_none_or(|m| m.as_ref().is_ok_and(|m| m.is_symlink()));
         self.linked |= is_link;
-        let meta = if is_link { std::fs::metadata(&path) } else { std::fs::symlink_metadata(&path) };
+        let meta = match lstat {
+            Some(lstat) if !is_link => lstat,
+            _ => std::fs::metadata(&path),
+        };
         match meta {
             Err(e) => LookedUp::Failed(Step::Failed { path, why: Failure::Io(e) }),
             Ok(m) if m.is_dir() && is_link && self.leads_back(&path, &m) => {

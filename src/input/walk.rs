@@ -2,7 +2,7 @@
 
 use super::feed::{Feed, BLOCK};
 use super::item::{InputBuf, Unreadable};
-use super::sources::{self, Found};
+use super::sources::{self, Found, Source};
 use super::tree::identity;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -120,8 +120,8 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
     }
     // Under one folder, only a link can lead to a file twice: from the first link on, each
     // file's identity is checked against every file before it. Several PATHs may overlap.
-    let mut seen: Option<HashSet<(u64, u64)>> = match args {
-        [one] if one.is_dir() => None,
+    let mut seen: Option<HashSet<(u64, u64)>> = match sources.as_slice() {
+        [Source::Folder(_)] => None,
         _ => Some(HashSet::new()),
     };
     // A folder that cannot be listed is not a file checked: each path to it keeps its row,
