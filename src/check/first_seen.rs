@@ -79,6 +79,14 @@ mod tests {
     }
 
     #[test]
+    fn a_digest_keeps_both_halves_in_two_words() {
+        assert_eq!(std::mem::size_of::<Digest>(), 16);
+        let h = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210_u128;
+        assert_ne!(digest(h), digest(h ^ (1 << 100)), "the high half counts");
+        assert_ne!(digest(h), digest(h ^ 1), "and the low half");
+    }
+
+    #[test]
     fn room_made_ahead_is_not_outgrown() {
         let mut seen = FirstSeen::default();
         seen.first_or_keep([1, 1], 0u32);
