@@ -121,7 +121,8 @@ fn run_check(args: CheckArgs) -> Result<u8, (Lang, RunError)> {
     let colour = colour_wanted(std::io::stdout().is_terminal(), std::env::var_os("NO_COLOR").as_deref());
     let settings = Settings { lang: opts.lang, fail_on: opts.fail_on, colour };
     let mut observer = formats::observer(opts.format, Out::stdout(), settings);
-    run::check(&opts, &mut [observer.as_mut()]).map(|o| o.exit).map_err(|e| (opts.lang, e))
+    let lang = opts.lang;
+    run::check(opts, &mut [observer.as_mut()]).map(|o| o.exit).map_err(|e| (lang, e))
 }
 
 /// Writes a command's whole output to standard output. A reader that stops early (`| head`)

@@ -25,7 +25,7 @@ fn a_panic_while_checking_one_file_is_a_finding_and_the_run_goes_on() {
             }
             rinken::check::check_file(ctx, parser, input)
         };
-    let outcome = check_with(&options(vec![dir.clone()], out.clone()), &mut [], &checker).unwrap();
+    let outcome = check_with(options(vec![dir.clone()], out.clone()), &mut [], &checker).unwrap();
     assert_eq!(outcome.totals.files, 3);
     assert_eq!(outcome.exit, 1);
     let summary = read_csv(&out.join("summary.csv"));
@@ -72,7 +72,7 @@ fn results_waiting_for_a_slow_first_file_stay_within_the_window() {
             rinken::check::check_file(ctx, parser, input)
         };
     let opts = CheckOptions { threads: Some(threads), ..options(vec![dir], tmp.path().join("out")) };
-    let outcome = check_with(&opts, &mut [], &checker).unwrap();
+    let outcome = check_with(opts, &mut [], &checker).unwrap();
     assert_eq!(outcome.totals.files, files as u64, "every file reported");
     let width = rinken::run::window::width(files, threads);
     assert!(width < files / 10, "a window of {width} files shows nothing here");
@@ -124,7 +124,7 @@ fn results_holding_a_mebibyte_of_findings_go_to_the_report_before_their_chunk_en
         };
     let opts = CheckOptions { threads: Some(1), ..options(vec![dir], tmp.path().join("out")) };
     let mut observer = Reported(&reported);
-    let outcome = check_with(&opts, &mut [&mut observer], &checker).unwrap();
+    let outcome = check_with(opts, &mut [&mut observer], &checker).unwrap();
     assert_eq!(outcome.totals.files, files as u64);
     assert!(!held_back.load(SeqCst), "the first result waited for the rest of its chunk");
     let first = read_csv(&tmp.path().join("out/files/f0000.xml.csv"));
@@ -284,7 +284,7 @@ fn a_file_over_the_streaming_size_cut_inside_a_character_is_checked_up_to_the_cu
     let cut = big.rfind("武蔵野").unwrap() + 1;
     std::fs::write(tmp.path().join(R_NAME), &big.as_bytes()[..cut]).unwrap();
     let out = tmp.path().join("out");
-    let outcome = check_with(&options(vec![tmp.path().join(R_NAME)], out.clone()), &mut [], &|ctx, parser, input| {
+    let outcome = check_with(options(vec![tmp.path().join(R_NAME)], out.clone()), &mut [], &|ctx, parser, input| {
         rinken::check::check_file(ctx, parser, input)
     })
     .unwrap();
@@ -358,7 +358,7 @@ fn a_file_deleted_while_the_run_goes_keeps_its_row_with_f001() {
     let dir = three_files(tmp.path());
     let out = tmp.path().join("out");
     let checker = meddling("b.xml", |p| std::fs::remove_file(p).unwrap());
-    let outcome = check_with(&options(vec![dir], out.clone()), &mut [], &checker).unwrap();
+    let outcome = check_with(options(vec![dir], out.clone()), &mut [], &checker).unwrap();
     assert_eq!((outcome.totals.files, outcome.exit), (3, 1));
     let rows = read_csv(&out.join("files/b.xml.csv"));
     assert_eq!(rows.iter().map(|r| r["rule"].as_str()).collect::<Vec<_>>(), ["F001"]);
@@ -377,13 +377,13 @@ fn a_file_truncated_while_the_run_goes_gives_findings_not_a_crash() {
         move |p: &std::path::Path| std::fs::OpenOptions::new().write(true).open(p).unwrap().set_len(len).unwrap()
     };
     let checker = meddling("b.xml", shrink(cut_at));
-    let outcome = check_with(&options(vec![dir.clone()], out.clone()), &mut [], &checker).unwrap();
+    let outcome = check_with(options(vec![dir.clone()], out.clone()), &mut [], &checker).unwrap();
     assert_eq!(outcome.totals.files, 3);
     let rules: Vec<String> = read_csv(&out.join("files/b.xml.csv")).into_iter().map(|r| r["rule"].clone()).collect();
     assert_eq!(rules, ["F009", "F004", "F006"], "cut inside a character, then unclosed elements");
 
     let checker = meddling("c.xml", shrink(0));
-    let outcome = check_with(&options(vec![dir], out.clone()), &mut [], &checker).unwrap();
+    let outcome = check_with(options(vec![dir], out.clone()), &mut [], &checker).unwrap();
     assert_eq!(outcome.totals.files, 3);
     let rules: Vec<String> = read_csv(&out.join("files/c.xml.csv")).into_iter().map(|r| r["rule"].clone()).collect();
     assert_eq!(rules, ["F002", "F009"]);
@@ -641,7 +641,7 @@ fn a_file_replaced_by_a_named_pipe_during_the_run_is_f001_not_a_hang() {
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
     };
     let checker = meddling("b.xml", to_fifo);
-    let outcome = check_with(&options(vec![dir], out.clone()), &mut [], &checker);
+    let outcome = check_with(options(vec![dir], out.clone()), &mut [], &checker);
     done.store(true, std::sync::atomic::Ordering::SeqCst);
     watchdog.join().unwrap();
     assert_eq!(outcome.unwrap().totals.files, 3);

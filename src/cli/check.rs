@@ -2,6 +2,7 @@
 //! file over the defaults.
 
 use crate::config::{self, FileConfig};
+use crate::input::PathList;
 use crate::lang::Lang;
 use crate::report::csv::CsvEncoding;
 use crate::report::formats::Format;
@@ -123,7 +124,7 @@ impl CheckArgs {
             })?;
             let list =
                 read.map_err(|e| RunError(tr!(lang, "標準入力を読めません: {e}", "cannot read standard input: {e}")))?;
-            crate::input::walk::paths_from_list(&list)
+            PathList::from_list(&list)
         } else if self.paths.iter().any(|p| p.as_os_str() == "-") {
             return Err(RunError(tr!(
                 lang,
@@ -131,7 +132,7 @@ impl CheckArgs {
                 "`-` (read paths from standard input) can only be the one PATH"
             )));
         } else {
-            self.paths
+            self.paths.into()
         };
         let layers = [
             Layer { select: f.select.clone(), ignore: f.ignore.clone() },

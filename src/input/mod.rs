@@ -3,6 +3,7 @@
 pub mod decode;
 pub mod feed;
 mod item;
+pub mod list;
 pub mod load;
 mod sources;
 pub mod tree;
@@ -10,4 +11,5 @@ pub mod walk;
 
 pub use feed::Feed;
 pub use item::{Input, InputBuf, Unreadable};
+pub use list::PathList;
 pub use walk::{discover, discover_into, Discovery, SkipReason, Skipped};

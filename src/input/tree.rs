@@ -187,14 +187,14 @@ impl Tree {
 
 /// A file's identity: the device and inode on Unix.
 #[cfg(unix)]
-fn identity_of(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+pub(super) fn identity_of(m: &std::fs::Metadata) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     Some((m.dev(), m.ino()))
 }
 
 /// Elsewhere the metadata holds no identity: [`identity`] resolves the path instead.
 #[cfg(not(unix))]
-fn identity_of(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+pub(super) fn identity_of(_: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 

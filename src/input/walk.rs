@@ -2,12 +2,12 @@
 
 use super::feed::{Feed, BLOCK};
 use super::item::{InputBuf, Unreadable};
-use super::sources::{self, Found, Source};
+use super::list::PathList;
+use super::sources::{Found, Merge};
 use super::tree::identity;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -84,7 +84,7 @@ pub(super) fn below<'p>(root: &Path, path: &'p Path) -> Cow<'p, str> {
 /// first in path order.
 pub fn discover(args: &[PathBuf]) -> Discovery {
     let feed = Feed::default();
-    let skipped = discover_into(args, &feed, &|_| {}, &AtomicBool::new(false));
+    let skipped = discover_into(args.iter().collect(), &feed, &|_| {}, &AtomicBool::new(false));
     let inputs = feed.iter().map(|i| i.to_buf()).collect();
     let report_names = (0..feed.len()).map(|i| feed.report_name(i).unwrap_or_default().to_owned()).collect();
     Discovery { inputs, report_names, skipped }
@@ -94,7 +94,7 @@ pub fn discover(args: &[PathBuf]) -> Discovery {
 /// walked side by side and their inputs merged in path order. `grown` is told the count every
 /// [`GROWN_EVERY`] inputs and at the end; a `stop` ends the walk early. The feed is settled
 /// when this returns; what was skipped is returned.
-pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop: &AtomicBool) -> Vec<Skipped> {
+pub fn discover_into(args: PathList, feed: &Feed, grown: &dyn Fn(usize), stop: &AtomicBool) -> Vec<Skipped> {
     // Whoever waits for the names must not wait forever should the walk panic.
     struct SettleOnUnwind<'f>(&'f Feed);
     impl Drop for SettleOnUnwind<'_> {
@@ -106,40 +106,22 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
     }
     let _settle = SettleOnUnwind(feed);
     let mut skipped = Vec::new();
-    // Each PATH gives its inputs in path order (depth first, each folder's entries by name, as
-    // `Path` compares them: component by component, names as bytes), so merging them as they
-    // come extends that order across PATHs and lists on stdin, and "first" (B001, which copy
-    // is kept) does not depend on how the arguments were ordered. The same path from two
-    // PATHs comes in the order of the arguments.
-    let mut sources = sources::open(args);
-    let mut heads = BinaryHeap::new();
-    for (source, s) in sources.iter_mut().enumerate() {
-        if let Some(found) = s.next(&mut skipped, stop) {
-            heads.push(Reverse(Head { found, source }));
-        }
-    }
+    let mut merge = Merge::open(args, &mut skipped, stop);
     // Under one folder, only a link can lead to a file twice: from the first link on, each
     // file's identity is checked against every file before it. Several PATHs may overlap.
-    let mut seen: Option<HashSet<(u64, u64)>> = match sources.as_slice() {
-        [Source::Folder(_)] => None,
-        _ => Some(HashSet::new()),
-    };
+    let mut seen: Option<HashSet<(u64, u64)>> = if merge.alone() { None } else { Some(HashSet::new()) };
     // A folder that cannot be listed is not a file checked: each path to it keeps its row,
     // unless it is the same path again.
     let mut unlisted = HashSet::new();
     let mut block = Vec::with_capacity(BLOCK);
-    while let Some(Reverse(Head { found, source })) = heads.pop() {
-        if let Some(next) = sources[source].next(&mut skipped, stop) {
-            heads.push(Reverse(Head { found: next, source }));
-        }
-        let Found { input, linked, .. } = found;
+    while let Some(Found { input, linked, id, .. }) = merge.next(&mut skipped, stop) {
         if linked && seen.is_none() {
             let before = feed.iter().map(|i| i.path()).chain(block.iter().map(InputBuf::path));
             seen = Some(before.filter_map(identity).collect());
         }
         let again = match (input.unreadable(), &mut seen) {
             (Some(Unreadable::Folder(_)), _) => !unlisted.insert(input.path().to_path_buf()),
-            (_, Some(seen)) => identity(input.path()).is_some_and(|id| !seen.insert(id)),
+            (_, Some(seen)) => id.or_else(|| identity(input.path())).is_some_and(|id| !seen.insert(id)),
             (_, None) => false,
         };
         if again {
@@ -162,33 +144,6 @@ pub fn discover_into(args: &[PathBuf], feed: &Feed, grown: &dyn Fn(usize), stop:
 /// How often the walk tells how far it got: once a block of inputs is handed over (the
 /// workers wait at most that long for their first file).
 pub const GROWN_EVERY: usize = BLOCK;
-
-/// The next input of one source, ordered by its path, then by its PATH's place among the
-/// arguments.
-struct Head {
-    found: Found,
-    source: usize,
-}
-
-impl Ord for Head {
-    fn cmp(&self, other: &Head) -> std::cmp::Ordering {
-        self.found.input.path().cmp(other.found.input.path()).then(self.found.arg.cmp(&other.found.arg))
-    }
-}
-
-impl PartialOrd for Head {
-    fn partial_cmp(&self, other: &Head) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Head {
-    fn eq(&self, other: &Head) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for Head {}
 
 /// The row of a PATH itself: shown as given, reported under its own name.
 pub(super) fn arg_input(arg: &Path, arg_text: &str) -> InputBuf {
@@ -372,29 +327,6 @@ fn fit_name(name: &str) -> Cow<'_, str> {
     Cow::Owned(if dirs.is_empty() { last.clone() } else { format!("{dir}/{last}") })
 }
 
-/// Reads the paths of `-`: one a line (a CR before the LF is trimmed), or separated by NULs
-/// when the list holds one (`find -print0`), whose paths may hold any other byte. Blank
-/// entries are ignored. Paths are bytes, as the folder walk has them: a name that is not
-/// UTF-8 is still a path to check.
-pub fn paths_from_list(list: &[u8]) -> Vec<PathBuf> {
-    let entries: Vec<&[u8]> = if list.contains(&0) {
-        list.split(|&b| b == 0).collect()
-    } else {
-        list.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).collect()
-    };
-    entries.into_iter().filter(|e| !e.iter().all(u8::is_ascii_whitespace)).map(path_of_bytes).collect()
-}
-
-#[cfg(unix)]
-fn path_of_bytes(b: &[u8]) -> PathBuf {
-    PathBuf::from(<OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b))
-}
-
-#[cfg(not(unix))]
-fn path_of_bytes(b: &[u8]) -> PathBuf {
-    PathBuf::from(String::from_utf8_lossy(b).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,7 +395,7 @@ mod tests {
         let feed = Feed::default();
         let told = std::cell::RefCell::new(Vec::new());
         discover_into(
-            &[root.to_path_buf()],
+            [root].into_iter().collect(),
             &feed,
             &|n| told.borrow_mut().push((n, feed.settled())),
             &AtomicBool::new(false),
@@ -613,14 +545,5 @@ mod tests {
         let d = discover(&[PathBuf::from("/nonexistent/q.xml")]);
         assert_eq!(d.inputs.len(), 1);
         assert_eq!(d.inputs[0].display(), "/nonexistent/q.xml");
-    }
-
-    #[test]
-    fn reads_path_lists() {
-        assert_eq!(paths_from_list(b"a.xml\r\n\n b.xml\n"), [PathBuf::from("a.xml"), PathBuf::from(" b.xml")]);
-        let nul = paths_from_list(b"a b.xml\0line\nbreak.xml\0\0");
-        assert_eq!(nul, [PathBuf::from("a b.xml"), PathBuf::from("line\nbreak.xml")]);
-        #[cfg(unix)]
-        assert_eq!(paths_from_list(b"R\xff.xml\n")[0].as_os_str().as_encoded_bytes(), b"R\xff.xml");
     }
 }

@@ -7,7 +7,7 @@
 use crate::baseline::Baseline;
 use crate::check::{check_file, Ctx, FileKind, FileResult};
 use crate::finding::Finding;
-use crate::input::{discover_into, Feed, Input, Skipped};
+use crate::input::{discover_into, Feed, Input, PathList, Skipped};
 use crate::lang::Lang;
 use crate::parse::Parser;
 use crate::refdata::{Institutions, Roster};
@@ -37,7 +37,8 @@ pub use interrupt::{interrupted, INTERRUPTED};
 /// Everything `rinken check` needs, after the command line and configuration are merged.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
-    pub paths: Vec<PathBuf>,
+    /// Taken by the run's walk, which frees the list once it has taken every path.
+    pub paths: PathList,
     pub out: PathBuf,
     pub as_of: Date,
     pub tables: Option<PathBuf>,
@@ -73,7 +74,7 @@ impl CheckOptions {
     /// (tests, embedders) change what they need with struct update syntax.
     pub fn new(paths: Vec<PathBuf>, out: PathBuf, as_of: Date) -> CheckOptions {
         CheckOptions {
-            paths,
+            paths: paths.into(),
             out,
             as_of,
             tables: None,
@@ -212,13 +213,13 @@ fn not_replaced(lang: Lang, path: &std::path::Path, why: staging::Foreign) -> Ru
 }
 
 /// Runs `rinken check`.
-pub fn check(opts: &CheckOptions, observers: &mut [&mut dyn Observer]) -> Result<Outcome, RunError> {
+pub fn check(opts: CheckOptions, observers: &mut [&mut dyn Observer]) -> Result<Outcome, RunError> {
     check_with(opts, observers, &check_file)
 }
 
 /// Runs `rinken check` with another way of checking each file (tests inject failures).
 pub fn check_with(
-    opts: &CheckOptions,
+    mut opts: CheckOptions,
     observers: &mut [&mut dyn Observer],
     checker: &FileChecker<'_>,
 ) -> Result<Outcome, RunError> {
@@ -239,11 +240,14 @@ pub fn check_with(
     let window = Window::growing(threads);
     // Ends the walk early when checking ended before it did: the run failed or was interrupted.
     let abandon = AtomicBool::new(false);
+    let paths = std::mem::take(&mut opts.paths);
+    let opts = &opts;
     // The walk goes on beside everything else: loading the tables, then checking the files it
     // has found so far (a system call or two per file, serial, for as long as the first few
     // thousand files take to check).
     let outcome = std::thread::scope(|s| {
-        let walk = s.spawn(|| {
+        let (feed, window, abandon) = (&feed, &window, &abandon);
+        let walk = s.spawn(move || {
             // Completed however the walk ends, so that no worker waits for more files.
             struct CompleteOnDrop<'a>(&'a Window, &'a Feed);
             impl Drop for CompleteOnDrop<'_> {
@@ -251,10 +255,10 @@ pub fn check_with(
                     self.0.complete(self.1.len());
                 }
             }
-            let _complete = CompleteOnDrop(&window, &feed);
-            discover_into(&opts.paths, &feed, &|n| window.grow(n), &abandon)
+            let _complete = CompleteOnDrop(window, feed);
+            discover_into(paths, feed, &|n| window.grow(n), abandon)
         });
-        let run = check_found(opts, observers, checker, &feed, &window, threads);
+        let run = check_found(opts, observers, checker, feed, window, threads);
         abandon.store(true, Ordering::Relaxed);
         let skipped = walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         run?.finish(started, &skipped)
