@@ -46,9 +46,21 @@ impl PathList {
 
     /// The paths' places in path order, as `Path` compares them (component by component), the
     /// same path twice in the order given.
+    ///
+    /// `Path`'s comparison parses components from the first byte that differs: 850
+    /// instructions a comparison, 10,000 a path to sort a list of 5,000 (0.4 s of a list of
+    /// 100,000, before its first file could be checked). For paths spelt plainly, with no `.`
+    /// or `..` part, no `//` and no `/` at the end, the order of components is the order of
+    /// the bytes with `/` below every other byte: the parts before the first byte that
+    /// differs are the same, and a part that ends there sorts before one that goes on.
     pub fn path_order(&self) -> Vec<u32> {
         let mut order: Vec<u32> = (0..u32::try_from(self.len()).expect("fewer than 4 billion PATHs")).collect();
-        order.sort_by(|&a, &b| self.get(a as usize).cmp(self.get(b as usize)));
+        let bytes = |i: u32| self.get(i as usize).as_os_str().as_encoded_bytes();
+        if cfg!(unix) && order.iter().all(|&i| plain(bytes(i))) {
+            order.sort_by(|&a, &b| plain_cmp(bytes(a), bytes(b)));
+        } else {
+            order.sort_by(|&a, &b| self.get(a as usize).cmp(self.get(b as usize)));
+        }
         order
     }
 
@@ -90,6 +102,39 @@ impl From<Vec<PathBuf>> for PathList {
     }
 }
 
+/// Whether `path`'s components are its `/`-separated parts as they are: no `.` or `..` part,
+/// no empty one but a leading `/`'s.
+fn plain(path: &[u8]) -> bool {
+    let parts = path.strip_prefix(b"/").unwrap_or(path);
+    parts.is_empty() || parts.split(|&b| b == b'/').all(|p| !p.is_empty() && p != b"." && p != b"..")
+}
+
+/// Two [`plain`] paths in `Path`'s order.
+fn plain_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let same = common_prefix(a, b);
+    let rank = |b: u8| if b == b'/' { 0 } else { u16::from(b) + 1 };
+    match (a.get(same), b.get(same)) {
+        (Some(&x), Some(&y)) => rank(x).cmp(&rank(y)),
+        _ => a.len().cmp(&b.len()),
+    }
+}
+
+/// How many bytes `a` and `b` begin with alike. Paths in one list share long beginnings (their
+/// folder), so eight bytes are compared at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let (mut a8, mut b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let mut same = 0;
+    for (x, y) in a8.by_ref().zip(b8.by_ref()) {
+        let differ =
+            u64::from_le_bytes(x.try_into().expect("8 bytes")) ^ u64::from_le_bytes(y.try_into().expect("8 bytes"));
+        if differ != 0 {
+            return same + (differ.trailing_zeros() / 8) as usize;
+        }
+        same += 8;
+    }
+    same + a[same..].iter().zip(&b[same..]).take_while(|(x, y)| x == y).count()
+}
+
 #[cfg(unix)]
 fn path_of_bytes(b: &[u8]) -> std::borrow::Cow<'_, Path> {
     std::borrow::Cow::Borrowed(Path::new(<OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b)))
@@ -111,6 +156,45 @@ mod tests {
         assert_eq!(list.len(), 4);
         assert_eq!(list.iter().collect::<Vec<_>>(), given.iter().map(PathBuf::as_path).collect::<Vec<_>>());
         assert!(PathList::default().is_empty());
+    }
+
+    #[test]
+    fn path_order_is_paths_order_for_plain_and_other_paths() {
+        let atoms = ["a", "b", "/", "-", ".", "..", "!", " ", "é", "a.xml", "A", "~", "0", "//", "\u{7f}"];
+        let mut seed: u64 = 0x5eed;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for round in 0..400 {
+            let paths: Vec<PathBuf> = (0..40)
+                .map(|_| (0..1 + next() % 8).map(|_| atoms[next() % atoms.len()]).collect::<String>().into())
+                .collect();
+            // Every other round, only the plain paths: the fast order alone.
+            let paths: Vec<PathBuf> = if round % 2 == 0 {
+                paths.into_iter().filter(|p| plain(p.as_os_str().as_encoded_bytes())).collect()
+            } else {
+                paths
+            };
+            let list = PathList::from(paths.clone());
+            let mut want: Vec<u32> = (0..paths.len() as u32).collect();
+            want.sort_by(|&a, &b| paths[a as usize].cmp(&paths[b as usize]));
+            assert_eq!(list.path_order(), want, "{paths:?}");
+        }
+        assert!(plain(b"/tmp/a b/x.xml") && plain(b"x") && plain(b"/") && plain(b""));
+        assert!(!plain(b"a/") && !plain(b"./a") && !plain(b"a//b") && !plain(b"a/../b") && !plain(b"a/."));
+    }
+
+    #[test]
+    fn common_prefix_counts_alike_bytes_across_words() {
+        let a = b"/tmp/corpus/R0110110210.xml";
+        for cut in 0..a.len() {
+            let mut b = a.to_vec();
+            b[cut] ^= 1;
+            assert_eq!(common_prefix(a, &b), cut);
+            assert_eq!(common_prefix(&a[..cut], a), cut);
+        }
+        assert_eq!(common_prefix(a, a), a.len());
     }
 
     #[test]
