@@ -3,11 +3,17 @@
 //! A list on stdin may hold a million paths. As `PathBuf`s each was an allocation of its own
 //! and a 24-byte handle (about 90 bytes a path of 48), held to the end of the run beside the
 //! feed's own copy of each input and the batch rules' tables. Packed, a list is two
-//! allocations, which the walk, its only reader, frees as soon as it has taken the last path
-//! (`sources`), before the batch rules' tables have grown.
+//! allocations; the walk, its only reader, copies it into path order a page at a time
+//! ([`InOrder`]) and frees each page once it has taken its last path, so the list shrinks as
+//! the feed grows.
 
+use std::collections::VecDeque;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+
+/// Paths to a page of [`InOrder`]: about 50 KB of paths of 48 bytes, small enough that the
+/// feed's blocks reuse what a page leaves.
+const PAGE: usize = 1024;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PathList {
@@ -64,6 +70,22 @@ impl PathList {
         order
     }
 
+    /// The paths in path order with their places, in pages; `self` is freed once they are
+    /// copied.
+    pub fn into_order(self) -> InOrder {
+        let order = self.path_order();
+        let pages = order
+            .chunks(PAGE)
+            .map(|places| {
+                let bytes = places.iter().map(|&i| self.get(i as usize).as_os_str().len()).sum();
+                let mut paths = PathList { bytes: Vec::with_capacity(bytes), ends: Vec::with_capacity(places.len()) };
+                places.iter().for_each(|&i| paths.push(self.get(i as usize)));
+                Page { paths, places: places.to_vec() }
+            })
+            .collect();
+        InOrder { pages, taken: 0 }
+    }
+
     /// Reads the paths of `-`: one a line (a CR before the LF is trimmed), or separated by NULs
     /// when the list holds one (`find -print0`), whose paths may hold any other byte. Blank
     /// entries are ignored. Paths are bytes, as the folder walk has them: a name that is not
@@ -83,6 +105,33 @@ impl PathList {
         paths.bytes.shrink_to_fit();
         paths.ends.shrink_to_fit();
         paths
+    }
+}
+
+/// A list's paths in path order, each with its place in the list, a page at a time.
+pub struct InOrder {
+    pages: VecDeque<Page>,
+    /// Paths taken from the first page.
+    taken: usize,
+}
+
+struct Page {
+    paths: PathList,
+    places: Vec<u32>,
+}
+
+impl InOrder {
+    /// The next path and its place in the list. A page is freed when the path after its last
+    /// is asked for.
+    pub fn next_path(&mut self) -> Option<(&Path, usize)> {
+        if self.pages.front().is_some_and(|p| self.taken == p.places.len()) {
+            self.pages.pop_front();
+            self.taken = 0;
+        }
+        let page = self.pages.front()?;
+        let i = self.taken;
+        self.taken += 1;
+        Some((page.paths.get(i), page.places[i] as usize))
     }
 }
 
@@ -183,6 +232,24 @@ mod tests {
         }
         assert!(plain(b"/tmp/a b/x.xml") && plain(b"x") && plain(b"/") && plain(b""));
         assert!(!plain(b"a/") && !plain(b"./a") && !plain(b"a//b") && !plain(b"a/../b") && !plain(b"a/."));
+    }
+
+    #[test]
+    fn in_order_gives_every_path_in_path_order_with_its_place_across_pages() {
+        let given: Vec<PathBuf> =
+            (0..PAGE * 2 + 5).rev().map(|i| PathBuf::from(format!("d/{}.xml", i % 1500))).collect();
+        let list = PathList::from(given.clone());
+        let want: Vec<(PathBuf, usize)> =
+            list.path_order().into_iter().map(|i| (given[i as usize].clone(), i as usize)).collect();
+        let mut order = list.into_order();
+        assert_eq!(order.pages.len(), 3);
+        let mut got = Vec::new();
+        while let Some((path, at)) = order.next_path() {
+            got.push((path.to_path_buf(), at));
+        }
+        assert_eq!(got, want);
+        assert!(order.pages.is_empty(), "every page freed");
+        assert!(order.next_path().is_none());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! as one folder always was.
 
 use super::item::{InputBuf, Unreadable};
-use super::list::PathList;
+use super::list::{InOrder, PathList};
 use super::tree::{identity_of, Failure, Kind, Step, Tree};
 use super::walk::{arg_input, below, could_be_folder, input_below, is_xml_name, join_display, SkipReason, Skipped};
 use std::cmp::Reverse;
@@ -45,7 +45,7 @@ impl Merge {
         let first = if alone {
             Source::Folder(Box::new(FolderWalk::new(args.get(0), 0)))
         } else {
-            Source::Rows { order: args.path_order().into_iter(), args }
+            Source::Rows(args.into_order())
         };
         let mut merge = Merge { sources: vec![first], ended: Vec::new(), heads: BinaryHeap::new(), alone };
         merge.advance(0, skipped, stop);
@@ -126,12 +126,9 @@ impl Eq for Head {}
 
 enum Source {
     /// The PATHs in path order, each its own row unless it is a folder, which is then walked
-    /// as a source of its own. A list on stdin of a million paths is one source, held as the
-    /// paths' places, and freed with the list once its last path is taken.
-    Rows {
-        args: PathList,
-        order: std::vec::IntoIter<u32>,
-    },
+    /// as a source of its own. A list on stdin of a million paths is one source, whose pages
+    /// are freed as they are taken, while the feed grows.
+    Rows(InOrder),
     Folder(Box<FolderWalk>),
     /// A folder walked to its end, its place free for the next.
     Ended,
@@ -145,16 +142,8 @@ enum Next {
 impl Source {
     fn next(&mut self, skipped: &mut Vec<Skipped>, stop: &AtomicBool) -> Option<Next> {
         match self {
-            Source::Rows { args, order } => {
-                let Some(at) = order.next() else {
-                    // The walk is the list's only reader, and what it took is in the feed: the
-                    // list goes now, before the batch rules' tables grow (a list of 800,000
-                    // paths is about 40 MiB).
-                    *args = PathList::default();
-                    *order = Vec::new().into_iter();
-                    return None;
-                };
-                let (arg, at) = (args.get(at as usize), at as usize);
+            Source::Rows(order) => {
+                let (arg, at) = order.next_path()?;
                 let meta = std::fs::metadata(arg);
                 if meta.as_ref().is_ok_and(|m| m.is_dir()) {
                     return Some(Next::Folder(Box::new(FolderWalk::new(arg, at))));
