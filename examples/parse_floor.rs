@@ -1,7 +1,7 @@
 //! The parse floor: what reading and XML-parsing a set of files costs with nothing else done.
 //!
 //! Walks the paths like `rinken check` (every `*.xml`, in path order), reads each file whole
-//! (memory-mapped from 16 MiB up), checks UTF-8 as rinken does and runs a borrowing quick-xml
+//! as rinken does (memory-mapped from 16 MiB up), checks UTF-8 as rinken does and runs a borrowing quick-xml
 //! reader over it, counting events and forms. No validation, no reports. rinken's throughput
 //! is measured against this (scripts/whole-run.sh, docs/performance.md).
 //!
@@ -13,6 +13,7 @@
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use rayon::prelude::*;
+use rinken::input::load::{read_file, Loaded};
 use rinken::input::tree::{Kind, Step, Tree};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -54,35 +55,23 @@ fn parse(bytes: &[u8]) -> Count {
     }
 }
 
-fn file(path: &PathBuf) -> Count {
-    let Ok(mut f) = std::fs::File::open(path) else { return Count::default() };
-    let len = f.metadata().map_or(0, |m| m.len());
-    if len >= MMAP_FROM {
+thread_local! {
+    /// Each thread's read buffer, kept from file to file as rinken's workers keep theirs.
+    static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn file(path: &std::path::Path) -> Count {
+    // rinken's own read (input::load): the same system calls, so the floor pays for none that
+    // rinken does not make, and a file over 16 MiB is mapped rather than streamed.
+    BUF.with_borrow_mut(|buf| match read_file(path, buf, MMAP_FROM - 1) {
+        Ok(Loaded::Whole(n)) => parse(&buf[..n]),
         // SAFETY: the file is only read, and the corpus is not modified while measured.
-        match unsafe { memmap2::Mmap::map(&f) } {
+        Ok(Loaded::Larger(f, _)) => match unsafe { memmap2::Mmap::map(&f) } {
             Ok(m) => parse(&m),
             Err(_) => Count::default(),
-        }
-    } else {
-        // The system calls rinken makes (input::load): one open, one fstat, and reads up to the
-        // size fstat gave (to the end only when that is 0). `std::fs::read(path)` would open
-        // the file again, `read_to_end` would stat and seek again, and reading until a read
-        // returns nothing costs a call more: the floor would pay for calls rinken does not make.
-        let mut b = vec![0u8; if len == 0 { 4096 } else { len as usize }];
-        let mut filled = 0;
-        while len == 0 || filled as u64 != len {
-            if filled == b.len() {
-                b.resize(filled * 2, 0);
-            }
-            match std::io::Read::read(&mut f, &mut b[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return Count::default(),
-            }
-        }
-        parse(&b[..filled])
-    }
+        },
+        Err(_) => Count::default(),
+    })
 }
 
 fn main() {
@@ -127,10 +116,10 @@ fn main() {
         }
     }
     let total = if threads == 1 {
-        paths.iter().map(file).fold(Count::default(), |a, b| a + b)
+        paths.iter().map(|p| file(p)).fold(Count::default(), |a, b| a + b)
     } else {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
-        pool.install(|| paths.par_iter().map(file).reduce(Count::default, |a, b| a + b))
+        pool.install(|| paths.par_iter().map(|p| file(p)).reduce(Count::default, |a, b| a + b))
     };
     let secs = started.elapsed().as_secs_f64();
     println!(

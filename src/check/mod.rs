@@ -329,23 +329,19 @@ pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> File
     use crate::input::load;
     let name = input.path().file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     use crate::input::Unreadable;
-    let opened = match input.unreadable() {
-        None => load::open_regular(input.path()),
+    // Taken out of the cell while in use, so a panic in the check loses only the buffer.
+    let mut bytes = BYTES.take();
+    let loaded = match input.unreadable() {
+        None => load::read_file(input.path(), &mut bytes, stream::STREAM_ABOVE).map(|loaded| match loaded {
+            load::Loaded::Whole(n) => check_bytes(ctx, parser, &name, &bytes[..n]),
+            load::Loaded::Larger(file, len) => stream::check_stream(ctx, parser, &name, file, len),
+        }),
         Some(Unreadable::Special) => Err(load::LoadError::NotRegular),
         Some(Unreadable::Folder(why)) => Err(load::LoadError::Unlistable(why.clone())),
     };
-    let loaded = opened.and_then(|(file, len)| {
-        if len > stream::STREAM_ABOVE {
-            return Ok(stream::check_stream(ctx, parser, &name, file, len));
-        }
-        // Taken out of the cell while in use, so a panic in the check loses only the buffer.
-        let mut bytes = BYTES.take();
-        let result = load::read_into(file, len, &mut bytes).map(|()| check_bytes(ctx, parser, &name, &bytes));
-        if bytes.capacity() <= KEEP_BYTES {
-            BYTES.set(bytes);
-        }
-        result
-    });
+    if bytes.capacity() <= KEEP_BYTES {
+        BYTES.set(bytes);
+    }
     loaded.unwrap_or_else(|e| {
         let mut sink = Sink::new(ctx);
         file::unreadable(&mut sink, &e);
