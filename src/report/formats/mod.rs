@@ -53,15 +53,22 @@ pub enum Format {
 pub struct Out {
     w: Box<dyn Write>,
     error: Option<io::Error>,
+    /// Whether [`Out::push`] writes out at once: someone is watching.
+    live: bool,
 }
 
 impl Out {
     pub fn new(w: Box<dyn Write>) -> Out {
-        Out { w, error: None }
+        Out { w, error: None, live: true }
     }
 
+    /// Standard output, pushed file by file on a terminal; into a file or a pipe it is written
+    /// in blocks, as ripgrep does: a system call per file with findings cost the report
+    /// thread 5,000 calls over the 100,000 files of docs/performance.md.
     pub fn stdout() -> Out {
-        Out::new(Box::new(io::BufWriter::new(io::stdout())))
+        use std::io::IsTerminal;
+        let live = io::stdout().is_terminal();
+        Out { live, ..Out::new(Box::new(io::BufWriter::new(io::stdout()))) }
     }
 
     pub fn write(&mut self, bytes: &[u8]) {
@@ -77,10 +84,10 @@ impl Out {
         self.error.get_or_insert(e);
     }
 
-    /// Pushes what is buffered out now (a line format on a terminal shows each file as it is
-    /// reported); an error is kept for [`Out::flush`].
+    /// Pushes what is buffered out now when someone is watching (a line format on a terminal
+    /// shows each file as it is reported); an error is kept for [`Out::flush`].
     pub fn push(&mut self) {
-        if self.error.is_none() {
+        if self.live && self.error.is_none() {
             if let Err(e) = self.w.flush() {
                 self.error = Some(e);
             }
@@ -209,6 +216,35 @@ mod tests {
         }
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
+        }
+    }
+
+    /// Counts what reaches it and how often it is flushed.
+    struct Counting(std::rc::Rc<std::cell::Cell<(usize, usize)>>);
+    impl Write for Counting {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            let (bytes, flushes) = self.0.get();
+            self.0.set((bytes + b.len(), flushes));
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            let (bytes, flushes) = self.0.get();
+            self.0.set((bytes, flushes + 1));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn push_writes_out_only_when_someone_is_watching() {
+        for live in [true, false] {
+            let seen = std::rc::Rc::new(std::cell::Cell::new((0, 0)));
+            let w = io::BufWriter::new(Counting(seen.clone()));
+            let mut out = Out { live, ..Out::new(Box::new(w)) };
+            out.write(b"in/a.xml  1 error\n");
+            out.push();
+            assert_eq!(seen.get(), if live { (18, 1) } else { (0, 0) }, "live: {live}");
+            assert!(out.flush().is_ok());
+            assert_eq!(seen.get().0, 18);
         }
     }
 
