@@ -55,18 +55,23 @@ fn floor_events(bytes: &[u8]) -> u64 {
     }
 }
 
-/// A file read with the system calls rinken makes (`input::load`): one open, one fstat, and
-/// reads up to that size. `std::fs::read` makes one read more, to confirm the end.
-fn read_as_rinken(path: &Path) -> Vec<u8> {
-    let mut file = std::fs::File::open(path).expect("open");
-    let len = file.metadata().expect("fstat").len();
-    let mut bytes = vec![0; usize::try_from(len).expect("size")];
-    std::io::Read::read_exact(&mut file, &mut bytes).expect("read");
-    bytes
+thread_local! {
+    /// Each thread's read buffer, kept from file to file as rinken's workers keep theirs.
+    static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The floor's events in a file read as rinken reads it: through `input::load::read_file`, the
+/// same system calls, into a buffer kept per thread.
+fn floor_file(path: &Path) -> u64 {
+    use rinken::input::load::{read_file, Loaded};
+    BUF.with_borrow_mut(|buf| match read_file(path, buf, u64::MAX).expect("read") {
+        Loaded::Whole(n) => floor_events(&buf[..n]),
+        Loaded::Larger(..) => unreachable!("no size is over u64::MAX"),
+    })
 }
 
 fn floor_files(paths: &[PathBuf], threads: usize, pool: &rayon::ThreadPool) -> u64 {
-    let one = |p: &PathBuf| floor_events(&read_as_rinken(p));
+    let one = |p: &PathBuf| floor_file(p);
     if threads == 1 {
         paths.iter().map(one).sum()
     } else {
