@@ -106,18 +106,26 @@ pub enum Loaded {
     Larger(File, u64),
 }
 
+/// The most a buffer may grow to: [`MAX_FILE_BYTES`], or less where an allocation cannot be
+/// that large (32-bit targets).
+const MAX_BUF: usize =
+    if MAX_FILE_BYTES as u128 > isize::MAX as u128 { isize::MAX as usize } else { MAX_FILE_BYTES as usize };
+
 /// Opens `path` and reads it into `buf`, which the caller keeps from file to file (a fresh
 /// zeroed buffer per file cost about as much as parsing a small file's first dozen elements);
 /// only the first [`Loaded::Whole`] bytes are the file's.
 ///
 /// A file is read to its end. Its size is asked (`fstat`) only when it is empty, when a read
-/// fails, or once [`FIRST`] bytes (or what `buf` already holds) are read: to refuse a pipe, a
-/// device or a folder that took a file's place since the walk ([`LoadError::NotRegular`]),
-/// to hand over a file larger than `whole_max` ([`Loaded::Larger`]), and to read a large
-/// file as far as the size it had then, so that one that grows meanwhile cannot make the read
-/// unbounded. A file that says it is empty past that point is read to its end all the same,
-/// as some file systems give no size for what they generate.
+/// fails, or once [`FIRST`] bytes or more are read (a buffer kept longer than that takes more
+/// in its first read): to refuse a pipe, a device or a folder that took a file's place since
+/// the walk ([`LoadError::NotRegular`]), to hand over a file larger than `whole_max`
+/// ([`Loaded::Larger`]; `whole_max` is at least [`FIRST`]) or refuse one larger than
+/// [`MAX_FILE_BYTES`], and to read a large file only as far as the size it had then, so that
+/// one that grows meanwhile cannot make the read unbounded. A file that says it is empty past
+/// that point is read to its end all the same, as some file systems give no size for what they
+/// generate, up to [`MAX_FILE_BYTES`].
 pub fn read_file(path: &Path, buf: &mut Vec<u8>, whole_max: u64) -> Result<Loaded, LoadError> {
+    debug_assert!(whole_max >= FIRST as u64, "files under FIRST are read before their size is known");
     let mut file = open(path).map_err(LoadError::Io)?;
     if buf.len() < FIRST {
         buf.resize(FIRST, 0);
@@ -126,26 +134,28 @@ pub fn read_file(path: &Path, buf: &mut Vec<u8>, whole_max: u64) -> Result<Loade
     // Where to stop once the size is known: `Some(0)` when there was none to know.
     let mut to: Option<u64> = None;
     loop {
-        match to {
-            None if filled >= FIRST => {
-                let len = regular_len(&file)?;
-                if len > whole_max {
-                    file.seek(io::SeekFrom::Start(0)).map_err(LoadError::Io)?;
-                    return Ok(Loaded::Larger(file, len));
-                }
-                if len > buf.len() as u64 {
-                    buf.resize(len as usize, 0);
-                }
-                to = Some(len);
+        if to.is_none() && filled >= FIRST {
+            let len = regular_len(&file)?;
+            if len > whole_max {
+                file.seek(io::SeekFrom::Start(0)).map_err(LoadError::Io)?;
+                return Ok(Loaded::Larger(file, len));
             }
-            Some(len) if len > 0 && filled as u64 >= len => break,
-            _ => {}
+            if len > MAX_BUF as u64 {
+                return Err(LoadError::TooLarge(len));
+            }
+            if len > buf.len() as u64 {
+                buf.resize(len as usize, 0);
+            }
+            to = Some(len);
+        }
+        if to.is_some_and(|len| len > 0 && filled as u64 >= len) {
+            break;
         }
         if filled == buf.len() {
-            if filled as u64 >= MAX_FILE_BYTES {
+            if filled >= MAX_BUF {
                 return Err(LoadError::TooLarge(filled as u64));
             }
-            buf.resize((filled * 2).min(MAX_FILE_BYTES as usize), 0);
+            buf.resize(filled.saturating_mul(2).min(MAX_BUF), 0);
         }
         match file.read(&mut buf[filled..]) {
             Ok(0) => break,
@@ -287,8 +297,24 @@ mod tests {
             let mut buf = start;
             assert_eq!(read(&path, &mut buf, 1 << 20), big);
         }
+        // A file of exactly what is read before its size is asked: read with no read more,
+        // and the buffer does not grow.
         std::fs::write(&path, &big[..FIRST]).unwrap();
-        assert_eq!(read(&path, &mut Vec::new(), 1 << 20), &big[..FIRST]);
+        let mut buf = Vec::new();
+        assert_eq!(read(&path, &mut buf, 1 << 20), &big[..FIRST]);
+        assert_eq!(buf.len(), FIRST);
+    }
+
+    #[test]
+    fn a_file_over_the_most_read_whole_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.xml");
+        // Sparse: its size says 2 GiB and more, though nothing is written.
+        std::fs::File::create(&path).unwrap().set_len(MAX_FILE_BYTES + 1).unwrap();
+        let mut buf = Vec::new();
+        let e = read_file(&path, &mut buf, u64::MAX).unwrap_err();
+        assert!(matches!(e, LoadError::TooLarge(n) if n == MAX_FILE_BYTES + 1), "{e:?}");
+        assert_eq!(buf.len(), FIRST);
     }
 
     #[test]

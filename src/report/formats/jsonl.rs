@@ -1,5 +1,5 @@
 //! `--format jsonl`: one JSON object per finding, a line each, each naming its file. Nothing
-//! for files without findings; streams as files are reported.
+//! for files without findings; written as files are reported, through a buffer.
 
 use super::{FindingJson, Out};
 use crate::input::Skipped;

@@ -2,7 +2,8 @@
 //! format, and every format carries the same findings as they do: each is an [`Observer`] fed
 //! the report stage's files in path order.
 //!
-//! Line formats (text, jsonl, github) print as files are reported; document formats (json,
+//! Line formats (text, jsonl, github) are written as files are reported, through a buffer
+//! (text on a terminal is pushed out file by file: [`Out::push`]); document formats (json,
 //! sarif, junit) print once the run is complete, so a failed run never leaves half a document;
 //! their long middle waits in a [`spool::Spool`], not in memory.
 
