@@ -55,16 +55,11 @@ fn floor_events(bytes: &[u8]) -> u64 {
     }
 }
 
-thread_local! {
-    /// Each thread's read buffer, kept from file to file as rinken's workers keep theirs.
-    static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// The floor's events in a file read as rinken reads it: through `input::load::read_file`, the
-/// same system calls, into a buffer kept per thread.
+/// same system calls, into the buffer rinken keeps per thread.
 fn floor_file(path: &Path) -> u64 {
-    use rinken::input::load::{read_file, Loaded};
-    BUF.with_borrow_mut(|buf| match read_file(path, buf, u64::MAX).expect("read") {
+    use rinken::input::load::{read_file, with_buffer, Loaded};
+    with_buffer(|buf| match read_file(path, buf, u64::MAX).expect("read") {
         Loaded::Whole(n) => floor_events(&buf[..n]),
         Loaded::Larger(..) => unreachable!("no size is over u64::MAX"),
     })

@@ -1,9 +1,10 @@
 //! The parse floor: what reading and XML-parsing a set of files costs with nothing else done.
 //!
 //! Walks the paths like `rinken check` (every `*.xml`, in path order), reads each file whole
-//! as rinken does (memory-mapped from 16 MiB up), checks UTF-8 as rinken does and runs a borrowing quick-xml
-//! reader over it, counting events and forms. No validation, no reports. rinken's throughput
-//! is measured against this (scripts/whole-run.sh, docs/performance.md).
+//! through rinken's own `input::load` (memory-mapped from 16 MiB up), checks UTF-8 as rinken
+//! does and runs a borrowing quick-xml reader over it, counting events and forms. No
+//! validation, no reports. rinken's throughput is measured against this (scripts/whole-run.sh,
+//! docs/performance.md).
 //!
 //! ```text
 //! cargo run --release --example parse_floor -- [--threads N] PATH...
@@ -13,7 +14,7 @@
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use rayon::prelude::*;
-use rinken::input::load::{read_file, Loaded};
+use rinken::input::load::{read_file, with_buffer, Loaded};
 use rinken::input::tree::{Kind, Step, Tree};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -55,15 +56,10 @@ fn parse(bytes: &[u8]) -> Count {
     }
 }
 
-thread_local! {
-    /// Each thread's read buffer, kept from file to file as rinken's workers keep theirs.
-    static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 fn file(path: &std::path::Path) -> Count {
-    // rinken's own read (input::load): the same system calls, so the floor pays for none that
-    // rinken does not make, and a file over 16 MiB is mapped rather than streamed.
-    BUF.with_borrow_mut(|buf| match read_file(path, buf, MMAP_FROM - 1) {
+    // rinken's own read and buffer (input::load): the same system calls, so the floor pays for
+    // none that rinken does not make, and a file over 16 MiB is mapped rather than streamed.
+    with_buffer(|buf| match read_file(path, buf, MMAP_FROM - 1) {
         Ok(Loaded::Whole(n)) => parse(&buf[..n]),
         // SAFETY: the file is only read, and the corpus is not modified while measured.
         Ok(Loaded::Larger(f, _)) => match unsafe { memmap2::Mmap::map(&f) } {

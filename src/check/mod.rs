@@ -315,33 +315,19 @@ pub fn internal_error(ctx: &Ctx<'_>, what: &str) -> FileResult {
     FileResult { findings: sink.findings, ..empty_result() }
 }
 
-thread_local! {
-    /// The bytes of the last file checked on this thread, whose buffer the next file reuses.
-    static BYTES: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-}
-
-/// The largest buffer [`BYTES`] keeps between files: a worker that met one large file does
-/// not hold its size for the rest of the run.
-const KEEP_BYTES: usize = 1 << 20;
-
 /// Checks one input file: reads it once, then [`check_bytes`]. A failure to read is a finding.
 pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> FileResult {
     use crate::input::load;
     let name = input.path().file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     use crate::input::Unreadable;
-    // Taken out of the cell while in use, so a panic in the check loses only the buffer.
-    let mut bytes = BYTES.take();
-    let loaded = match input.unreadable() {
-        None => load::read_file(input.path(), &mut bytes, stream::STREAM_ABOVE).map(|loaded| match loaded {
+    let loaded = load::with_buffer(|bytes| match input.unreadable() {
+        None => load::read_file(input.path(), bytes, stream::STREAM_ABOVE).map(|loaded| match loaded {
             load::Loaded::Whole(n) => check_bytes(ctx, parser, &name, &bytes[..n]),
             load::Loaded::Larger(file, len) => stream::check_stream(ctx, parser, &name, file, len),
         }),
         Some(Unreadable::Special) => Err(load::LoadError::NotRegular),
         Some(Unreadable::Folder(why)) => Err(load::LoadError::Unlistable(why.clone())),
-    };
-    if bytes.capacity() <= KEEP_BYTES {
-        BYTES.set(bytes);
-    }
+    });
     loaded.unwrap_or_else(|e| {
         let mut sink = Sink::new(ctx);
         file::unreadable(&mut sink, &e);

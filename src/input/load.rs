@@ -97,6 +97,26 @@ fn regular_len(file: &File) -> Result<u64, LoadError> {
     }
 }
 
+thread_local! {
+    /// The buffer of the last file read on this thread, which the next file reuses.
+    static BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// The largest buffer [`with_buffer`] keeps between files: a worker that met one large file
+/// does not hold its size for the rest of the run.
+const KEEP_BYTES: usize = 1 << 20;
+
+/// Runs `f` with this thread's read buffer for [`read_file`], kept from file to file. It is
+/// taken out of its cell while in use, so a panic in `f` loses only the buffer.
+pub fn with_buffer<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    let mut buf = BUF.take();
+    let result = f(&mut buf);
+    if buf.capacity() <= KEEP_BYTES {
+        BUF.set(buf);
+    }
+    result
+}
+
 /// What [`read_file`] found.
 #[derive(Debug)]
 pub enum Loaded {
@@ -303,6 +323,19 @@ mod tests {
         let mut buf = Vec::new();
         assert_eq!(read(&path, &mut buf, 1 << 20), &big[..FIRST]);
         assert_eq!(buf.len(), FIRST);
+    }
+
+    #[test]
+    fn the_thread_buffer_is_kept_between_files_unless_it_grew_large() {
+        let grown = |len: usize| with_buffer(|b| b.resize(len, 1));
+        grown(FIRST);
+        assert_eq!(with_buffer(|b| b.len()), FIRST, "kept");
+        grown(KEEP_BYTES + 1);
+        assert_eq!(with_buffer(|b| b.len()), 0, "dropped once over the cap");
+        // A panic in the closure loses the buffer, and the next file starts afresh.
+        grown(FIRST);
+        assert!(std::panic::catch_unwind(|| with_buffer(|_| panic!("in the check"))).is_err());
+        assert_eq!(with_buffer(|b| b.len()), 0);
     }
 
     #[test]
