@@ -74,19 +74,6 @@ pub const MAX_FILE_BYTES: u64 = 2 << 30;
 /// runs), about 5 % of a whole run.
 pub const FIRST: usize = 64 << 10;
 
-fn open(path: &Path) -> io::Result<File> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // A FIFO opened for reading blocks until a writer appears; non-blocking open returns
-        // at once, and `regular_len` refuses it.
-        opts.custom_flags(libc::O_NONBLOCK);
-    }
-    opts.open(path)
-}
-
 /// The size of an opened file, or [`LoadError::NotRegular`] for a pipe, a device or a folder.
 fn regular_len(file: &File) -> Result<u64, LoadError> {
     let meta = file.metadata().map_err(LoadError::Io)?;
@@ -146,7 +133,7 @@ const MAX_BUF: usize =
 /// generate, up to [`MAX_FILE_BYTES`].
 pub fn read_file(path: &Path, buf: &mut Vec<u8>, whole_max: u64) -> Result<Loaded, LoadError> {
     debug_assert!(whole_max >= FIRST as u64, "files under FIRST are read before their size is known");
-    let mut file = open(path).map_err(LoadError::Io)?;
+    let mut file = super::open::open_input(path).map_err(LoadError::Io)?;
     if buf.len() < FIRST {
         buf.resize(FIRST, 0);
     }
@@ -202,7 +189,7 @@ pub const MAX_SIDE_STREAM_BYTES: u64 = 64 << 20;
 /// rather than waiting forever), and a pipe or device read only up to
 /// [`MAX_SIDE_STREAM_BYTES`].
 pub fn read_side_file(path: &Path) -> Result<Vec<u8>, SideError> {
-    let file = open(path)?;
+    let file = super::open::open_path(path)?;
     let meta = file.metadata()?;
     if meta.is_file() {
         let mut bytes = Vec::with_capacity(meta.len() as usize);

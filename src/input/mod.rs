@@ -5,6 +5,7 @@ pub mod feed;
 mod item;
 pub mod list;
 pub mod load;
+pub mod open;
 mod sources;
 pub mod tree;
 pub mod walk;
