@@ -803,3 +803,47 @@ fn inputs_with_the_longest_names_a_file_can_have_get_their_reports() {
     second.sort();
     assert_eq!(first, second, "the same names in every run");
 }
+
+#[test]
+fn workers_whose_reads_wait_get_files_read_ahead_and_the_reports_do_not_change() {
+    // A worker put to sleep while checking (as a read from a disk or a share puts it) starts
+    // the readers; the reports are the same bytes as a run where nothing waited, in which
+    // nothing is read ahead.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = 2000;
+    for i in 0..files {
+        let xml = if i % 7 == 0 { edit(R_VALID, "<Sex>2</Sex>", "<Sex>9</Sex>") } else { R_VALID.to_owned() };
+        std::fs::write(dir.join(format!("f{i:04}.xml")), xml).unwrap();
+    }
+    let run = |out: &str, wait: bool| {
+        let checker =
+            |ctx: &rinken::check::Ctx<'_>, parser: &mut rinken::parse::Parser<'_>, input: &rinken::input::Input| {
+                if wait {
+                    std::thread::sleep(std::time::Duration::from_micros(100));
+                }
+                rinken::check::check_file(ctx, parser, input)
+            };
+        let out = tmp.path().join(out);
+        let outcome = check_with(options(vec![dir.clone()], out.clone()), &mut [], &checker).unwrap();
+        assert_eq!(outcome.totals.files, files as u64, "every file reported");
+        (outcome.read_ahead, report_bytes(&out))
+    };
+    let (plain_ahead, plain) = run("plain", false);
+    let (waiting_ahead, waiting) = run("waiting", true);
+    assert_eq!(plain_ahead, 0, "nothing waited, nothing read ahead");
+    assert!(waiting_ahead > 0, "workers that waited got no files read ahead");
+    assert!(plain.len() > files / 7, "{} reports", plain.len());
+    assert!(plain == waiting, "reports differ when files are read ahead");
+}
+
+/// Every file under a report folder, by its path below it.
+fn report_bytes(out: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(out).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}

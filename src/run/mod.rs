@@ -26,10 +26,12 @@ use std::time::Instant;
 
 pub mod interrupt;
 mod isolate;
+pub mod prefetch;
 pub mod window;
 
 pub use isolate::FileChecker;
 use isolate::{check_isolated, install_panic_hook};
+use prefetch::{Prefetch, Watch};
 use window::{CloseOnDrop, Window};
 
 pub use interrupt::{interrupted, INTERRUPTED};
@@ -156,6 +158,8 @@ pub struct Outcome {
     /// The most results held at once waiting for an earlier file to be reported: at most
     /// [`window::width`] (what bounds memory when the first file is slow).
     pub reorder_peak: usize,
+    /// Files opened ahead of the workers because their reads were waiting ([`prefetch`]).
+    pub read_ahead: usize,
 }
 
 /// Loads what a run consults; any problem here is the run's own (exit 2).
@@ -258,10 +262,12 @@ pub fn check_with(
             let _complete = CompleteOnDrop(window, feed);
             discover_into(paths, feed, &|n| window.grow(n), abandon)
         });
-        let run = check_found(opts, observers, checker, feed, window, threads);
+        let prefetch = Prefetch::default();
+        let run = check_found(opts, observers, checker, feed, window, threads, &prefetch);
         abandon.store(true, Ordering::Relaxed);
         let skipped = walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        run?.finish(started, &skipped)
+        let outcome = run?.finish(started, &skipped)?;
+        Ok(Outcome { read_ahead: prefetch.files_read(), ..outcome })
     });
     free_later(feed);
     outcome
@@ -289,6 +295,7 @@ fn check_found<'r, 'o>(
     feed: &'r Feed,
     window: &Window,
     threads: usize,
+    prefetch: &Prefetch,
 ) -> Result<ReportStage<'r, 'o>, RunError> {
     let lang = opts.lang;
     let mut loaded = load(opts)?;
@@ -320,11 +327,23 @@ fn check_found<'r, 'o>(
 
     std::thread::scope(|scope| {
         let ctx = &ctx;
+        scope.spawn(|| prefetch.serve(feed, window));
         scope.spawn(move || {
+            // Ends the readers however the workers end, so that the scope can.
+            struct EndOnDrop<'p>(&'p Prefetch);
+            impl Drop for EndOnDrop<'_> {
+                fn drop(&mut self) {
+                    self.0.end();
+                }
+            }
+            let _end = EndOnDrop(prefetch);
             pool.broadcast(|_| {
                 let mut parser = Parser::new(ctx.tables);
+                let mut watch = Watch::new(prefetch);
                 let tx = tx.clone();
                 'claims: while let Some(files) = window.claim(&interrupted) {
+                    watch.begin();
+                    let count = files.len();
                     let mut done = Vec::with_capacity(files.len());
                     let mut held = 0;
                     for i in files {
@@ -339,6 +358,7 @@ fn check_found<'r, 'o>(
                             held = 0;
                         }
                     }
+                    watch.end(count);
                     if !done.is_empty() && tx.send(done).is_err() {
                         break;
                     }

@@ -20,6 +20,7 @@
 //! run holds throughout.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
@@ -67,6 +68,8 @@ pub struct Window {
     state: Mutex<State>,
     moved: Condvar,
     threads: usize,
+    /// `State::next`, for readers that must not take the lock ([`super::prefetch`]).
+    claimed: AtomicUsize,
 }
 
 impl Window {
@@ -83,6 +86,7 @@ impl Window {
             state: Mutex::new(State { next: 0, reported: 0, closed: false, files: 0, complete: false, waiting: 0 }),
             moved: Condvar::new(),
             threads,
+            claimed: AtomicUsize::new(0),
         }
     }
 
@@ -128,6 +132,7 @@ impl Window {
             if s.next < s.files && s.next < s.reported + width(s.files, self.threads) {
                 let first = s.next;
                 s.next = (first + chunk(s.files, self.threads)).min(s.files);
+                self.claimed.store(s.next, Ordering::Relaxed);
                 return Some(first..s.next);
             }
             // `stop` is a flag set from a signal handler, which cannot notify: look again now
@@ -136,6 +141,11 @@ impl Window {
             s = self.moved.wait_timeout(s, Duration::from_millis(50)).unwrap_or_else(|e| e.into_inner()).0;
             s.waiting -= 1;
         }
+    }
+
+    /// The first file no worker has claimed yet.
+    pub fn claimed(&self) -> usize {
+        self.claimed.load(Ordering::Relaxed)
     }
 
     /// Every file before `reported` has been reported.
