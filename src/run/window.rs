@@ -129,9 +129,12 @@ impl Window {
             if s.closed || (s.complete && s.next >= s.files) || stop() {
                 return None;
             }
-            if s.next < s.files && s.next < s.reported + width(s.files, self.threads) {
+            let bound = s.reported + width(s.files, self.threads);
+            if s.next < s.files && s.next < bound {
                 let first = s.next;
-                s.next = (first + chunk(s.files, self.threads)).min(s.files);
+                // Cut at the bound: chunks grow with the list, so a claim made after the list
+                // grew need not end where the earlier, smaller ones were aligned.
+                s.next = (first + chunk(s.files, self.threads)).min(s.files).min(bound);
                 self.claimed.store(s.next, Ordering::Relaxed);
                 return Some(first..s.next);
             }
@@ -226,6 +229,28 @@ mod tests {
             stop.store(true, std::sync::atomic::Ordering::SeqCst);
             assert_eq!(waiting.join().unwrap(), None);
         });
+    }
+
+    #[test]
+    fn a_claim_never_reaches_past_the_width_when_chunks_grow_with_the_list() {
+        let w = Window::growing(1);
+        let go = || false;
+        w.grow(64);
+        assert_eq!((chunk(64, 1), width(64, 1)), (1, AHEAD));
+        for k in 0..AHEAD - 1 {
+            assert_eq!(w.claim(&go), Some(k..k + 1));
+        }
+        // Chunks of ten from file 7 on: 7..17, …, 67..77, then 77..80 at the width, not 77..87.
+        w.grow(640);
+        assert_eq!((chunk(640, 1), width(640, 1)), (10, 10 * AHEAD));
+        let mut last = None;
+        // Every claim below the width returns at once; the one after waits.
+        while w.lock().next < width(640, 1) {
+            last = w.claim(&go);
+        }
+        assert_eq!(last, Some(77..80));
+        let past = 10 * AHEAD;
+        assert_eq!(claim_waits_for(&w, "claimed past the window", || w.advance(10)), Some(past..past + 10));
     }
 
     #[test]
