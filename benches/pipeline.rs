@@ -68,9 +68,14 @@ fn floor_file(path: &Path) -> u64 {
 fn floor_files(paths: &[PathBuf], threads: usize, pool: &rayon::ThreadPool) -> u64 {
     let one = |p: &PathBuf| floor_file(p);
     if threads == 1 {
+        let _folders = rinken::input::open::hold_folders();
         paths.iter().map(one).sum()
     } else {
-        pool.install(|| paths.par_iter().map(one).sum())
+        // Files opened by name in their folder, as rinken's workers open them (input::open).
+        pool.broadcast(|_| rinken::input::open::set_holding(true));
+        let events = pool.install(|| paths.par_iter().map(one).sum());
+        pool.broadcast(|_| rinken::input::open::set_holding(false));
+        events
     }
 }
 

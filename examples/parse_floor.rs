@@ -111,10 +111,16 @@ fn main() {
             }
         }
     }
+    // Files opened by name in their folder, as rinken's workers open them (input::open).
     let total = if threads == 1 {
+        let _folders = rinken::input::open::hold_folders();
         paths.iter().map(|p| file(p)).fold(Count::default(), |a, b| a + b)
     } else {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .start_handler(|_| rinken::input::open::set_holding(true))
+            .build()
+            .expect("thread pool");
         pool.install(|| paths.par_iter().map(|p| file(p)).reduce(Count::default, |a, b| a + b))
     };
     let secs = started.elapsed().as_secs_f64();

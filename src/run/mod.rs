@@ -327,17 +327,19 @@ fn check_found<'r, 'o>(
 
     std::thread::scope(|scope| {
         let ctx = &ctx;
+        // Ends the readers however this ends (the workers done, a thread that could not be
+        // started, the report stage unwinding), so that the scope can.
+        struct EndOnDrop<'p>(&'p Prefetch);
+        impl Drop for EndOnDrop<'_> {
+            fn drop(&mut self) {
+                self.0.end();
+            }
+        }
+        let _end = EndOnDrop(prefetch);
         scope.spawn(|| prefetch.serve(feed, window));
         scope.spawn(move || {
-            // Ends the readers however the workers end, so that the scope can.
-            struct EndOnDrop<'p>(&'p Prefetch);
-            impl Drop for EndOnDrop<'_> {
-                fn drop(&mut self) {
-                    self.0.end();
-                }
-            }
-            let _end = EndOnDrop(prefetch);
             pool.broadcast(|_| {
+                let _folders = crate::input::open::hold_folders();
                 let mut parser = Parser::new(ctx.tables);
                 let mut watch = Watch::new(prefetch);
                 let tx = tx.clone();
@@ -346,19 +348,24 @@ fn check_found<'r, 'o>(
                     let count = files.len();
                     let mut done = Vec::with_capacity(files.len());
                     let mut held = 0;
+                    // Whether the worker may have slept for anything but its reads: a file
+                    // streamed waits for its own threads, a hand-over for the report stage.
+                    let mut other_waits = false;
                     for i in files {
                         let result = check_isolated(ctx, &mut parser, &feed.get(i), checker);
+                        other_waits |= result.bytes > crate::check::stream::STREAM_ABOVE;
                         held += result.overflow.kept_bytes();
                         done.push((i, result));
                         // A chunk of files full of findings goes as it is, not as a whole.
                         if held >= MAX_HELD_BYTES {
+                            other_waits = true;
                             if tx.send(std::mem::take(&mut done)).is_err() {
                                 break 'claims;
                             }
                             held = 0;
                         }
                     }
-                    watch.end(count);
+                    watch.end(count, other_waits);
                     if !done.is_empty() && tx.send(done).is_err() {
                         break;
                     }

@@ -8,7 +8,8 @@
 //!
 //! The workers stay as many as `--threads`. Each notes how often it was put to sleep while
 //! checking its files (voluntary context switches, which reading a file in memory never
-//! causes); once that is one file in four, [`READERS`] threads start opening the files just
+//! causes; a chunk with a streamed file or a hand-over in it is left out, as those wait on
+//! rinken's own threads); once that is one file in four, [`READERS`] threads start opening the files just
 //! past the last claimed and asking the system to read them (`posix_fadvise(WILLNEED)`, which
 //! does not wait), at most [`LEAD`] files ahead, so that many reads are in flight and the
 //! workers find their files in memory. Nothing of what they do reaches a report: a file that
@@ -102,6 +103,7 @@ impl Prefetch {
     }
 
     fn read_ahead(&self, feed: &Feed, window: &Window) {
+        let _folders = crate::input::open::hold_folders();
         let mut next = self.cursor.load(Ordering::Relaxed);
         while !self.ended.load(Ordering::Acquire) {
             let claimed = window.claimed();
@@ -115,8 +117,9 @@ impl Prefetch {
             }
             match self.cursor.compare_exchange_weak(next, at + 1, Ordering::Relaxed, Ordering::Relaxed) {
                 Ok(_) => {
-                    ask(&feed.get(at));
-                    self.read.fetch_add(1, Ordering::Relaxed);
+                    if ask(&feed.get(at)) {
+                        self.read.fetch_add(1, Ordering::Relaxed);
+                    }
                     next = at + 1;
                 }
                 Err(now) => next = now,
@@ -125,12 +128,13 @@ impl Prefetch {
     }
 }
 
-/// Asks the system to bring `input` into memory, without waiting for it.
-fn ask(input: &Input<'_>) {
+/// Asks the system to bring `input` into memory, without waiting for it; whether it could be
+/// opened.
+fn ask(input: &Input<'_>) -> bool {
     if input.unreadable().is_some() {
-        return;
+        return false;
     }
-    let Ok(file) = crate::input::open::open_input(input.path()) else { return };
+    let Ok(file) = crate::input::open::open_input(input.path()) else { return false };
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
@@ -139,6 +143,7 @@ fn ask(input: &Input<'_>) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = (file, AHEAD_BYTES);
+    true
 }
 
 /// What one worker saw of its own sleeping, to start [`Prefetch`] when reads wait.
@@ -160,8 +165,12 @@ impl<'p> Watch<'p> {
         self.at_start = voluntary_switches();
     }
 
-    /// After a chunk of `files` files is checked.
-    pub fn end(&mut self, files: usize) {
+    /// After a chunk of `files` files is checked; a chunk in which the worker may have slept
+    /// for anything but its reads (`other_waits`) is left out.
+    pub fn end(&mut self, files: usize, other_waits: bool) {
+        if other_waits {
+            return;
+        }
         self.slept += voluntary_switches().saturating_sub(self.at_start);
         self.files += files;
         if self.files >= SAMPLE {
@@ -217,16 +226,61 @@ mod tests {
         for _ in 0..4 {
             watch.begin();
             let _busy: u64 = (0..10_000u64).map(std::hint::black_box).sum();
-            watch.end(32);
+            watch.end(32, false);
         }
         assert!(!prefetch.state.lock().unwrap().started, "no sleep, no readers");
-        for _ in 0..2 {
+        let sleep = |watch: &mut Watch, other_waits| {
             watch.begin();
             for _ in 0..16 {
                 std::thread::sleep(Duration::from_micros(50));
             }
-            watch.end(32);
+            watch.end(32, other_waits);
+        };
+        for _ in 0..4 {
+            sleep(&mut watch, true);
         }
+        assert!(!prefetch.state.lock().unwrap().started, "sleeps of a streamed file or a hand-over count for nothing");
+        sleep(&mut watch, false);
+        sleep(&mut watch, false);
         assert!(prefetch.state.lock().unwrap().started);
+    }
+
+    #[test]
+    fn readers_never_started_end_with_the_run() {
+        let prefetch = Prefetch::default();
+        let (feed, window) = (Feed::default(), Window::growing(1));
+        std::thread::scope(|s| {
+            let serving = s.spawn(|| prefetch.serve(&feed, &window));
+            prefetch.end();
+            serving.join().unwrap();
+        });
+        assert_eq!(prefetch.files_read(), 0);
+    }
+
+    #[test]
+    fn started_readers_open_the_files_past_the_last_claimed_and_end_with_the_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs: Vec<_> = (0..40)
+            .map(|i| {
+                let path = tmp.path().join(format!("{i:02}.xml"));
+                std::fs::write(&path, "<x/>").unwrap();
+                crate::input::InputBuf::new(path.clone(), path.to_str().unwrap(), &format!("{i:02}.xml"))
+            })
+            .collect();
+        let feed = Feed::complete(inputs);
+        let window = Window::new(40, 1);
+        let prefetch = Prefetch::default();
+        let claimed = window.claim(&|| false).unwrap();
+        std::thread::scope(|s| {
+            let serving = s.spawn(|| prefetch.serve(&feed, &window));
+            prefetch.start();
+            let until = std::time::Instant::now() + Duration::from_secs(10);
+            while prefetch.files_read() < 40 - claimed.end && std::time::Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            prefetch.end();
+            serving.join().unwrap();
+        });
+        assert_eq!(prefetch.files_read(), 40 - claimed.end, "every file past the claimed, once");
     }
 }
