@@ -65,17 +65,23 @@ fn floor_file(path: &Path) -> u64 {
     })
 }
 
+/// A pool for the floor whose threads open files by name in their folder, as rinken's workers
+/// do (`input::open`).
+fn floor_pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .start_handler(|_| rinken::input::open::set_holding(true))
+        .build()
+        .expect("pool")
+}
+
 fn floor_files(paths: &[PathBuf], threads: usize, pool: &rayon::ThreadPool) -> u64 {
     let one = |p: &PathBuf| floor_file(p);
     if threads == 1 {
         let _folders = rinken::input::open::hold_folders();
         paths.iter().map(one).sum()
     } else {
-        // Files opened by name in their folder, as rinken's workers open them (input::open).
-        pool.broadcast(|_| rinken::input::open::set_holding(true));
-        let events = pool.install(|| paths.par_iter().map(one).sum());
-        pool.broadcast(|_| rinken::input::open::set_holding(false));
-        events
+        pool.install(|| paths.par_iter().map(one).sum())
     }
 }
 
@@ -155,7 +161,7 @@ fn files_2000(c: &mut Criterion) {
     let files = generate(2000, None, 0.05);
     let paths = write_files(&input, &files);
     let bytes: u64 = files.iter().map(|f| f.1.len() as u64).sum();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
+    let pool = floor_pool(2);
     let out = tmp.path().join("report");
     let mut g = c.benchmark_group("files_2000");
     g.sample_size(10).measurement_time(Duration::from_secs(8));
@@ -176,7 +182,7 @@ fn batch_20000(c: &mut Criterion) {
     let files = generate(20_000, Some(20_000), 0.05);
     let paths = write_files(&input, &files);
     let bytes: u64 = files.iter().map(|f| f.1.len() as u64).sum();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+    let pool = floor_pool(1);
     let out = tmp.path().join("report");
     let mut g = c.benchmark_group("batch_20000");
     g.sample_size(10).measurement_time(Duration::from_secs(10));

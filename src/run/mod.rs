@@ -31,7 +31,7 @@ pub mod window;
 
 pub use isolate::FileChecker;
 use isolate::{check_isolated, install_panic_hook};
-use prefetch::{Prefetch, Watch};
+use prefetch::{EndOnDrop, Prefetch, Watch};
 use window::{CloseOnDrop, Window};
 
 pub use interrupt::{interrupted, INTERRUPTED};
@@ -327,14 +327,6 @@ fn check_found<'r, 'o>(
 
     std::thread::scope(|scope| {
         let ctx = &ctx;
-        // Ends the readers however this ends (the workers done, a thread that could not be
-        // started, the report stage unwinding), so that the scope can.
-        struct EndOnDrop<'p>(&'p Prefetch);
-        impl Drop for EndOnDrop<'_> {
-            fn drop(&mut self) {
-                self.0.end();
-            }
-        }
         let _end = EndOnDrop(prefetch);
         scope.spawn(|| prefetch.serve(feed, window));
         scope.spawn(move || {

@@ -38,7 +38,10 @@ const SAMPLE: usize = 64;
 
 #[derive(Default)]
 pub struct Prefetch {
-    state: Mutex<State>,
+    /// Whether the readers were asked to start; `changed` wakes the server when it is set or
+    /// when `ended` is (which is set before the lock is taken to notify, so no wake-up is
+    /// missed).
+    started: Mutex<bool>,
     changed: Condvar,
     ended: AtomicBool,
     /// The next file to read ahead, unless the workers have claimed past it.
@@ -47,24 +50,18 @@ pub struct Prefetch {
     read: AtomicUsize,
 }
 
-#[derive(Default)]
-struct State {
-    started: bool,
-    ended: bool,
-}
-
 impl Prefetch {
     /// Runs the readers once a worker finds its reads waiting, until [`Prefetch::end`]; returns
     /// at once if the run ends first. Call it on a thread of its own beside the workers.
     pub fn serve(&self, feed: &Feed, window: &Window) {
         {
-            let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            while !s.started && !s.ended {
-                s = self.changed.wait(s).unwrap_or_else(|e| e.into_inner());
+            let mut started = self.started.lock().unwrap_or_else(|e| e.into_inner());
+            while !*started && !self.ended() {
+                started = self.changed.wait(started).unwrap_or_else(|e| e.into_inner());
             }
-            if s.ended {
-                return;
-            }
+        }
+        if self.ended() {
+            return;
         }
         std::thread::scope(|scope| {
             for i in 0..READERS {
@@ -82,9 +79,9 @@ impl Prefetch {
 
     /// Starts the readers.
     pub fn start(&self) {
-        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if !s.started {
-            s.started = true;
+        let mut started = self.started.lock().unwrap_or_else(|e| e.into_inner());
+        if !*started {
+            *started = true;
             self.changed.notify_all();
         }
     }
@@ -92,9 +89,12 @@ impl Prefetch {
     /// Every file is claimed: the readers stop (or never start).
     pub fn end(&self) {
         self.ended.store(true, Ordering::Release);
-        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        s.ended = true;
+        let _held = self.started.lock().unwrap_or_else(|e| e.into_inner());
         self.changed.notify_all();
+    }
+
+    fn ended(&self) -> bool {
+        self.ended.load(Ordering::Acquire)
     }
 
     /// Files opened ahead of the workers in this run.
@@ -105,7 +105,7 @@ impl Prefetch {
     fn read_ahead(&self, feed: &Feed, window: &Window) {
         let _folders = crate::input::open::hold_folders();
         let mut next = self.cursor.load(Ordering::Relaxed);
-        while !self.ended.load(Ordering::Acquire) {
+        while !self.ended() {
             let claimed = window.claimed();
             let at = next.max(claimed);
             if at >= feed.len() || at >= claimed + LEAD {
@@ -125,6 +125,16 @@ impl Prefetch {
                 Err(now) => next = now,
             }
         }
+    }
+}
+
+/// Ends the readers when dropped, however the run ends (the workers done, a thread that could
+/// not be started, the report stage unwinding), so that a scope waiting for them can end.
+pub struct EndOnDrop<'p>(pub &'p Prefetch);
+
+impl Drop for EndOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.end();
     }
 }
 
@@ -228,7 +238,7 @@ mod tests {
             let _busy: u64 = (0..10_000u64).map(std::hint::black_box).sum();
             watch.end(32, false);
         }
-        assert!(!prefetch.state.lock().unwrap().started, "no sleep, no readers");
+        assert!(!*prefetch.started.lock().unwrap(), "no sleep, no readers");
         let sleep = |watch: &mut Watch, other_waits| {
             watch.begin();
             for _ in 0..16 {
@@ -239,10 +249,10 @@ mod tests {
         for _ in 0..4 {
             sleep(&mut watch, true);
         }
-        assert!(!prefetch.state.lock().unwrap().started, "sleeps of a streamed file or a hand-over count for nothing");
+        assert!(!*prefetch.started.lock().unwrap(), "sleeps of a streamed file or a hand-over count for nothing");
         sleep(&mut watch, false);
         sleep(&mut watch, false);
-        assert!(prefetch.state.lock().unwrap().started);
+        assert!(*prefetch.started.lock().unwrap());
     }
 
     #[test]
