@@ -63,7 +63,7 @@ impl FileKind {
 }
 
 /// A record's identity for B001, hashed: a few bytes per record however large the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BatchKey {
     pub hash: u128,
     pub record: u32,
@@ -71,6 +71,13 @@ pub struct BatchKey {
     pub line: u32,
     pub column: u32,
 }
+
+/// The batch keys of one file's forms, the first held inline. Nearly every file holds one
+/// form, and its result is freed on the report thread: a vector of one key was an allocation
+/// made on a worker's heap and freed from another thread, which takes that heap's lock, and
+/// over 100,000 files with two threads the report thread slept on it about 700 times a run
+/// (each a wake-up of it and a worker, see docs/performance.md).
+pub type BatchKeys = tinyvec::TinyVec<[BatchKey; 1]>;
 
 /// The result of checking one file.
 #[derive(Debug)]
@@ -81,7 +88,7 @@ pub struct FileResult {
     pub findings: Vec<Finding>,
     /// Hash of the file's bytes (B002), when it could be read and was not empty.
     pub content_hash: Option<u128>,
-    pub batch_keys: Vec<BatchKey>,
+    pub batch_keys: BatchKeys,
     /// Findings beyond [`MAX_KEPT_FINDINGS`]: counted, not kept.
     pub overflow: Overflow,
 }
@@ -264,7 +271,7 @@ impl<'c> Sink<'c> {
 /// Checks one record: layout first, then, on the values it found valid, the domain rules.
 /// `loc` locates offsets of this record. With `--redact`, the record's findings lose its
 /// patient values before anything sees them.
-pub fn check_record(sink: &mut Sink<'_>, rec: &Record, loc: &dyn Locate, keys: &mut Vec<BatchKey>) {
+pub fn check_record(sink: &mut Sink<'_>, rec: &Record, loc: &dyn Locate, keys: &mut BatchKeys) {
     let first = sink.findings.len();
     check_record_rules(sink, rec, loc, keys);
     sink.resolve(loc);
@@ -273,7 +280,7 @@ pub fn check_record(sink: &mut Sink<'_>, rec: &Record, loc: &dyn Locate, keys: &
     }
 }
 
-fn check_record_rules(sink: &mut Sink<'_>, rec: &Record, loc: &dyn Locate, keys: &mut Vec<BatchKey>) {
+fn check_record_rules(sink: &mut Sink<'_>, rec: &Record, loc: &dyn Locate, keys: &mut BatchKeys) {
     let Some(view) = layout::check(sink, rec, loc) else { return };
     file::check_code(sink, &view);
     layout::items::check(sink, &view);
@@ -294,7 +301,7 @@ pub(crate) fn empty_result() -> FileResult {
         bytes: 0,
         findings: Vec::new(),
         content_hash: None,
-        batch_keys: Vec::new(),
+        batch_keys: BatchKeys::new(),
         overflow: Overflow::default(),
     }
 }
@@ -354,7 +361,7 @@ pub fn check_bytes(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, bytes: &[
         result.findings = sink.findings;
         return result;
     };
-    let mut keys = Vec::new();
+    let mut keys = BatchKeys::new();
     let info = parser.parse(&decoded.text, |rec, loc| check_record(&mut sink, rec, loc, &mut keys));
     file::after_parse(&mut sink, &info, name);
     if ctx.redact {

@@ -17,7 +17,7 @@
 //! compare both paths on every sample and on generated batches).
 
 use super::stream::{Intake, Parsed};
-use super::{check_record, BatchKey, Ctx, Overflow, Sink};
+use super::{check_record, BatchKeys, Ctx, Overflow, Sink};
 use crate::finding::Finding;
 use crate::input::decode::LineCol;
 use crate::parse::pieces::{ChunkMark, ChunkSource, PIECE};
@@ -52,7 +52,7 @@ struct Job {
 struct Found {
     findings: Vec<Finding>,
     overflow: Overflow,
-    keys: Vec<BatchKey>,
+    keys: BatchKeys,
 }
 
 /// The text read so far that is still needed: `buf[..len]` holds the text from offset `start`.
@@ -317,7 +317,7 @@ fn work(
     let mut parser = Parser::new(ctx.tables);
     let mut sink = Sink::new(ctx);
     sink.file_code = file_code;
-    let mut keys = Vec::new();
+    let mut keys = BatchKeys::new();
     // Batches are taken as each worker is ready, so that a worker sharing its core with the
     // reading thread does not hold the other up.
     while let Ok(batch) = jobs.lock().map_err(|_| ()).and_then(|r| r.recv().map_err(|_| ())) {
@@ -354,7 +354,7 @@ fn work(
 
 /// Merges the workers' findings in record order under the file's cap, as one sink would have
 /// kept them: a finding a worker kept may be past the cap once the other worker's come first.
-fn merge(mut found: Vec<Found>) -> (Vec<Finding>, Overflow, Vec<BatchKey>) {
+fn merge(mut found: Vec<Found>) -> (Vec<Finding>, Overflow, BatchKeys) {
     let mut overflow = Overflow::default();
     let mut findings = Vec::new();
     let mut lists: Vec<_> = found.iter_mut().map(|f| std::mem::take(&mut f.findings).into_iter().peekable()).collect();
@@ -367,7 +367,7 @@ fn merge(mut found: Vec<Found>) -> (Vec<Finding>, Overflow, Vec<BatchKey>) {
             }
         }
     }
-    let mut keys = Vec::new();
+    let mut keys = BatchKeys::new();
     for f in found {
         overflow.merge(f.overflow);
         keys.extend(f.keys);

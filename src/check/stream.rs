@@ -8,7 +8,7 @@
 //! to the first byte CP932 cannot decode (then F004, and that parse's findings are dropped).
 //! Either way a file is read at most twice.
 
-use super::{check_record, empty_result, file, BatchKey, Ctx, FileResult, Overflow, Sink};
+use super::{check_record, empty_result, file, BatchKeys, Ctx, FileResult, Overflow, Sink};
 use crate::finding::Finding;
 use crate::input::decode::{self, At, Detected, Encoding, Head, LineCol, Plan, Utf8Scan, Utf8Verdict, HEAD_BYTES};
 use crate::parse::locate::{Locator, OwnedText};
@@ -45,7 +45,7 @@ pub(super) struct Parsed {
     pub(super) info: DocInfo,
     pub(super) found: Vec<Finding>,
     pub(super) overflow: Overflow,
-    pub(super) keys: Vec<BatchKey>,
+    pub(super) keys: BatchKeys,
 }
 
 /// A form on its way to the checking thread, with the text its offsets refer to.
@@ -76,7 +76,7 @@ fn parse_and_check(
             .spawn_scoped(scope, move || {
                 let mut sink = Sink::new(ctx);
                 sink.file_code = file_code;
-                let mut keys = Vec::new();
+                let mut keys = BatchKeys::new();
                 for batch in batches {
                     for job in &batch {
                         check_record(&mut sink, &job.rec, &job.text.locator(), &mut keys);

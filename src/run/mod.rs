@@ -32,7 +32,7 @@ pub mod window;
 pub use isolate::FileChecker;
 use isolate::{check_isolated, install_panic_hook};
 use prefetch::{EndOnDrop, Prefetch, Watch};
-use window::{CloseOnDrop, Window};
+use window::{Claim, CloseOnDrop, Window, HAND_OVER};
 
 pub use interrupt::{interrupted, INTERRUPTED};
 
@@ -282,8 +282,8 @@ fn free_later<T: Send + 'static>(value: T) {
 }
 
 /// The findings a worker holds before handing them to the report stage, whatever is left of
-/// its chunk: a chunk is up to [`window::MAX_CHUNK`] files, and each may keep up to
-/// [`crate::check::MAX_KEPT_BYTES`] of findings.
+/// its chunks: it holds up to [`HAND_OVER`] chunks of up to [`window::MAX_CHUNK`] files, and
+/// each may keep up to [`crate::check::MAX_KEPT_BYTES`] of findings.
 const MAX_HELD_BYTES: usize = 1 << 20;
 
 /// Loads the tables and checks the files of `feed` as the walk finds them; the report stage
@@ -335,11 +335,29 @@ fn check_found<'r, 'o>(
                 let mut parser = Parser::new(ctx.tables);
                 let mut watch = Watch::new(prefetch);
                 let tx = tx.clone();
-                'claims: while let Some(files) = window.claim(&interrupted) {
+                // Results not handed over yet, of up to `HAND_OVER` chunks, and their findings'
+                // bytes.
+                let (mut done, mut chunks, mut held) = (Vec::new(), 0, 0);
+                'claims: loop {
+                    let files = match window.try_claim(&interrupted) {
+                        Claim::Files(files) => files,
+                        Claim::End => break,
+                        Claim::Wait => {
+                            if !done.is_empty() && tx.send(std::mem::take(&mut done)).is_err() {
+                                break;
+                            }
+                            (chunks, held) = (0, 0);
+                            match window.claim(&interrupted) {
+                                Some(files) => files,
+                                None => break,
+                            }
+                        }
+                    };
                     watch.begin();
                     let count = files.len();
-                    let mut done = Vec::with_capacity(files.len());
-                    let mut held = 0;
+                    if done.is_empty() {
+                        done.reserve_exact(count * HAND_OVER);
+                    }
                     // Whether the worker may have slept for anything but its reads: a file
                     // streamed waits for its own threads, a hand-over for the report stage.
                     let mut other_waits = false;
@@ -348,19 +366,26 @@ fn check_found<'r, 'o>(
                         other_waits |= result.bytes > crate::check::stream::STREAM_ABOVE;
                         held += result.overflow.kept_bytes();
                         done.push((i, result));
-                        // A chunk of files full of findings goes as it is, not as a whole.
+                        // Files full of findings go as they are, not a whole hand-over.
                         if held >= MAX_HELD_BYTES {
                             other_waits = true;
                             if tx.send(std::mem::take(&mut done)).is_err() {
                                 break 'claims;
                             }
-                            held = 0;
+                            (chunks, held) = (0, 0);
                         }
                     }
                     watch.end(count, other_waits);
-                    if !done.is_empty() && tx.send(done).is_err() {
-                        break;
+                    chunks += 1;
+                    if chunks >= HAND_OVER && !done.is_empty() {
+                        if tx.send(std::mem::take(&mut done)).is_err() {
+                            break;
+                        }
+                        (chunks, held) = (0, 0);
                     }
+                }
+                if !done.is_empty() {
+                    let _ = tx.send(done);
                 }
             });
             drop(tx);
