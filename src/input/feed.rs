@@ -142,7 +142,8 @@ struct Odd {
 
 impl Block {
     fn pack(inputs: Vec<InputBuf>) -> Block {
-        let size = inputs.iter().filter_map(|i| i.path().to_str()).map(str::len).sum();
+        // Room for every path, as bytes: one not in UTF-8 takes none, which is only room spare.
+        let size = inputs.iter().map(|i| i.path().as_os_str().len()).sum();
         let mut paths = String::with_capacity(size);
         let mut slots = Vec::with_capacity(inputs.len());
         let mut odd = Vec::new();

@@ -59,6 +59,18 @@ impl InputBuf {
         }
     }
 
+    /// An input whose path is in UTF-8 (checked by the caller) and whose `rel` starts at byte
+    /// `rel_at` of it, at a character boundary.
+    pub(super) fn read_from_text_path(path: PathBuf, rel_at: usize) -> InputBuf {
+        match u32::try_from(rel_at) {
+            Ok(rel_at) => InputBuf { path: path.into_boxed_path(), rel_at, rare: None },
+            Err(_) => {
+                let rel_len = path.as_os_str().len() - rel_at;
+                InputBuf::read_from_path(path, rel_len)
+            }
+        }
+    }
+
     pub(super) fn spelt(path: PathBuf, display: &str, rel: &str) -> InputBuf {
         let spelt = Some(Spelt { display: display.into(), rel: rel.into() });
         InputBuf { path: path.into_boxed_path(), rel_at: 0, rare: Some(Box::new(Rare { spelt, unreadable: None })) }
