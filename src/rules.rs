@@ -81,8 +81,8 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id))
 }
 
-/// Where `rule` is in [`ALL`]. Rules are statics, so their addresses tell them apart without
-/// comparing IDs; a copy of one (a test's) is found by its ID.
+/// Where `rule` is in [`ALL`]. Rules are statics (and not `Clone`), so their addresses tell them
+/// apart without comparing IDs; the ID is only a fallback, for a rule that would not be one.
 fn index(rule: &Rule) -> usize {
     ALL.iter()
         .position(|r| std::ptr::eq(*r, rule))

@@ -25,14 +25,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-/// The largest chunk. Every hand-over wakes the report thread, a system call and, on a virtual
-/// machine, an interrupt to another core: about 10 µs, which over chunks of 32 files of 12 µs
-/// each was 2.5 % of a worker's time (measured with perf over 100,000 files). 128 makes that
-/// a quarter, and still leaves 780 chunks to share between the workers of such a run.
+/// The largest chunk. A claim takes the window's lock, and when results were handed over a
+/// chunk at a time, every hand-over woke the report thread: a system call and, on a virtual
+/// machine, an interrupt to another core, about 10 µs, which over chunks of 32 files of 12 µs
+/// each was 2.5 % of a worker's time (measured with perf over 100,000 files). 128 made that a
+/// quarter, and still leaves 780 chunks to share between the workers of such a run; since the
+/// twelfth session results go over every [`HAND_OVER`] chunks.
 pub const MAX_CHUNK: usize = 128;
 
-/// Files a worker claims at a time: one hand-over (and one wake-up of the report thread) per
-/// chunk instead of per file, small enough that files are still checked nearly in path order.
+/// Files a worker claims at a time: one claim per chunk instead of per file, small enough that
+/// the workers end together and files are checked nearly in path order.
 pub fn chunk(files: usize, threads: usize) -> usize {
     (files / (threads.max(1) * 64)).clamp(1, MAX_CHUNK)
 }
@@ -54,7 +56,10 @@ pub const AHEAD: usize = 8;
 /// 0.71 s where chunks six times as large took 0.675 s (twelve alternating runs each). Handing
 /// over every [`HAND_OVER`] chunks keeps the chunks small, so that the workers still end
 /// together and files are checked nearly in path order, and leaves half of [`AHEAD`] for the
-/// results not handed over yet.
+/// results not handed over yet. The price: a worker that meets a slow file (a streamed batch,
+/// a slow read) holds up to three chunks checked before it until the file is done, so the
+/// report, and the other workers behind the window, may wait for those a little sooner than
+/// they would have waited for the slow file itself.
 pub const HAND_OVER: usize = AHEAD / 2;
 
 /// What [`Window::try_claim`] found.
