@@ -16,6 +16,7 @@ pub mod pieces;
 mod problem;
 mod reader;
 pub mod record;
+mod root_tag;
 mod source;
 
 use crate::input::decode::char_count;
@@ -176,6 +177,8 @@ pub struct Parser<'t> {
     ///
     /// [`Layout::child_after`]: crate::tables::layout::Layout::child_after
     prev: NodeId,
+    /// The last root start tags read, for the next files' ([`root_tag`]).
+    root_tags: root_tag::RootTags,
 }
 
 /// A qualified name's prefix ("" for none) and local part. Tag names are short: a plain loop
@@ -216,6 +219,7 @@ impl<'t> Parser<'t> {
             dropped: 0,
             dropped_ws: 0,
             prev: 0,
+            root_tags: root_tag::RootTags::default(),
         }
     }
 
@@ -622,11 +626,13 @@ impl<'t> Parser<'t> {
     /// namespace declarations go into scope at this element's depth, and the attributes the
     /// format gives meaning to are kept for the caller. quick-xml allocates for its duplicate
     /// check on every `attributes()`, and the root was once read three times.
+    /// `decls`, if given, gets each namespace declaration made.
     fn read_attributes<'e>(
         &mut self,
         e: &'e BytesStart<'_>,
         pos: usize,
         wanted: &mut Wanted<'e>,
+        mut decls: Option<&mut Vec<(String, String)>>,
     ) -> Result<(), Failure> {
         let depth = self.stack.len();
         let content: &str = e;
@@ -661,6 +667,9 @@ impl<'t> Parser<'t> {
                         }
                         self.ns.declare(depth, prefix, &uri);
                         declared = true;
+                        if let Some(decls) = decls.as_deref_mut() {
+                            decls.push((prefix.to_owned(), uri.into_owned()));
+                        }
                     } else {
                         prefixed |= key.bytes().any(|b| b == b':');
                     }
@@ -675,6 +684,34 @@ impl<'t> Parser<'t> {
         if prefixed {
             self.check_prefixed_attributes(e, pos)?;
         }
+        Ok(())
+    }
+
+    /// The root's attributes: given again from [`root_tag`] when the tag is one of the last
+    /// root tags read without an error, else read.
+    fn root_attributes<'e>(
+        &mut self,
+        e: &'e BytesStart<'_>,
+        pos: usize,
+        wanted: &mut Wanted<'e>,
+    ) -> Result<(), Failure> {
+        let text: &'e str = e;
+        if let Some(kept) = self.root_tags.find(text) {
+            for (prefix, uri) in &kept.decls {
+                self.ns.declare(0, prefix, uri);
+            }
+            let declared = !kept.decls.is_empty();
+            let [form_version, count, code, value] = kept.attributes(text);
+            *wanted = Wanted { form_version, count, code, value };
+            if declared {
+                self.refresh_default();
+            }
+            return Ok(());
+        }
+        let mut decls = Vec::new();
+        self.read_attributes(e, pos, wanted, Some(&mut decls))?;
+        let found = [&wanted.form_version, &wanted.count, &wanted.code, &wanted.value].map(Option::as_ref);
+        self.root_tags.keep(text, decls, found);
         Ok(())
     }
 
@@ -765,7 +802,11 @@ impl<'t> Parser<'t> {
         // Almost no element has attributes: those that do are read whole, once.
         let mut wanted = Wanted::default();
         if e.len() > raw.len() {
-            self.read_attributes(e, pos, &mut wanted)?;
+            if parent.is_none() {
+                self.root_attributes(e, pos, &mut wanted)?;
+            } else {
+                self.read_attributes(e, pos, &mut wanted, None)?;
+            }
         }
         let parent = match parent {
             Some(Frame::FormRoot) => 0,

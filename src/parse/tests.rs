@@ -359,3 +359,51 @@ fn white_space_between_tags_is_passed_over_without_moving_anything() {
     let err = p.parse(&bad, |_, _| {}).error.unwrap();
     assert_eq!((err.pos, err.snippet.as_str()), ((3, 6), "</Patien>"));
 }
+
+#[test]
+fn a_root_tag_read_again_gives_what_reading_it_gave() {
+    let t = tables();
+    let mut p = Parser::new(&t);
+    // What each file gave: its root, count, error and the version and a value of each form.
+    let mut read = |xml: &str| {
+        let mut forms = Vec::new();
+        let info = p.parse(xml, |r, _| {
+            let first = r.elems.first().map(|e| r.value(e).to_owned());
+            forms.push((r.version_str().map(str::to_owned), first));
+        });
+        (info.root, info.batch_count, info.error.map(|e| (e.problem, e.pos)), forms)
+    };
+    let tags = [
+        format!("<Rinkohyo xmlns=\"{NS}\" formVersion=\"2403\">"),
+        format!("<Rinkohyo xmlns=\"{NS}\" formVersion=\" 2309 \">"),
+        format!("<r:Rinkohyo xmlns:r=\"{NS}\" formVersion=\"2403\">"),
+        "<Rinkohyo xmlns=\"urn:x\" formVersion=\"2403\">".to_owned(),
+        format!("<Rinkohyo xmlns=\"{NS}\" formVersion=\"2403\" formVersion=\"1\">"),
+        format!("<Rinkohyo xmlns=\"{NS}\" formVersion=\"a&amp;b\">"),
+        format!("<FormBatch xmlns=\"{NS}\" count=\"1\">"),
+    ];
+    // Twice round, so that each tag is also read with the others kept.
+    for tag in tags.iter().chain(&tags) {
+        let (open, close) = match tag.strip_prefix("<r:") {
+            Some(_) => ("<r:Header><r:ApplicationType>1</r:ApplicationType></r:Header>", "</r:Rinkohyo>"),
+            None if tag.starts_with("<FormBatch") => {
+                ("<Rinkohyo formVersion=\"2403\"><Header/></Rinkohyo>", "</FormBatch>")
+            }
+            None => ("<Header><ApplicationType>1</ApplicationType></Header>", "</Rinkohyo>"),
+        };
+        let xml = format!("{tag}{open}{close}");
+        // Read by a parser that has just read another root (or this one), and by a new one.
+        let again = read(&xml);
+        let fresh = {
+            let mut q = Parser::new(&t);
+            let mut forms = Vec::new();
+            let info = q.parse(&xml, |r, _| {
+                let first = r.elems.first().map(|e| r.value(e).to_owned());
+                forms.push((r.version_str().map(str::to_owned), first));
+            });
+            (info.root, info.batch_count, info.error.map(|e| (e.problem, e.pos)), forms)
+        };
+        assert_eq!(again, fresh, "{tag}, after another root");
+        assert_eq!(read(&xml), fresh, "{tag}, after itself");
+    }
+}
