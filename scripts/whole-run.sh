@@ -3,6 +3,7 @@
 # xmllint --schema over the same generated corpus, warm cache, best of 3 runs taken in rounds.
 #
 #   scripts/whole-run.sh [--count N] [--batch-forms N] [--runs N] [--skip-big] [--keep]
+#                        [--reuse-corpus]
 #
 #   --count N        single-form files to generate (default 100000), 5 % with planted defects
 #   --batch-forms N  forms in the one large FormBatch file (default 700000, about 1 GB)
@@ -10,6 +11,10 @@
 #                    run is reported (default 3)
 #   --skip-big       leave out the large batch file
 #   --keep           keep the work directory (default: removed at the end)
+#   --reuse-corpus   time the corpus a kept work directory already holds, if it was made with
+#                    the same count (the generator must not have changed since): deleting and
+#                    writing 100,000 files again leaves some disks slow to create files for
+#                    minutes, which the runs writing reports to the disk would measure
 #
 # The work directory is $RINKEN_WORK_DIR if set, else a new directory under ${TMPDIR:-/tmp}.
 # Needs: cargo; optional: xmllint (libxml2-utils), /usr/bin/time (GNU time) for peak memory.
@@ -21,6 +26,7 @@ batch_forms=700000
 runs=3
 big=1
 keep=0
+reuse=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --count) count=$2; shift 2 ;;
@@ -28,7 +34,8 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift 2 ;;
         --skip-big) big=0; shift ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --reuse-corpus) reuse=1; shift ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "whole-run: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -38,8 +45,18 @@ work=${RINKEN_WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/rinken-whole-run.XXXXXX")}
 mkdir -p "$work"
 remove_work=0
 if [ "$keep" = 0 ] && [ -z "${RINKEN_WORK_DIR:-}" ]; then remove_work=1; fi
-# The report folders in memory go whatever happens; the work directory unless kept.
-trap 'if [ -n "${shm:-}" ]; then rm -rf "$shm"; fi; if [ "$remove_work" = 1 ]; then rm -rf "$work"; fi' EXIT
+# The report folders in memory go whatever happens; the work directory unless kept. Report
+# folders of an earlier run in a kept directory are moved aside now and deleted at the end, as
+# deleting files slows this disk's file creation for minutes (see "timings").
+old_out=""
+if [ -d "$work/out" ] || [ -d "$work/report-again" ]; then
+    old_out=$work/old-$$
+    mkdir -p "$old_out"
+    for d in out report-again; do
+        if [ -d "$work/$d" ]; then mv "$work/$d" "$old_out/"; fi
+    done
+fi
+trap 'if [ -n "${shm:-}" ]; then rm -rf "$shm"; fi; if [ -n "$old_out" ]; then rm -rf "$old_out"; fi; if [ "$remove_work" = 1 ]; then rm -rf "$work"; fi' EXIT
 
 echo "== build (release)"
 cargo build --release --quiet --bin rinken --example parse_floor
@@ -151,8 +168,14 @@ ratio() {
 
 echo "== corpus: $count single-form files, 5 % defects"
 corpus=$work/corpus
-rm -rf "$corpus"
-"$rinken" gen --count "$count" --out "$corpus" --seed 1 --defect-rate 0.05
+made="count=$count seed=1 defect-rate=0.05"
+if [ "$reuse" = 1 ] && [ "$(cat "$work/corpus.made" 2>/dev/null)" = "$made" ]; then
+    echo "reusing $corpus ($made)"
+else
+    rm -rf "$corpus" "$work/corpus.made"
+    "$rinken" gen --count "$count" --out "$corpus" --seed 1 --defect-rate 0.05
+    echo "$made" > "$work/corpus.made"
+fi
 # The corpus is written to the page cache; without this, the kernel writes it back to the disk
 # during the first timings (rinken's) and not the last (the floor's).
 sync
