@@ -286,6 +286,26 @@ fn free_later<T: Send + 'static>(value: T) {
 /// each may keep up to [`crate::check::MAX_KEPT_BYTES`] of findings.
 const MAX_HELD_BYTES: usize = 1 << 20;
 
+/// A worker's results not handed over yet: of up to [`HAND_OVER`] chunks, and their findings'
+/// bytes.
+#[derive(Default)]
+struct Held {
+    done: Vec<(usize, FileResult)>,
+    chunks: usize,
+    bytes: usize,
+}
+
+impl Held {
+    /// Sends the results held, if any, to the report stage; `Err` once it is gone.
+    fn hand_over(&mut self, tx: &std::sync::mpsc::SyncSender<Vec<(usize, FileResult)>>) -> Result<(), ()> {
+        (self.chunks, self.bytes) = (0, 0);
+        if self.done.is_empty() {
+            return Ok(());
+        }
+        tx.send(std::mem::take(&mut self.done)).map_err(|_| ())
+    }
+}
+
 /// Loads the tables and checks the files of `feed` as the walk finds them; the report stage
 /// returned is ready to finish once the walk is done.
 fn check_found<'r, 'o>(
@@ -335,18 +355,15 @@ fn check_found<'r, 'o>(
                 let mut parser = Parser::new(ctx.tables);
                 let mut watch = Watch::new(prefetch);
                 let tx = tx.clone();
-                // Results not handed over yet, of up to `HAND_OVER` chunks, and their findings'
-                // bytes.
-                let (mut done, mut chunks, mut held) = (Vec::new(), 0, 0);
+                let mut held = Held::default();
                 'claims: loop {
                     let files = match window.try_claim(&interrupted) {
                         Claim::Files(files) => files,
                         Claim::End => break,
                         Claim::Wait => {
-                            if !done.is_empty() && tx.send(std::mem::take(&mut done)).is_err() {
+                            if held.hand_over(&tx).is_err() {
                                 break;
                             }
-                            (chunks, held) = (0, 0);
                             match window.claim(&interrupted) {
                                 Some(files) => files,
                                 None => break,
@@ -355,8 +372,8 @@ fn check_found<'r, 'o>(
                     };
                     watch.begin();
                     let count = files.len();
-                    if done.is_empty() {
-                        done.reserve_exact(count * HAND_OVER);
+                    if held.done.is_empty() {
+                        held.done.reserve_exact(count * HAND_OVER);
                     }
                     // Whether the worker may have slept for anything but its reads: a file
                     // streamed waits for its own threads, a hand-over for the report stage.
@@ -364,29 +381,23 @@ fn check_found<'r, 'o>(
                     for i in files {
                         let result = check_isolated(ctx, &mut parser, &feed.get(i), checker);
                         other_waits |= result.bytes > crate::check::stream::STREAM_ABOVE;
-                        held += result.overflow.kept_bytes();
-                        done.push((i, result));
+                        held.bytes += result.overflow.kept_bytes();
+                        held.done.push((i, result));
                         // Files full of findings go as they are, not a whole hand-over.
-                        if held >= MAX_HELD_BYTES {
+                        if held.bytes >= MAX_HELD_BYTES {
                             other_waits = true;
-                            if tx.send(std::mem::take(&mut done)).is_err() {
+                            if held.hand_over(&tx).is_err() {
                                 break 'claims;
                             }
-                            (chunks, held) = (0, 0);
                         }
                     }
                     watch.end(count, other_waits);
-                    chunks += 1;
-                    if chunks >= HAND_OVER && !done.is_empty() {
-                        if tx.send(std::mem::take(&mut done)).is_err() {
-                            break;
-                        }
-                        (chunks, held) = (0, 0);
+                    held.chunks += 1;
+                    if held.chunks >= HAND_OVER && held.hand_over(&tx).is_err() {
+                        break;
                     }
                 }
-                if !done.is_empty() {
-                    let _ = tx.send(done);
-                }
+                let _ = held.hand_over(&tx);
             });
             drop(tx);
         });
