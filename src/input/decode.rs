@@ -69,8 +69,20 @@ const SJIS_NAMES: &[&str] = &[
 /// How much of the start of a file [`Head::of`] looks at.
 pub const HEAD_BYTES: usize = 512;
 
+/// The declaration nearly every export starts with.
+const USUAL_DECL: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?>"#;
+
 /// The `encoding` pseudo-attribute of an XML declaration at the start, if any.
 pub fn declared_encoding(bytes: &[u8]) -> Option<&str> {
+    // Read the general way, it says what this says: two vector searches and a UTF-8 check
+    // (about 600 instructions, 1 % of a file's check) for a comparison of 38 bytes.
+    if bytes.starts_with(USUAL_DECL) {
+        return Some("UTF-8");
+    }
+    read_declared_encoding(bytes)
+}
+
+fn read_declared_encoding(bytes: &[u8]) -> Option<&str> {
     let head = &bytes[..bytes.len().min(HEAD_BYTES)];
     if !head.starts_with(b"<?xml") {
         return None;

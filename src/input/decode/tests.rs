@@ -8,6 +8,18 @@ fn reads_the_declared_encoding() {
 }
 
 #[test]
+fn the_usual_declaration_reads_as_any_other() {
+    for rest in ["", "<a/>", "\r\n<a/>", "?>"] {
+        let bytes = [USUAL_DECL, rest.as_bytes()].concat();
+        assert_eq!(declared_encoding(&bytes), read_declared_encoding(&bytes), "{rest:?}");
+        assert_eq!(declared_encoding(&bytes), Some("UTF-8"));
+    }
+    // Only the whole declaration is taken as read: a longer one is read.
+    let longer = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?\n>";
+    assert_eq!(declared_encoding(longer), read_declared_encoding(longer));
+}
+
+#[test]
 fn utf8_with_and_without_bom() {
     let d = decode("<a>山田</a>".as_bytes()).unwrap();
     assert_eq!((d.encoding.detected, d.encoding.bom), (Detected::Utf8, false));
