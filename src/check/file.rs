@@ -394,10 +394,32 @@ pub fn known_name<'n>(tables: &Tables, name: &'n str) -> Option<FileName<'n>> {
     parse_name(name).filter(|n| n.letter == 'B' || tables.kinds.iter().any(|k| k.letter == n.letter))
 }
 
-/// F009 for a name off the pattern; otherwise the name's 医療機関コード is kept for F010.
+/// What F010 compares with the content, from a name [`known_name`] read: kept by value, so
+/// that a file's check allocates nothing for it and reads the name once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NamedFile {
+    pub letter: char,
+    code: [u8; 10],
+}
+
+impl NamedFile {
+    fn of(name: &FileName<'_>) -> NamedFile {
+        let mut code = [0; 10];
+        code.copy_from_slice(name.institution.as_bytes());
+        NamedFile { letter: name.letter, code }
+    }
+
+    /// The 医療機関コード: ten ASCII digits, as [`parse_name`] found them.
+    pub fn code(&self) -> &str {
+        std::str::from_utf8(&self.code).expect("ASCII digits")
+    }
+}
+
+/// F009 for a name off the pattern; otherwise the name's letter and 医療機関コード are kept for
+/// F010.
 pub fn check_name(sink: &mut Sink<'_>, name: &str) {
-    sink.file_code = known_name(sink.ctx.tables, name).map(|n| n.institution.to_owned());
-    if sink.file_code.is_some() {
+    sink.file_name = known_name(sink.ctx.tables, name).map(|n| NamedFile::of(&n));
+    if sink.file_name.is_some() {
         return;
     }
     let lang = sink.lang();
@@ -491,7 +513,8 @@ pub fn after_parse(sink: &mut Sink<'_>, info: &DocInfo, name: &str) {
 /// F010 for one record: the code in the file name against Author/InstitutionCode.
 pub fn check_code(sink: &mut Sink<'_>, view: &crate::check::view::View<'_>) {
     use crate::tables::Field;
-    let (Some(named), Some(code)) = (sink.file_code.as_deref(), view.get(Field::InstitutionCode)) else { return };
+    let (Some(named), Some(code)) = (sink.file_name, view.get(Field::InstitutionCode)) else { return };
+    let named = named.code();
     // A code that fails its own check (I001–I003) is reported there: that it then differs
     // from the name is the same mistake again (one cause, one finding).
     if named == code || crate::check::ident::institution_problem(code, &sink.ctx.tables.prefectures).is_some() {
@@ -509,7 +532,7 @@ pub fn check_code(sink: &mut Sink<'_>, view: &crate::check::view::View<'_>) {
 
 fn check_kind_letter(sink: &mut Sink<'_>, info: &DocInfo, name: &str) {
     let tables = sink.ctx.tables;
-    let Some(parsed) = known_name(tables, name) else { return };
+    let Some(parsed) = sink.file_name else { return };
     let (expected, what) = match &info.root {
         Root::Batch => ('B', BATCH_ROOT),
         Root::Form(k) => (tables.kind(*k).letter, tables.kind(*k).root.as_str()),

@@ -190,13 +190,13 @@ pub struct Sink<'c> {
     pending: Vec<(usize, usize)>,
     /// Findings beyond [`MAX_KEPT_FINDINGS`].
     pub overflow: Overflow,
-    /// The 医療機関コード in the file name, when the name follows the pattern (F010).
-    pub file_code: Option<String>,
+    /// The file name's kind letter and 医療機関コード, when it follows the pattern (F010).
+    pub file_name: Option<file::NamedFile>,
 }
 
 impl<'c> Sink<'c> {
     pub fn new(ctx: &'c Ctx<'c>) -> Sink<'c> {
-        Sink { ctx, findings: Vec::new(), pending: Vec::new(), overflow: Overflow::default(), file_code: None }
+        Sink { ctx, findings: Vec::new(), pending: Vec::new(), overflow: Overflow::default(), file_name: None }
     }
 
     pub fn lang(&self) -> Lang {

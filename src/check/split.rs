@@ -16,6 +16,7 @@
 //! another shape costs one more read, and the findings are the same either way (the tests
 //! compare both paths on every sample and on generated batches).
 
+use super::file::NamedFile;
 use super::stream::{Intake, Parsed};
 use super::{check_record, BatchKeys, Ctx, Overflow, Sink};
 use crate::finding::Finding;
@@ -297,7 +298,7 @@ fn quick_form_end(t: &mut Text<'_, '_>, at: usize, closer: &memchr::memmem::Find
 /// is not a single form that parses without an XML error (the file then goes the other way).
 fn work(
     ctx: &Ctx<'_>,
-    file_code: Option<String>,
+    file_name: Option<NamedFile>,
     root_at: usize,
     jobs: Arc<Mutex<Receiver<Vec<Job>>>>,
     done: SyncSender<Vec<Job>>,
@@ -316,7 +317,7 @@ fn work(
     let _guard = DeclineOnPanic(declined);
     let mut parser = Parser::new(ctx.tables);
     let mut sink = Sink::new(ctx);
-    sink.file_code = file_code;
+    sink.file_name = file_name;
     let mut keys = BatchKeys::new();
     // Batches are taken as each worker is ready, so that a worker sharing its core with the
     // reading thread does not hold the other up.
@@ -379,14 +380,18 @@ fn merge(mut found: Vec<Found>) -> (Vec<Finding>, Overflow, BatchKeys) {
 /// Parses and checks a FormBatch on two workers, reading it through `intake` from the start of
 /// its text. `None`: the file is not of the shape this takes (see the module's documentation),
 /// and what was read is void.
-pub(super) fn parse(ctx: &Ctx<'_>, intake: &mut Intake<'_>, file_code: Option<String>) -> io::Result<Option<Parsed>> {
-    parse_in_pieces(ctx, intake, file_code, PIECE)
+pub(super) fn parse(
+    ctx: &Ctx<'_>,
+    intake: &mut Intake<'_>,
+    file_name: Option<NamedFile>,
+) -> io::Result<Option<Parsed>> {
+    parse_in_pieces(ctx, intake, file_name, PIECE)
 }
 
 fn parse_in_pieces(
     ctx: &Ctx<'_>,
     intake: &mut Intake<'_>,
-    file_code: Option<String>,
+    file_name: Option<NamedFile>,
     piece: usize,
 ) -> io::Result<Option<Parsed>> {
     let mut t = Text { intake, buf: Vec::new(), len: 0, start: 0, eof: false, piece };
@@ -405,7 +410,7 @@ fn parse_in_pieces(
     let outcome = std::thread::scope(|scope| -> io::Result<Option<(u32, Vec<Found>)>> {
         let workers: Vec<_> = (0..2)
             .map(|i| {
-                let (code, declined, jobs, done) = (file_code.clone(), &declined, Arc::clone(&jobs), done.clone());
+                let (code, declined, jobs, done) = (file_name, &declined, Arc::clone(&jobs), done.clone());
                 std::thread::Builder::new()
                     .name(format!("rinken-worker-split-{i}"))
                     .spawn_scoped(scope, move || work(ctx, code, root_at, jobs, done, declined))

@@ -8,6 +8,7 @@
 //! to the first byte CP932 cannot decode (then F004, and that parse's findings are dropped).
 //! Either way a file is read at most twice.
 
+use super::file::NamedFile;
 use super::{check_record, empty_result, file, BatchKeys, Ctx, FileResult, Overflow, Sink};
 use crate::finding::Finding;
 use crate::input::decode::{self, At, Detected, Encoding, Head, LineCol, Plan, Utf8Scan, Utf8Verdict, HEAD_BYTES};
@@ -65,7 +66,7 @@ const BATCH: usize = 64;
 fn parse_and_check(
     ctx: &Ctx<'_>,
     parser: &mut Parser<'_>,
-    file_code: Option<String>,
+    file_name: Option<NamedFile>,
     drive: impl FnOnce(&mut Parser<'_>, &mut dyn FnMut(&mut Record, &Locator<'_>)) -> io::Result<DocInfo>,
 ) -> io::Result<Parsed> {
     let (to_checker, batches) = std::sync::mpsc::sync_channel::<Vec<Job>>(4);
@@ -75,7 +76,7 @@ fn parse_and_check(
             .name("rinken-worker-check".into())
             .spawn_scoped(scope, move || {
                 let mut sink = Sink::new(ctx);
-                sink.file_code = file_code;
+                sink.file_name = file_name;
                 let mut keys = BatchKeys::new();
                 for batch in batches {
                     for job in &batch {
@@ -176,16 +177,16 @@ fn parse_utf8(
     parser: &mut Parser<'_>,
     file: &File,
     head: &Head,
-    file_code: Option<String>,
+    file_name: Option<NamedFile>,
 ) -> io::Result<Utf8Parse> {
     // The BOM is not text, but it is part of the file's bytes (B002).
     let mut intake = Intake::open(file, head.bom_len())?;
-    let parsed = match super::split::parse(ctx, &mut intake, file_code.clone())? {
+    let parsed = match super::split::parse(ctx, &mut intake, file_name)? {
         Some(parsed) => parsed,
         None => {
             // Not a batch of the usual shape: read again from the start, on one parse thread.
             intake = Intake::open(file, head.bom_len())?;
-            parse_and_check(ctx, parser, file_code, |parser, on_record| {
+            parse_and_check(ctx, parser, file_name, |parser, on_record| {
                 pieces::parse_pieces(parser, pieces::PIECE, &mut |buf| intake.read(buf), on_record)
             })?
         }
@@ -293,11 +294,11 @@ fn parse_cp932(
     parser: &mut Parser<'_>,
     mut file: &File,
     head: &Head,
-    file_code: Option<String>,
+    file_name: Option<NamedFile>,
 ) -> io::Result<Result<Parsed, At>> {
     file.seek(SeekFrom::Start(head.bom_len() as u64))?;
     let mut decoded = Cp932Reader::new(StopOnInterrupt(file));
-    let parsed = parse_and_check(ctx, parser, file_code, |parser, on_record| {
+    let parsed = parse_and_check(ctx, parser, file_name, |parser, on_record| {
         pieces::parse_pieces(parser, pieces::PIECE, &mut |buf| decoded.read(buf), on_record)
     })?;
     // Decode what the parse left (it stops at an XML error): a bad byte anywhere refuses the
@@ -342,12 +343,12 @@ fn stages(
             return Ok(());
         }
     };
-    let code = sink.file_code.clone();
+    let code = sink.file_name;
     let (hash, utf8, mut parsed) = if head.declares_sjis() {
         let (hash, utf8) = scan_raw(file, head.bom_len())?;
         (hash, utf8, None)
     } else {
-        let p = parse_utf8(ctx, parser, file, &head, code.clone())?;
+        let p = parse_utf8(ctx, parser, file, &head, code)?;
         (p.hash, p.utf8, Some(p))
     };
     result.content_hash = Some(hash);
