@@ -13,4 +13,4 @@ pub mod walk;
 pub use feed::Feed;
 pub use item::{Input, InputBuf, Unreadable};
 pub use list::PathList;
-pub use walk::{discover, discover_into, Discovery, SkipReason, Skipped};
+pub use walk::{discover, discover_into, Discovery, Offer, SkipReason, Skipped};

@@ -5,8 +5,10 @@
 
 use super::item::{InputBuf, Unreadable};
 use super::list::{InOrder, PathList};
-use super::tree::{identity_of, Failure, Kind, Step, Tree};
-use super::walk::{arg_input, below, could_be_folder, input_below, is_xml_name, join_display, SkipReason, Skipped};
+use super::tree::{identity_of, join, Failure, Kind, Step, Tree};
+use super::walk::{
+    arg_input, below, could_be_folder, input_below, is_xml_name, join_display, Offer, SkipReason, Skipped,
+};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::path::{Path, PathBuf};
@@ -40,10 +42,10 @@ impl Merge {
     /// A single PATH is looked at here, to know whether it is a folder walked alone; of several,
     /// each is looked at when its turn comes in path order, so a list of a million paths on
     /// stdin starts being checked at once, and each path is looked at once.
-    pub fn open(args: PathList, skipped: &mut Vec<Skipped>, stop: &AtomicBool) -> Merge {
+    pub fn open(args: PathList, skipped: &mut Vec<Skipped>, stop: &AtomicBool, early: Option<&dyn Offer>) -> Merge {
         let alone = args.len() == 1 && std::fs::metadata(args.get(0)).is_ok_and(|m| m.is_dir());
         let first = if alone {
-            Source::Folder(Box::new(FolderWalk::new(args.get(0), 0)))
+            Source::Folder(Box::new(FolderWalk::offering(args.get(0), 0, early)))
         } else {
             Source::Rows(args.into_order())
         };
@@ -172,7 +174,22 @@ pub(super) struct FolderWalk {
 
 impl FolderWalk {
     fn new(arg: &Path, at: usize) -> FolderWalk {
-        FolderWalk { tree: Tree::new(arg), arg: arg.to_path_buf(), arg_text: arg.to_string_lossy().into_owned(), at }
+        FolderWalk::offering(arg, at, None)
+    }
+
+    /// A walk of the PATH `arg` that offers `early` the inputs of its top folder as the
+    /// listing is read: each is what [`FolderWalk::next`] gives for it later.
+    fn offering(arg: &Path, at: usize, early: Option<&dyn Offer>) -> FolderWalk {
+        let arg_text = arg.to_string_lossy().into_owned();
+        let tree = match early {
+            None => Tree::new(arg),
+            Some(early) => Tree::new_telling(arg, &mut |folder, name| {
+                if is_xml_name(name) {
+                    early.offer(&mut || input_below(join(folder, name), arg, &arg_text));
+                }
+            }),
+        };
+        FolderWalk { tree, arg: arg.to_path_buf(), arg_text, at }
     }
 
     fn next(&mut self, skipped: &mut Vec<Skipped>, stop: &AtomicBool) -> Option<Found> {

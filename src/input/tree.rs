@@ -64,7 +64,8 @@ impl Entry<'_> {
     }
 }
 
-fn join(folder: &Path, name: &OsStr) -> PathBuf {
+/// The path of the entry `name` of `folder`, as [`Entry::path`] builds it.
+pub fn join(folder: &Path, name: &OsStr) -> PathBuf {
     let mut path = PathBuf::with_capacity(folder.as_os_str().len() + 1 + name.len());
     path.push(folder);
     path.push(name);
@@ -100,8 +101,16 @@ enum LookedUp {
 impl Tree {
     /// The walk below `root`, which is expected to be a folder (or a link to one).
     pub fn new(root: &Path) -> Tree {
+        Tree::new_telling(root, &mut |_, _| {})
+    }
+
+    /// [`Tree::new`], telling `file` the path of each plain file of `root` as its listing is
+    /// read, before the listing is sorted: what [`Tree::next`] will give as `root`'s entries of
+    /// kind [`Kind::File`] (with the same paths), in the order the system lists them.
+    pub fn new_telling(root: &Path, file: &mut dyn FnMut(&Path, &OsStr)) -> Tree {
         let mut tree = Tree { open: Vec::new(), failed: None, linked: false };
-        tree.enter(root.to_path_buf());
+        let (listing, failed) = Listing::read(root, file);
+        tree.open_level(root.to_path_buf(), listing, failed);
         tree
     }
 
@@ -111,7 +120,11 @@ impl Tree {
     }
 
     fn enter(&mut self, path: PathBuf) {
-        let (listing, failed) = Listing::read(&path);
+        let (listing, failed) = Listing::read(&path, &mut |_, _| {});
+        self.open_level(path, listing, failed);
+    }
+
+    fn open_level(&mut self, path: PathBuf, listing: Listing, failed: Option<io::Error>) {
         if let Some(e) = failed {
             self.failed = Some((path.clone(), e));
         }
@@ -258,7 +271,7 @@ impl Slot {
 
 impl Listing {
     /// The listing of `folder`, sorted, and the error that cut it short, if one did.
-    fn read(folder: &Path) -> (Listing, Option<io::Error>) {
+    fn read(folder: &Path, file: &mut dyn FnMut(&Path, &OsStr)) -> (Listing, Option<io::Error>) {
         let mut listing = Listing::default();
         let entries = match std::fs::read_dir(folder) {
             Ok(entries) => entries,
@@ -276,8 +289,12 @@ impl Listing {
                 Ok(_) => Listed::Other,
                 Err(_) => Listed::Unknown,
             };
-            if let Err(e) = listing.push(&entry.file_name(), kind) {
+            let name = entry.file_name();
+            if let Err(e) = listing.push(&name, kind) {
                 return (listing.sorted(), Some(e));
+            }
+            if kind == Listed::File {
+                file(folder, &name);
             }
         }
         (listing.sorted(), None)

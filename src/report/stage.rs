@@ -307,7 +307,14 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             FailOn::Error => totals.errors > 0,
             FailOn::Warning => totals.errors + totals.warnings > 0,
         };
-        Ok(Outcome { totals, absorbed, exit: u8::from(failing && !opts.exit_zero), reorder_peak: peak, read_ahead: 0 })
+        Ok(Outcome {
+            totals,
+            absorbed,
+            exit: u8::from(failing && !opts.exit_zero),
+            reorder_peak: peak,
+            read_ahead: 0,
+            checked_early: 0,
+        })
     }
 }
 

@@ -24,11 +24,13 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+pub mod early;
 pub mod interrupt;
 mod isolate;
 pub mod prefetch;
 pub mod window;
 
+use early::{Early, Taken};
 pub use isolate::FileChecker;
 use isolate::{check_isolated, install_panic_hook};
 use prefetch::{EndOnDrop, Prefetch, Watch};
@@ -160,6 +162,8 @@ pub struct Outcome {
     pub reorder_peak: usize,
     /// Files opened ahead of the workers because their reads were waiting ([`prefetch`]).
     pub read_ahead: usize,
+    /// Files checked while the walk was still reading their folder's listing ([`early`]).
+    pub checked_early: usize,
 }
 
 /// Loads what a run consults; any problem here is the run's own (exit 2).
@@ -244,13 +248,14 @@ pub fn check_with(
     let window = Window::growing(threads);
     // Ends the walk early when checking ended before it did: the run failed or was interrupted.
     let abandon = AtomicBool::new(false);
+    let early = Early::new(threads);
     let paths = std::mem::take(&mut opts.paths);
     let opts = &opts;
     // The walk goes on beside everything else: loading the tables, then checking the files it
     // has found so far (a system call or two per file, serial, for as long as the first few
     // thousand files take to check).
     let outcome = std::thread::scope(|s| {
-        let (feed, window, abandon) = (&feed, &window, &abandon);
+        let (feed, window, abandon, early) = (&feed, &window, &abandon, &early);
         let walk = s.spawn(move || {
             // Completed however the walk ends, so that no worker waits for more files.
             struct CompleteOnDrop<'a>(&'a Window, &'a Feed);
@@ -260,14 +265,15 @@ pub fn check_with(
                 }
             }
             let _complete = CompleteOnDrop(window, feed);
-            discover_into(paths, feed, &|n| window.grow(n), abandon)
+            discover_into(paths, feed, &|n| window.grow(n), abandon, Some(early))
         });
         let prefetch = Prefetch::default();
-        let run = check_found(opts, observers, checker, feed, window, threads, &prefetch);
+        let shared = Shared { feed, window, prefetch: &prefetch, early };
+        let run = check_found(opts, observers, checker, &shared, threads);
         abandon.store(true, Ordering::Relaxed);
         let skipped = walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let outcome = run?.finish(started, &skipped)?;
-        Ok(Outcome { read_ahead: prefetch.files_read(), ..outcome })
+        Ok(Outcome { read_ahead: prefetch.files_read(), checked_early: early.checked(), ..outcome })
     });
     free_later(feed);
     outcome
@@ -306,17 +312,25 @@ impl Held {
     }
 }
 
+/// What the walk, the workers and the report stage share.
+#[derive(Clone, Copy)]
+struct Shared<'s> {
+    feed: &'s Feed,
+    window: &'s Window,
+    prefetch: &'s Prefetch,
+    early: &'s Early,
+}
+
 /// Loads the tables and checks the files of `feed` as the walk finds them; the report stage
 /// returned is ready to finish once the walk is done.
 fn check_found<'r, 'o>(
     opts: &'r CheckOptions,
     observers: &'r mut [&'o mut dyn Observer],
     checker: &FileChecker<'_>,
-    feed: &'r Feed,
-    window: &Window,
+    shared: &Shared<'r>,
     threads: usize,
-    prefetch: &Prefetch,
 ) -> Result<ReportStage<'r, 'o>, RunError> {
+    let Shared { feed, window, prefetch, early } = *shared;
     let lang = opts.lang;
     let mut loaded = load(opts)?;
     if interrupted() {
@@ -356,6 +370,16 @@ fn check_found<'r, 'o>(
                 let mut watch = Watch::new(prefetch);
                 let tx = tx.clone();
                 let mut held = Held::default();
+                while let Some(input) = early.next(&interrupted) {
+                    let result = check_isolated(ctx, &mut parser, &input.as_input(), checker);
+                    if let Some(claimed) = early.put(&input, result) {
+                        // Its turn came while it was checked: the claimer went on without it.
+                        held.done.push(claimed);
+                        if held.hand_over(&tx).is_err() {
+                            break;
+                        }
+                    }
+                }
                 'claims: loop {
                     let files = match window.try_claim(&interrupted) {
                         Claim::Files(files) => files,
@@ -379,7 +403,12 @@ fn check_found<'r, 'o>(
                     // streamed waits for its own threads, a hand-over for the report stage.
                     let mut other_waits = false;
                     for i in files {
-                        let result = check_isolated(ctx, &mut parser, &feed.get(i), checker);
+                        let input = feed.get(i);
+                        let result = match early.take(input.path(), i) {
+                            Taken::No => check_isolated(ctx, &mut parser, &input, checker),
+                            Taken::Result(result) => result,
+                            Taken::Later => continue,
+                        };
                         other_waits |= result.bytes > crate::check::stream::STREAM_ABOVE;
                         held.bytes += result.overflow.kept_bytes();
                         held.done.push((i, result));
