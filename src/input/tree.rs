@@ -104,9 +104,10 @@ impl Tree {
         Tree::new_telling(root, &mut |_, _| {})
     }
 
-    /// [`Tree::new`], telling `file` the path of each plain file of `root` as its listing is
-    /// read, before the listing is sorted: what [`Tree::next`] will give as `root`'s entries of
-    /// kind [`Kind::File`] (with the same paths), in the order the system lists them.
+    /// [`Tree::new`], telling `file` the folder and the name of each plain file of `root` as its
+    /// listing is read, before it is sorted: entries [`Tree::next`] gives later as `root`'s of
+    /// kind [`Kind::File`] (their paths are [`join`] of the two), in the order the system lists
+    /// them.
     pub fn new_telling(root: &Path, file: &mut dyn FnMut(&Path, &OsStr)) -> Tree {
         let mut tree = Tree { open: Vec::new(), failed: None, linked: false };
         let (listing, failed) = Listing::read(root, file);

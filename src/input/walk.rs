@@ -163,8 +163,8 @@ pub fn discover_into(
 /// listing they come from (`run::early`). Reading and sorting a folder of 100,000 files takes
 /// about 40 ms in which nothing else could start: the order of the inputs, and so what is
 /// checked first, is known only once the whole listing is. Only the plain `*.xml` files of a
-/// single folder PATH are offered, each as the input the walk will give for it later, with the
-/// same path.
+/// single folder PATH are offered, each as the input the walk gives for it later, with the same
+/// path (unless the walk then skips it: a file reached first through a link).
 pub trait Offer: Sync {
     /// A file is listed; `make` builds its input (an allocation), if it is wanted now.
     fn offer(&self, make: &mut dyn FnMut() -> InputBuf);

@@ -1,8 +1,8 @@
 //! Files checked before their turn, while the walk is still reading the listing they are in.
 //!
 //! The order of a folder's files is known only once its whole listing is read and sorted: for
-//! 100,000 files about 40 ms, in which the workers had nothing to do (a sixteenth of a run on
-//! two cores). The walk offers them the folder's files as the listing comes ([`Offer`]); a file
+//! 100,000 files about 40 ms, in which the workers had nothing to do (about a twentieth of a
+//! run on two cores). The walk offers them the folder's files as the listing comes ([`Offer`]); a file
 //! checked so is kept here by its path, and when its turn comes the worker that claims it takes
 //! the result instead of checking it again. A file's result depends on its path and its bytes
 //! only, so where and when it was made changes nothing in any report.
@@ -27,15 +27,23 @@ use std::time::Duration;
 /// walk builds few inputs that the end of the listing drops.
 const MAX_QUEUED: usize = 64;
 
-/// How long a worker waiting for an offer sleeps before it looks at an interrupt again.
+/// Bytes of findings that results checked early may keep, all together: they wait for their
+/// turn, which for a file late in path order is near the run's end (a result without findings
+/// is a few hundred bytes; one file may keep up to `check::MAX_KEPT_BYTES`).
+const MAX_EARLY_BYTES: usize = 16 << 20;
+
+/// How long a worker waiting for an offer sleeps before it looks at an interrupt again (a
+/// wake-up missed would cost no more).
 const INTERRUPT_POLL: Duration = Duration::from_millis(20);
 
 pub struct Early {
     threads: usize,
     queue: Mutex<VecDeque<InputBuf>>,
     offered: Condvar,
-    /// Until the walk closes the offers (or the run stops taking them).
+    /// Until the walk closes the offers.
     open: AtomicBool,
+    /// Files in `queue`, read by the walk without the lock.
+    queued: AtomicUsize,
     /// Files listed so far, inputs offered or not: their number sets how many may be taken.
     listed: AtomicUsize,
     /// Files taken so far: at most as many as the window lets the workers check past a file
@@ -47,6 +55,8 @@ pub struct Early {
     results: Mutex<FxHashMap<Box<[u8]>, Slot>>,
     /// Entries in `results`: while there are none, a claimed file costs one load here.
     held: AtomicUsize,
+    /// Bytes of findings kept by the results in `results`.
+    bytes: AtomicUsize,
     /// Files checked here.
     done: AtomicUsize,
 }
@@ -81,14 +91,17 @@ fn key(path: &Path) -> &[u8] {
 impl Offer for Early {
     fn offer(&self, make: &mut dyn FnMut() -> InputBuf) {
         let listed = self.listed.fetch_add(1, Ordering::Relaxed) + 1;
-        if !self.open.load(Ordering::Relaxed) || self.taken.load(Ordering::Relaxed) >= self.room(listed) {
+        if !self.open.load(Ordering::Relaxed)
+            || !self.has_room(listed)
+            || self.queued.load(Ordering::Relaxed) >= MAX_QUEUED
+        {
             return;
         }
+        // Built without the lock, which the workers wait on.
+        let input = make();
         let mut queue = lock(&self.queue);
-        if queue.len() >= MAX_QUEUED {
-            return;
-        }
-        queue.push_back(make());
+        queue.push_back(input);
+        self.queued.store(queue.len(), Ordering::Relaxed);
         drop(queue);
         self.offered.notify_one();
     }
@@ -96,6 +109,7 @@ impl Offer for Early {
     fn close(&self) {
         self.open.store(false, Ordering::Relaxed);
         let dropped = std::mem::take(&mut *lock(&self.queue));
+        self.queued.store(0, Ordering::Relaxed);
         self.offered.notify_all();
         drop(dropped);
     }
@@ -109,17 +123,20 @@ impl Early {
             queue: Mutex::new(VecDeque::with_capacity(MAX_QUEUED)),
             offered: Condvar::new(),
             open: AtomicBool::new(true),
+            queued: AtomicUsize::new(0),
             listed: AtomicUsize::new(0),
             taken: AtomicUsize::new(0),
             results: Mutex::new(FxHashMap::default()),
             held: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
             done: AtomicUsize::new(0),
         }
     }
 
-    /// How many files may be taken once `listed` are listed.
-    fn room(&self, listed: usize) -> usize {
-        window::width(listed, self.threads)
+    /// Whether another file may be taken once `listed` are listed.
+    fn has_room(&self, listed: usize) -> bool {
+        self.taken.load(Ordering::Relaxed) < window::width(listed, self.threads)
+            && self.bytes.load(Ordering::Relaxed) < MAX_EARLY_BYTES
     }
 
     /// The next file offered, waiting for one while the walk may still offer; `None` once it
@@ -130,10 +147,12 @@ impl Early {
             if !self.open.load(Ordering::Relaxed) || stop() {
                 return None;
             }
-            if self.taken.load(Ordering::Relaxed) >= self.room(self.listed.load(Ordering::Relaxed)) {
+            if !self.has_room(self.listed.load(Ordering::Relaxed)) {
                 // As many taken as may wait: those offered are checked in their turn.
                 queue.clear();
+                self.queued.store(0, Ordering::Relaxed);
             } else if let Some(input) = queue.pop_front() {
+                self.queued.store(queue.len(), Ordering::Relaxed);
                 // Known as taken before the offers can close, and so before its turn can come.
                 lock(&self.results).insert(key(input.path()).into(), Slot::Checking);
                 self.held.fetch_add(1, Ordering::Release);
@@ -155,12 +174,14 @@ impl Early {
         self.done.fetch_add(1, Ordering::Relaxed);
         let mut results = lock(&self.results);
         let key = key(input.path());
-        if let Some(&Slot::Claimed(index)) = results.get(key) {
+        let slot = results.get_mut(key).expect("taken by next");
+        if let Slot::Claimed(index) = *slot {
             results.remove(key);
             self.held.fetch_sub(1, Ordering::Relaxed);
             return Some((index, result));
         }
-        results.insert(key.into(), Slot::Checked(result));
+        self.bytes.fetch_add(result.overflow.kept_bytes(), Ordering::Relaxed);
+        *slot = Slot::Checked(result);
         None
     }
 
@@ -182,6 +203,7 @@ impl Early {
             Slot::Checked(_) => {
                 let Some(Slot::Checked(result)) = results.remove(key) else { unreachable!("just matched") };
                 self.held.fetch_sub(1, Ordering::Relaxed);
+                self.bytes.fetch_sub(result.overflow.kept_bytes(), Ordering::Relaxed);
                 Taken::Result(result)
             }
         }
@@ -248,6 +270,24 @@ mod tests {
     }
 
     #[test]
+    fn results_past_the_byte_budget_stop_the_taking() {
+        let early = Early::new(2);
+        assert!(offer(&early, "a.xml"));
+        early.bytes.store(MAX_EARLY_BYTES, Ordering::Relaxed);
+        assert!(!offer(&early, "b.xml"), "no input built");
+        // Asked once to go on, then to stop: the queue is dropped and nothing taken.
+        let asked = std::cell::Cell::new(0);
+        let waited = early.next(&|| {
+            asked.set(asked.get() + 1);
+            asked.get() > 1
+        });
+        assert!(waited.is_none() && early.queue.lock().unwrap().is_empty(), "a.xml is checked in its turn");
+        early.bytes.store(0, Ordering::Relaxed);
+        assert!(offer(&early, "c.xml"));
+        assert_eq!(early.next(&never).map(|i| i.path().to_owned()), Some(PathBuf::from("in/c.xml")));
+    }
+
+    #[test]
     fn a_waiting_worker_wakes_for_an_offer_the_end_or_an_interrupt() {
         let early = Early::new(2);
         let interrupted = AtomicBool::new(false);
@@ -257,9 +297,11 @@ mod tests {
             offer(&early, "a.xml");
             assert_eq!(taken.join().unwrap(), Some(PathBuf::from("in/a.xml")));
             let ended = s.spawn(|| early.next(&|| interrupted.load(Ordering::Relaxed)));
+            std::thread::sleep(Duration::from_millis(10));
             interrupted.store(true, Ordering::Relaxed);
             assert!(ended.join().unwrap().is_none());
             let closed = s.spawn(|| early.next(&never));
+            std::thread::sleep(Duration::from_millis(10));
             early.close();
             assert!(closed.join().unwrap().is_none());
         });

@@ -395,19 +395,26 @@ fn check_found<'r, 'o>(
                         }
                     };
                     watch.begin();
-                    let count = files.len();
                     if held.done.is_empty() {
-                        held.done.reserve_exact(count * HAND_OVER);
+                        held.done.reserve_exact(files.len() * HAND_OVER);
                     }
                     // Whether the worker may have slept for anything but its reads: a file
                     // streamed waits for its own threads, a hand-over for the report stage.
                     let mut other_waits = false;
+                    let count = files.len();
                     for i in files {
                         let input = feed.get(i);
                         let result = match early.take(input.path(), i) {
                             Taken::No => check_isolated(ctx, &mut parser, &input, checker),
-                            Taken::Result(result) => result,
-                            Taken::Later => continue,
+                            // Not read here, and looked up under a lock the others take.
+                            Taken::Result(result) => {
+                                other_waits = true;
+                                result
+                            }
+                            Taken::Later => {
+                                other_waits = true;
+                                continue;
+                            }
                         };
                         other_waits |= result.bytes > crate::check::stream::STREAM_ABOVE;
                         held.bytes += result.overflow.kept_bytes();
