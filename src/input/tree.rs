@@ -110,8 +110,7 @@ impl Tree {
     /// them.
     pub fn new_telling(root: &Path, file: &mut dyn FnMut(&Path, &OsStr)) -> Tree {
         let mut tree = Tree { open: Vec::new(), failed: None, linked: false };
-        let (listing, failed) = Listing::read(root, file);
-        tree.open_level(root.to_path_buf(), listing, failed);
+        tree.enter_telling(root.to_path_buf(), file);
         tree
     }
 
@@ -121,11 +120,11 @@ impl Tree {
     }
 
     fn enter(&mut self, path: PathBuf) {
-        let (listing, failed) = Listing::read(&path, &mut |_, _| {});
-        self.open_level(path, listing, failed);
+        self.enter_telling(path, &mut |_, _| {});
     }
 
-    fn open_level(&mut self, path: PathBuf, listing: Listing, failed: Option<io::Error>) {
+    fn enter_telling(&mut self, path: PathBuf, file: &mut dyn FnMut(&Path, &OsStr)) {
+        let (listing, failed) = Listing::read(&path, file);
         if let Some(e) = failed {
             self.failed = Some((path.clone(), e));
         }

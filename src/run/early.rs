@@ -2,9 +2,9 @@
 //!
 //! The order of a folder's files is known only once its whole listing is read and sorted: for
 //! 100,000 files about 40 ms, in which the workers had nothing to do (about a twentieth of a
-//! run on two cores). The walk offers them the folder's files as the listing comes ([`Offer`]); a file
-//! checked so is kept here by its path, and when its turn comes the worker that claims it takes
-//! the result instead of checking it again. A file's result depends on its path and its bytes
+//! run on two cores). The walk offers them the folder's files as the listing comes
+//! ([`Offer`]); a file checked so is kept here by its path, and when its turn comes the worker
+//! that claims it takes the result instead of checking it again. A file's result depends on its path and its bytes
 //! only, so where and when it was made changes nothing in any report.
 //!
 //! Each file is checked once. A file is taken here only until the listing ends, before any

@@ -269,7 +269,7 @@ pub fn check_with(
         });
         let prefetch = Prefetch::default();
         let shared = Shared { feed, window, prefetch: &prefetch, early };
-        let run = check_found(opts, observers, checker, &shared, threads);
+        let run = check_found(opts, observers, checker, shared, threads);
         abandon.store(true, Ordering::Relaxed);
         let skipped = walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let outcome = run?.finish(started, &skipped)?;
@@ -327,10 +327,10 @@ fn check_found<'r, 'o>(
     opts: &'r CheckOptions,
     observers: &'r mut [&'o mut dyn Observer],
     checker: &FileChecker<'_>,
-    shared: &Shared<'r>,
+    shared: Shared<'r>,
     threads: usize,
 ) -> Result<ReportStage<'r, 'o>, RunError> {
-    let Shared { feed, window, prefetch, early } = *shared;
+    let Shared { feed, window, prefetch, early } = shared;
     let lang = opts.lang;
     let mut loaded = load(opts)?;
     if interrupted() {
@@ -395,13 +395,13 @@ fn check_found<'r, 'o>(
                         }
                     };
                     watch.begin();
+                    let count = files.len();
                     if held.done.is_empty() {
-                        held.done.reserve_exact(files.len() * HAND_OVER);
+                        held.done.reserve_exact(count * HAND_OVER);
                     }
                     // Whether the worker may have slept for anything but its reads: a file
                     // streamed waits for its own threads, a hand-over for the report stage.
                     let mut other_waits = false;
-                    let count = files.len();
                     for i in files {
                         let input = feed.get(i);
                         let result = match early.take(input.path(), i) {
