@@ -325,7 +325,7 @@ pub fn internal_error(ctx: &Ctx<'_>, what: &str) -> FileResult {
 /// Checks one input file: reads it once, then [`check_bytes`]. A failure to read is a finding.
 pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> FileResult {
     use crate::input::load;
-    let name = input.path().file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = file_name(input.path());
     use crate::input::Unreadable;
     let loaded = load::with_buffer(|bytes| match input.unreadable() {
         None => load::read_file(input.path(), bytes, stream::STREAM_ABOVE).map(|loaded| match loaded {
@@ -340,6 +340,25 @@ pub fn check_file(ctx: &Ctx<'_>, parser: &mut Parser<'_>, input: &Input) -> File
         file::unreadable(&mut sink, &e);
         FileResult { findings: sink.findings, ..empty_result() }
     })
+}
+
+/// The file name F009 and F010 read, as [`Path::file_name`] gives it (lossily, if it is not
+/// UTF-8). Every input asks, and on Unix the bytes after the last `/` are that name whenever
+/// they are one (not empty, `.` or `..`), without `Path`'s parse into components (a
+/// hundredth of a worker's instructions).
+fn file_name(path: &std::path::Path) -> std::borrow::Cow<'_, str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        let last = memchr::memrchr(b'/', bytes).map_or(bytes, |i| &bytes[i + 1..]);
+        if !matches!(last, b"" | b"." | b"..") {
+            if let Ok(name) = std::str::from_utf8(last) {
+                return std::borrow::Cow::Borrowed(name);
+            }
+        }
+    }
+    path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
 }
 
 /// Checks the bytes of one file named `name` (its file name, for F009/F010): every stage,
@@ -373,4 +392,40 @@ pub fn check_bytes(ctx: &Ctx<'_>, parser: &mut Parser<'_>, name: &str, bytes: &[
     result.findings = sink.findings;
     result.overflow = sink.overflow;
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name;
+    use std::path::Path;
+
+    #[test]
+    fn the_file_name_is_the_one_path_gives() {
+        let paths = [
+            "R1.xml",
+            "a/R1.xml",
+            "/srv/in/R1.xml",
+            "a/b/",
+            "a/b/.",
+            "a/..",
+            "/",
+            "",
+            ".",
+            "a//R1.xml",
+            "日本/様式.xml",
+        ];
+        for p in paths {
+            let p = Path::new(p);
+            let std = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            assert_eq!(file_name(p), std, "{p:?}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_name_not_in_utf8_is_read_lossily() {
+        use std::os::unix::ffi::OsStrExt;
+        let p = Path::new(std::ffi::OsStr::from_bytes(b"in/R\xff.xml"));
+        assert_eq!(file_name(p), "R\u{FFFD}.xml");
+    }
 }

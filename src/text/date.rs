@@ -41,25 +41,22 @@ impl Date {
     /// Strictly `YYYY-MM-DD` in ASCII. No trimming, no signs, no full-width digits: the XML
     /// `date` type is exact, and anything looser is reported (L008/L009) rather than guessed.
     pub fn parse_iso(s: &str) -> Option<Date> {
-        let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        let b: &[u8; 10] = s.as_bytes().try_into().ok()?;
+        if b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        let year = ascii_number(&b[0..4])?;
-        let month = ascii_number(&b[5..7])?;
-        let day = ascii_number(&b[8..10])?;
+        let year = digits([b[0], b[1], b[2], b[3]])?;
+        let month = digits([b[5], b[6]])?;
+        let day = digits([b[8], b[9]])?;
         Date::new(year as u16, month as u8, day as u8)
     }
 
     /// `YYYYMMDD` (exactly 8 ASCII digits), as embedded in submission file names.
     pub fn parse_compact(s: &str) -> Option<Date> {
-        let b = s.as_bytes();
-        if b.len() != 8 {
-            return None;
-        }
-        let year = ascii_number(&b[0..4])?;
-        let month = ascii_number(&b[4..6])?;
-        let day = ascii_number(&b[6..8])?;
+        let b: &[u8; 8] = s.as_bytes().try_into().ok()?;
+        let year = digits([b[0], b[1], b[2], b[3]])?;
+        let month = digits([b[4], b[5]])?;
+        let day = digits([b[6], b[7]])?;
         Date::new(year as u16, month as u8, day as u8)
     }
 
@@ -202,13 +199,20 @@ fn today_at(unix_secs: i64, japan: bool) -> Date {
     Date::from_days_since_epoch(days).unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
 }
 
-/// Value of 1..=4 ASCII digits; `None` for anything else (the callers' slices are that short,
-/// so the fold cannot overflow).
-fn ascii_number(b: &[u8]) -> Option<u32> {
-    if b.is_empty() || b.len() > 4 || !b.iter().all(u8::is_ascii_digit) {
-        return None;
+/// The value of `N` ASCII digits (`N` at most 4, so it cannot overflow); `None` if any is not
+/// one.
+fn digits<const N: usize>(b: [u8; N]) -> Option<u32> {
+    // Fixed widths, so the loop unrolls and no index is checked: every record's dates are
+    // read by the layout engine and again by the domain rules.
+    let mut n = 0;
+    for d in b {
+        let v = d.wrapping_sub(b'0');
+        if v > 9 {
+            return None;
+        }
+        n = n * 10 + u32::from(v);
     }
-    Some(b.iter().fold(0, |acc, &d| acc * 10 + u32::from(d - b'0')))
+    Some(n)
 }
 
 impl fmt::Display for Date {
@@ -236,12 +240,12 @@ impl YearMonth {
 
     /// Strictly `YYYY-MM` in ASCII.
     pub fn parse_iso(s: &str) -> Option<YearMonth> {
-        let b = s.as_bytes();
-        if b.len() != 7 || b[4] != b'-' {
+        let b: &[u8; 7] = s.as_bytes().try_into().ok()?;
+        if b[4] != b'-' {
             return None;
         }
-        let year = ascii_number(&b[0..4])?;
-        let month = ascii_number(&b[5..7])?;
+        let year = digits([b[0], b[1], b[2], b[3]])?;
+        let month = digits([b[5], b[6]])?;
         YearMonth::new(year as u16, month as u8)
     }
 
