@@ -855,7 +855,8 @@ fn workers_whose_reads_wait_get_files_read_ahead_and_the_reports_do_not_change()
 fn each_file_of_a_folder_is_checked_once_and_reported_as_its_own_whenever_it_is_checked() {
     // Files may be checked while the walk still reads the folder's listing, before their turn
     // (run::early; in a folder this small, only if the listing took longer than loading the
-    // tables: the parts are tested in src/run/early.rs and src/input/walk.rs). Each is
+    // tables: src/run/tests.rs holds a listing open to drive that path, and the parts are
+    // tested in src/run/early.rs and src/input/walk.rs). Each is
     // checked once all the same, and its row is its own.
     let tmp = tempfile::tempdir().unwrap();
     let files = 1000;

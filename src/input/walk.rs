@@ -172,6 +172,16 @@ pub trait Offer: Sync {
     fn close(&self);
 }
 
+impl<T: Offer + ?Sized> Offer for &T {
+    fn offer(&self, make: &mut dyn FnMut() -> InputBuf) {
+        (**self).offer(make);
+    }
+
+    fn close(&self) {
+        (**self).close();
+    }
+}
+
 /// How often the walk tells how far it got: once a block of inputs is handed over (the
 /// workers wait at most that long for their first file).
 pub const GROWN_EVERY: usize = BLOCK;

@@ -7,7 +7,7 @@
 use crate::baseline::Baseline;
 use crate::check::{check_file, Ctx, FileKind, FileResult};
 use crate::finding::Finding;
-use crate::input::{discover_into, Feed, Input, PathList, Skipped};
+use crate::input::{discover_into, Feed, Input, Offer, PathList, Skipped};
 use crate::lang::Lang;
 use crate::parse::Parser;
 use crate::refdata::{Institutions, Roster};
@@ -28,6 +28,8 @@ pub mod early;
 pub mod interrupt;
 mod isolate;
 pub mod prefetch;
+#[cfg(test)]
+mod tests;
 pub mod window;
 
 use early::{Early, Taken};
@@ -227,9 +229,23 @@ pub fn check(opts: CheckOptions, observers: &mut [&mut dyn Observer]) -> Result<
 
 /// Runs `rinken check` with another way of checking each file (tests inject failures).
 pub fn check_with(
+    opts: CheckOptions,
+    observers: &mut [&mut dyn Observer],
+    checker: &FileChecker<'_>,
+) -> Result<Outcome, RunError> {
+    check_offering(opts, observers, checker, &|early| Box::new(early))
+}
+
+/// What the walk offers a folder's files to as it lists them: the run's [`Early`], which a
+/// test wraps to hold the listing open while workers check what it offered.
+type Offers<'f> = &'f (dyn for<'e> Fn(&'e Early) -> Box<dyn Offer + 'e> + Sync);
+
+/// [`check_with`], the walk offering its files through `offers`.
+fn check_offering(
     mut opts: CheckOptions,
     observers: &mut [&mut dyn Observer],
     checker: &FileChecker<'_>,
+    offers: Offers<'_>,
 ) -> Result<Outcome, RunError> {
     let started = Instant::now();
     let lang = opts.lang;
@@ -265,7 +281,7 @@ pub fn check_with(
                 }
             }
             let _complete = CompleteOnDrop(window, feed);
-            discover_into(paths, feed, &|n| window.grow(n), abandon, Some(early))
+            discover_into(paths, feed, &|n| window.grow(n), abandon, Some(&*offers(early)))
         });
         let prefetch = Prefetch::default();
         let shared = Shared { feed, window, prefetch: &prefetch, early };
