@@ -424,17 +424,59 @@ fn a_report_that_fills_the_disk_mid_run_fails_the_run_and_says_why() {
     assert_eq!(first.code, 0, "{}", first.stderr);
     let before = std::fs::read(out.join("summary.csv")).unwrap();
     // 3,000 rows of about 90 bytes: past 64 KiB once, then past the 100 KiB limit.
+    fails_writing(&corpus, &out, "", &before, "summary.csv");
+}
+
+/// Checks `corpus` into `out` (with `more` arguments) with files limited to 100 KiB
+/// (`ulimit -f`, its signal ignored), and asserts that the run fails for not writing `what`
+/// and leaves the report `before` as it was.
+#[cfg(unix)]
+fn fails_writing(corpus: &std::path::Path, out: &std::path::Path, more: &str, before: &[u8], what: &str) {
     let script = format!(
-        "trap '' XFSZ; ulimit -f 200; exec \"$0\" check '{}' --out '{}' --lang en --no-progress",
+        "trap '' XFSZ; ulimit -f 200; exec \"$0\" check '{}' --out '{}' --lang en --no-progress {more}",
         corpus.display(),
         out.display()
     );
     let run = std::process::Command::new("sh").args(["-c", &script]).arg(bin()).output().unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("cannot write the report") && stderr.contains("summary.csv"), "{stderr}");
+    assert_eq!(run.status.code(), Some(2), "{more}: {stderr}");
+    assert!(stderr.contains("cannot write the report") && stderr.contains(what), "{stderr}");
     assert!(!stderr.contains("interrupted"), "{stderr}");
     assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), before, "the earlier report is left as it was");
-    let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(out).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(!left.iter().any(|n| n.to_string_lossy().starts_with(".rinken-staging")), "{left:?}");
+}
+
+/// A file's report that cannot be written fails the run the same way, whoever writes it: the
+/// report stage itself with one thread, a worker between its chunks with two
+/// (report::writes). A batch of 2,000 forms, each with a finding, sorts first and has a report
+/// of about 500 KB, over the 100 KiB that `ulimit -f` leaves; the 600 files after it keep the
+/// workers busy while it is written, and summary.csv stays under the limit.
+#[cfg(unix)]
+#[test]
+fn a_file_report_that_cannot_be_written_fails_the_run_with_one_thread_or_two() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    let batch = tmp.path().join("batch");
+    let gen = |args: &[&str], out: &std::path::Path| {
+        let mut all = vec!["gen"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--out", out.to_str().unwrap()]);
+        let run = rinken(&all, &root());
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    };
+    gen(&["--count", "600", "--defect-rate", "0"], &corpus);
+    gen(&["--count", "2000", "--batch", "2000", "--defect-rate", "1"], &batch);
+    let made = std::fs::read_dir(&batch)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "xml"));
+    std::fs::rename(made.unwrap(), corpus.join("0.xml")).unwrap();
+    let out = tmp.path().join("report");
+    let first = rinken(&["check", "samples/valid", "--out", out.to_str().unwrap(), "-q"], &root());
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = std::fs::read(out.join("summary.csv")).unwrap();
+    for threads in ["--threads 1", "--threads 2"] {
+        fails_writing(&corpus, &out, threads, &before, "0.xml.csv");
+    }
 }

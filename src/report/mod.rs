@@ -6,3 +6,4 @@ pub mod formats;
 pub mod stage;
 pub mod staging;
 pub mod summary;
+pub mod writes;

@@ -14,10 +14,12 @@ use crate::report::csv::file_report;
 use crate::report::cut;
 use crate::report::staging::Staging;
 use crate::report::summary::{self, Summary};
+use crate::report::writes::Writes;
 use crate::run::interrupt::{self, interrupted};
 use crate::run::{CheckOptions, FailOn, FileReport, Observer, Outcome, RunError};
 use crate::tr;
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Instant;
 
 pub struct ReportStage<'r, 'o> {
@@ -25,6 +27,8 @@ pub struct ReportStage<'r, 'o> {
     inputs: &'r Feed,
     observers: &'r mut [&'o mut dyn Observer],
     staging: Staging,
+    /// Where each file's report goes: written here, or by the workers (see [`Writes`]).
+    writes: Arc<Writes>,
     bar: Option<indicatif::ProgressBar>,
     summary: Summary,
     batch: BatchState,
@@ -32,6 +36,7 @@ pub struct ReportStage<'r, 'o> {
     recorder: Option<Recorder>,
     /// Findings the baseline absorbed.
     absorbed: u64,
+    /// The first failed write of `summary.csv` (those of file reports are [`Writes`]').
     write_error: Option<std::io::Error>,
     /// Results that arrived before the file they follow in path order, by their distance
     /// from `reported`: the window keeps every one within its width, and a slot taken or
@@ -75,6 +80,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         inputs: &'r Feed,
         observers: &'r mut [&'o mut dyn Observer],
         staging: Staging,
+        writes: Arc<Writes>,
         baseline: Option<Baseline>,
     ) -> Self {
         ReportStage {
@@ -82,6 +88,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
             inputs,
             observers,
             staging,
+            writes,
             bar: progress_bar(inputs.len(), opts.progress && !opts.quiet),
             unnamed: Vec::new(),
             unnamed_bytes: 0,
@@ -130,7 +137,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
 
     /// Whether a report could not be written: the run has failed, checking more is useless.
     pub fn failed(&self) -> bool {
-        self.write_error.is_some()
+        self.write_error.is_some() || self.writes.failed()
     }
 
     /// The most results held at once waiting for an earlier file.
@@ -167,7 +174,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         if let Some(max) = opts.max_findings {
             cut::cut(&mut result.findings, max, &opts.rules, lang);
         }
-        if !result.findings.is_empty() && self.write_error.is_none() {
+        if !result.findings.is_empty() && !self.failed() {
             let bytes = file_report(input.display(), &result.findings, opts.csv_encoding);
             self.write_file_report(index, bytes);
         }
@@ -203,7 +210,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
     /// Writes a file's CSV report under its name, or holds it until the walk settles names.
     fn write_file_report(&mut self, index: usize, bytes: Vec<u8>) {
         if self.inputs.settled() && self.unnamed.is_empty() {
-            return self.write_named(index, &bytes);
+            return self.write_named(index, bytes);
         }
         self.unnamed_bytes += bytes.len();
         self.unnamed.push((index, bytes));
@@ -218,21 +225,16 @@ impl<'r, 'o> ReportStage<'r, 'o> {
 
     fn write_unnamed(&mut self) {
         for (index, bytes) in std::mem::take(&mut self.unnamed) {
-            self.write_named(index, &bytes);
+            self.write_named(index, bytes);
         }
         self.unnamed_bytes = 0;
     }
 
-    fn write_named(&mut self, index: usize, bytes: &[u8]) {
-        if self.write_error.is_some() {
-            return;
-        }
+    fn write_named(&mut self, index: usize, bytes: Vec<u8>) {
         let inputs = self.inputs;
         // Settled by now: the provisional name is only a fallback that cannot be reached.
         let name = inputs.report_name(index).unwrap_or(inputs.get(index).rel());
-        if let Err(e) = self.staging.write_file_report(name, bytes) {
-            self.write_error = Some(e);
-        }
+        self.writes.write(name.to_owned(), bytes);
     }
 
     /// Ends the run: with every file reported, swaps the report in, writes the baseline and
@@ -242,10 +244,23 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         self.inputs.wait_settled();
         if !interrupted() {
             self.write_unnamed();
+            self.writes.drain();
         }
         let ReportStage {
-            opts, inputs, observers, staging, bar, summary, recorder, absorbed, write_error, peak, ..
+            opts,
+            inputs,
+            observers,
+            staging,
+            writes,
+            bar,
+            summary,
+            recorder,
+            absorbed,
+            write_error,
+            peak,
+            ..
         } = self;
+        let write_error = write_error.or_else(|| writes.take_error());
         let lang = opts.lang;
         if let Some(bar) = &bar {
             bar.finish_and_clear();
@@ -345,7 +360,9 @@ mod tests {
         let mut order = Order(Vec::new());
         let mut observers: [&mut dyn Observer; 1] = [&mut order];
         let inputs = Feed::complete(inputs);
-        let mut stage = ReportStage::new(&opts, &inputs, &mut observers, Staging::create(&out).unwrap(), None);
+        let staging = Staging::create(&out).unwrap();
+        let writes = Arc::new(Writes::new(staging.file_writer(), 1));
+        let mut stage = ReportStage::new(&opts, &inputs, &mut observers, staging, writes, None);
         let reported: Vec<usize> = [3, 1, 0, 4, 2].into_iter().map(|i| stage.accept(i, empty_result())).collect();
         assert_eq!(reported, [0, 0, 2, 2, 5]);
         assert_eq!(stage.peak(), 2, "3 and 1 waited for 0, then 3 and 4 for 2");

@@ -9,12 +9,14 @@ use crate::report::csv::{FILE_HEADER, SUMMARY_HEADER};
 use std::collections::HashSet;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Staging folders of the runs under way (one for the command line), and every write into
 /// them, under one lock: a second Ctrl-C, which ends the process at once, removes them all
-/// and keeps the lock until the process is gone, so nothing can create them again.
-pub struct Registry(Mutex<Live>);
+/// and keeps the lock until the process is gone, so nothing can create them again. Report
+/// files are written under its read side, so that the workers helping the report stage
+/// (`report::writes`) write side by side; everything else takes the write side.
+pub struct Registry(RwLock<Live>);
 
 pub struct Live {
     dirs: Vec<PathBuf>,
@@ -30,17 +32,21 @@ impl Live {
 
 impl Registry {
     pub const fn new() -> Registry {
-        Registry(Mutex::new(Live { dirs: Vec::new(), committed: false }))
+        Registry(RwLock::new(Live { dirs: Vec::new(), committed: false }))
     }
 
-    fn lock(&self) -> MutexGuard<'_, Live> {
+    fn lock(&self) -> RwLockWriteGuard<'_, Live> {
         // The lock guards plain data, whole even if a write panicked while holding it.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.0.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, Live> {
+        self.0.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Removes every staging folder under way and returns the lock, to be held until the
     /// process exits.
-    pub fn remove_all(&self) -> MutexGuard<'_, Live> {
+    pub fn remove_all(&self) -> RwLockWriteGuard<'_, Live> {
         let mut live = self.lock();
         for dir in live.dirs.drain(..) {
             let _ = std::fs::remove_dir_all(dir);
@@ -58,14 +64,41 @@ impl Default for Registry {
 static LIVE: Registry = Registry::new();
 
 /// [`Registry::remove_all`] on the staging folders of this process.
-pub fn remove_all_for_exit() -> MutexGuard<'static, Live> {
+pub fn remove_all_for_exit() -> RwLockWriteGuard<'static, Live> {
     LIVE.remove_all()
 }
 
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
-    made: HashSet<PathBuf>,
+}
+
+/// Writes the per-file reports of one staging folder, from any thread.
+pub struct FileWriter {
+    files: PathBuf,
+    /// Folders under `files/` made so far: each is made once, under this lock, before a report
+    /// goes into it.
+    made: Mutex<HashSet<PathBuf>>,
+}
+
+impl FileWriter {
+    /// Writes `files/<name>.csv`.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let _live = LIVE.read();
+        let rel: PathBuf = name.split('/').filter(|s| !s.is_empty() && *s != ".." && *s != ".").collect();
+        let mut path = self.files.join(rel);
+        let mut file_name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        file_name.push(".csv");
+        path.set_file_name(file_name);
+        if let Some(parent) = path.parent().filter(|p| *p != self.files) {
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(parent) {
+                std::fs::create_dir_all(parent).map_err(|e| context(parent, e))?;
+                made.insert(parent.to_path_buf());
+            }
+        }
+        std::fs::write(&path, bytes).map_err(|e| context(&path, e))
+    }
 }
 
 fn context(path: &Path, e: io::Error) -> io::Error {
@@ -150,23 +183,12 @@ impl Staging {
         std::fs::write(&probe, b"").map_err(|e| context(&probe, e))?;
         live.dirs.push(dir.clone());
         live.committed = false;
-        Ok(Staging { out: out.to_path_buf(), dir, made: HashSet::new() })
+        Ok(Staging { out: out.to_path_buf(), dir })
     }
 
-    /// Writes `files/<name>.csv`.
-    pub fn write_file_report(&mut self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        let _live = LIVE.lock();
-        let rel: PathBuf = name.split('/').filter(|s| !s.is_empty() && *s != ".." && *s != ".").collect();
-        let mut path = self.dir.join("files").join(rel);
-        let mut file_name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        file_name.push(".csv");
-        path.set_file_name(file_name);
-        if let Some(parent) = path.parent() {
-            if self.made.insert(parent.to_path_buf()) {
-                std::fs::create_dir_all(parent).map_err(|e| context(parent, e))?;
-            }
-        }
-        std::fs::write(&path, bytes).map_err(|e| context(&path, e))
+    /// The writer of this staging folder's `files/<name>.csv`.
+    pub fn file_writer(&self) -> FileWriter {
+        FileWriter { files: self.dir.join("files"), made: Mutex::default() }
     }
 
     /// Appends to a file at the top of the report (summary.csv, written as the run goes). The
@@ -237,15 +259,15 @@ mod tests {
     fn commit_replaces_the_previous_report_entirely() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("r");
-        let mut s = Staging::create(&out).unwrap();
-        s.write_file_report("a/b.xml", b"1").unwrap();
-        s.write_file_report("c.xml", b"2").unwrap();
+        let s = Staging::create(&out).unwrap();
+        s.file_writer().write("a/b.xml", b"1").unwrap();
+        s.file_writer().write("c.xml", b"2").unwrap();
         s.append_top("summary.csv", b"S1").unwrap();
         s.commit(&["summary.csv"]).unwrap();
         assert_eq!(std::fs::read(out.join("files/a/b.xml.csv")).unwrap(), b"1");
-        let mut s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out).unwrap();
         assert!(s.previous_exists());
-        s.write_file_report("c.xml", b"3").unwrap();
+        s.file_writer().write("c.xml", b"3").unwrap();
         s.append_top("summary.csv", b"S2").unwrap();
         s.commit(&["summary.csv"]).unwrap();
         assert!(!out.join("files/a/b.xml.csv").exists(), "stale reports are gone");
@@ -262,8 +284,8 @@ mod tests {
         let s = Staging::create(&out).unwrap();
         s.append_top("summary.csv", b"S1").unwrap();
         s.commit(&["summary.csv"]).unwrap();
-        let mut s = Staging::create(&out).unwrap();
-        s.write_file_report("x.xml", b"new").unwrap();
+        let s = Staging::create(&out).unwrap();
+        s.file_writer().write("x.xml", b"new").unwrap();
         s.abandon();
         assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), b"S1");
         assert!(!out.join("files/x.xml.csv").exists());
@@ -278,15 +300,38 @@ mod tests {
         registry.lock().dirs.push(staged.clone());
         let live = registry.remove_all();
         assert!(!staged.exists());
-        assert!(registry.0.try_lock().is_err(), "held: no write can follow");
+        assert!(registry.0.try_read().is_err(), "held: no write can follow");
         assert!(!live.committed());
+    }
+
+    #[test]
+    fn writers_side_by_side_make_each_folder_before_its_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r");
+        let s = Staging::create(&out).unwrap();
+        let w = s.file_writer();
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let w = &w;
+                scope.spawn(move || {
+                    for i in 0..50 {
+                        w.write(&format!("d{}/e{}/f{t}-{i}.xml", i % 5, i % 3), b"x").unwrap();
+                    }
+                });
+            }
+        });
+        s.append_top("summary.csv", b"S").unwrap();
+        s.commit(&["summary.csv"]).unwrap();
+        let n =
+            walkdir::WalkDir::new(out.join("files")).into_iter().filter(|e| e.as_ref().unwrap().file_type().is_file());
+        assert_eq!(n.count(), 200);
     }
 
     #[test]
     fn names_cannot_escape_the_report_folder() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Staging::create(&dir.path().join("r")).unwrap();
-        s.write_file_report("../../etc/x.xml", b"1").unwrap();
+        let s = Staging::create(&dir.path().join("r")).unwrap();
+        s.file_writer().write("../../etc/x.xml", b"1").unwrap();
         assert!(dir
             .path()
             .join("r")

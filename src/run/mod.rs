@@ -15,6 +15,7 @@ use crate::report::csv::CsvEncoding;
 use crate::report::stage::ReportStage;
 use crate::report::staging::{self, Staging};
 use crate::report::summary::Totals;
+use crate::report::writes::Writes;
 use crate::rules::RuleConfig;
 use crate::selection::PathIgnores;
 use crate::tables::Tables;
@@ -22,6 +23,7 @@ use crate::text::date::Date;
 use crate::tr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub mod early;
@@ -373,10 +375,11 @@ fn check_found<'r, 'o>(
         .build()
         .map_err(|e| RunError(format!("thread pool: {e}")))?;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(usize, FileResult)>>(256);
-    let mut stage = ReportStage::new(opts, feed, observers, staging, loaded.baseline.take());
+    let writes = Arc::new(Writes::new(staging.file_writer(), threads));
+    let mut stage = ReportStage::new(opts, feed, observers, staging, writes.clone(), loaded.baseline.take());
 
     std::thread::scope(|scope| {
-        let ctx = &ctx;
+        let (ctx, writes) = (&ctx, &*writes);
         let _end = EndOnDrop(prefetch);
         scope.spawn(|| prefetch.serve(feed, window));
         scope.spawn(move || {
@@ -397,6 +400,8 @@ fn check_found<'r, 'o>(
                     }
                 }
                 'claims: loop {
+                    // Report files the report stage decided on, before the next chunk.
+                    writes.help();
                     let files = match window.try_claim(&interrupted) {
                         Claim::Files(files) => files,
                         Claim::End => break,
@@ -404,6 +409,8 @@ fn check_found<'r, 'o>(
                             if held.hand_over(&tx).is_err() {
                                 break;
                             }
+                            // Writing beats waiting; the report stage then catches up sooner.
+                            writes.help();
                             match window.claim(&interrupted) {
                                 Some(files) => files,
                                 None => break,
