@@ -242,7 +242,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
     /// report as it was.
     pub fn finish(mut self, started: Instant, skipped: &[Skipped]) -> Result<Outcome, RunError> {
         self.inputs.wait_settled();
-        if !interrupted() {
+        if !interrupted() && !self.failed() {
             self.write_unnamed();
             self.writes.drain();
         }

@@ -13,9 +13,10 @@ use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Staging folders of the runs under way (one for the command line), and every write into
 /// them, under one lock: a second Ctrl-C, which ends the process at once, removes them all
-/// and keeps the lock until the process is gone, so nothing can create them again. Report
-/// files are written under its read side, so that the workers helping the report stage
-/// (`report::writes`) write side by side; everything else takes the write side.
+/// and keeps the lock until the process is gone, so nothing can create them again. Writes
+/// into a staging folder (report files, pieces of `summary.csv`) take its read side, so that
+/// the workers helping the report stage (`report::writes`) write side by side; creating,
+/// swapping in and removing a staging folder take its write side.
 pub struct Registry(RwLock<Live>);
 
 pub struct Live {
@@ -82,9 +83,14 @@ pub struct FileWriter {
 }
 
 impl FileWriter {
-    /// Writes `files/<name>.csv`.
+    /// Writes `files/<name>.csv`, while its staging folder is under way (not yet swapped in,
+    /// dropped or removed: a write then would make its folders again).
     pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        let _live = LIVE.read();
+        let live = LIVE.read();
+        if !self.files.parent().is_some_and(|staging| live.dirs.iter().any(|d| d == staging)) {
+            let gone = io::Error::other("the staging folder is no longer under way");
+            return Err(context(&self.files, gone));
+        }
         let rel: PathBuf = name.split('/').filter(|s| !s.is_empty() && *s != ".." && *s != ".").collect();
         let mut path = self.files.join(rel);
         let mut file_name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -192,11 +198,12 @@ impl Staging {
     }
 
     /// Appends to a file at the top of the report (summary.csv, written as the run goes). The
-    /// file is opened for each piece, under the lock like every other write, so no handle stays
-    /// open while the staging folder may be removed.
+    /// file is opened for each piece, under the lock like every other write (its read side, as
+    /// the workers' report files), so no handle stays open while the staging folder may be
+    /// removed.
     pub fn append_top(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
         use std::io::Write;
-        let _live = LIVE.lock();
+        let _live = LIVE.read();
         let path = self.dir.join(name);
         std::fs::OpenOptions::new()
             .append(true)
@@ -325,6 +332,23 @@ mod tests {
         let n =
             walkdir::WalkDir::new(out.join("files")).into_iter().filter(|e| e.as_ref().unwrap().file_type().is_file());
         assert_eq!(n.count(), 200);
+    }
+
+    #[test]
+    fn nothing_is_written_once_the_staging_folder_is_swapped_in_or_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r");
+        let s = Staging::create(&out).unwrap();
+        let w = s.file_writer();
+        s.commit(&["summary.csv"]).unwrap();
+        assert!(w.write("late.xml", b"1").is_err());
+        let s = Staging::create(&out).unwrap();
+        let w = s.file_writer();
+        s.abandon();
+        assert!(w.write("late/x.xml", b"1").is_err());
+        let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(!left.iter().any(|n| n.to_string_lossy().starts_with(".rinken-staging")), "{left:?}");
+        assert!(!out.join("files/late.xml.csv").exists());
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! it changes nothing in it; the report is swapped in only once every file is written.
 
 use super::staging::FileWriter;
+use crate::run::interrupt::interrupted;
 use std::collections::VecDeque;
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -68,16 +69,18 @@ impl Writes {
         self.queued.store(queue.len(), Ordering::Relaxed);
     }
 
-    /// From a worker between chunks: writes up to [`PER_HELP`] queued files.
+    /// From a worker between chunks: writes up to [`PER_HELP`] queued files (none once the run
+    /// is interrupted: its staged report is about to go).
     pub fn help(&self) {
-        if self.queued.load(Ordering::Relaxed) > 0 {
+        if self.queued.load(Ordering::Relaxed) > 0 && !interrupted() {
             self.write_queued(PER_HELP);
         }
     }
 
-    /// From the report stage at the end, with the workers gone: writes every file still queued.
+    /// From the report stage at the end, with the workers gone: writes every file still
+    /// queued, unless the run is interrupted meanwhile.
     pub fn drain(&self) {
-        while self.write_queued(PER_HELP) > 0 {}
+        while !interrupted() && self.write_queued(PER_HELP) > 0 {}
     }
 
     /// Writes up to `n` queued files, taken under one lock (the report stage queues under it
@@ -90,13 +93,15 @@ impl Writes {
             self.queued.store(queue.len(), Ordering::Relaxed);
             taken
         };
-        for (name, bytes) in &taken {
-            self.bytes.fetch_sub(bytes.len(), Ordering::Relaxed);
+        let count = taken.len();
+        // Each file's bytes are counted until they are written and freed.
+        for (name, bytes) in taken {
             if !self.failed() {
-                self.write_now(name, bytes);
+                self.write_now(&name, &bytes);
             }
+            self.bytes.fetch_sub(bytes.len(), Ordering::Relaxed);
         }
-        taken.len()
+        count
     }
 
     fn write_now(&self, name: &str, bytes: &[u8]) {
@@ -173,8 +178,52 @@ mod tests {
         }
         assert_eq!(w.queued.load(Ordering::Relaxed), MAX_QUEUED);
         assert_eq!(written(dir.path()).len(), 3);
-        w.write("big.xml".into(), vec![b'x'; MAX_QUEUED_BYTES]);
-        assert_eq!(written(dir.path()).len(), 4);
+    }
+
+    #[test]
+    fn a_queue_full_of_bytes_is_written_by_the_stage() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Staging::create(&dir.path().join("r")).unwrap();
+        let w = Writes::new(s.file_writer(), 2);
+        let third = MAX_QUEUED_BYTES / 3 + 1;
+        for i in 0..3 {
+            w.write(format!("f{i}.xml"), vec![b'x'; third]);
+        }
+        assert_eq!(w.queued.load(Ordering::Relaxed), 2, "the third would pass 8 MiB");
+        assert_eq!(written(dir.path()), ["f2.xml.csv"]);
+        w.drain();
+        assert_eq!(written(dir.path()).len(), 3);
+    }
+
+    #[test]
+    fn workers_helping_while_the_stage_queues_write_every_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Staging::create(&dir.path().join("r")).unwrap();
+        let w = Writes::new(s.file_writer(), 2);
+        let done = AtomicBool::new(false);
+        let n = 3000;
+        std::thread::scope(|scope| {
+            for _ in 0..2 {
+                scope.spawn(|| {
+                    while !done.load(Ordering::Relaxed) {
+                        w.help();
+                    }
+                });
+            }
+            for i in 0..n {
+                w.write(format!("d{}/f{i:04}.xml", i % 7), i.to_string().into_bytes());
+            }
+            done.store(true, Ordering::Relaxed);
+        });
+        w.drain();
+        assert!(w.take_error().is_none());
+        let files = dir.path().join("r").join(format!(".rinken-staging-{}", std::process::id())).join("files");
+        for i in 0..n {
+            let path = files.join(format!("d{}/f{i:04}.xml.csv", i % 7));
+            assert_eq!(std::fs::read(&path).unwrap(), i.to_string().as_bytes(), "{path:?}");
+        }
+        assert_eq!(written(dir.path()).len(), n);
+        assert_eq!((w.queued.load(Ordering::Relaxed), w.bytes.load(Ordering::Relaxed)), (0, 0));
     }
 
     #[test]

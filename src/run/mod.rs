@@ -38,7 +38,7 @@ use early::{Early, Taken};
 pub use isolate::FileChecker;
 use isolate::{check_isolated, install_panic_hook};
 use prefetch::{EndOnDrop, Prefetch, Watch};
-use window::{Claim, CloseOnDrop, Window, HAND_OVER};
+use window::{Claim, CloseOnDrop, CloseOnUnwind, Window, HAND_OVER};
 
 pub use interrupt::{interrupted, INTERRUPTED};
 
@@ -384,6 +384,7 @@ fn check_found<'r, 'o>(
         scope.spawn(|| prefetch.serve(feed, window));
         scope.spawn(move || {
             pool.broadcast(|_| {
+                let _unwind = CloseOnUnwind(window);
                 let _folders = crate::input::open::hold_folders();
                 let mut parser = Parser::new(ctx.tables);
                 let mut watch = Watch::new(prefetch);

@@ -219,6 +219,19 @@ impl Drop for CloseOnDrop<'_> {
     }
 }
 
+/// Closes the window if the worker holding it unwinds (outside the check of a file, which is
+/// isolated): the files it claimed would never be reported, and the others would wait for
+/// them forever.
+pub struct CloseOnUnwind<'w>(pub &'w Window);
+
+impl Drop for CloseOnUnwind<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.close();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
