@@ -234,7 +234,7 @@ impl<'r, 'o> ReportStage<'r, 'o> {
         let inputs = self.inputs;
         // Settled by now: the provisional name is only a fallback that cannot be reached.
         let name = inputs.report_name(index).unwrap_or(inputs.get(index).rel());
-        self.writes.write(name.to_owned(), bytes);
+        self.writes.write(name, bytes);
     }
 
     /// Ends the run: with every file reported, swaps the report in, writes the baseline and

@@ -36,6 +36,7 @@ pub struct Writes {
     bytes: AtomicUsize,
     /// The first write that failed; nothing is written after it.
     error: Mutex<Option<io::Error>>,
+    /// Whether `error` is set, read without its lock: the report stage asks for every file.
     failed: AtomicBool,
 }
 
@@ -54,18 +55,18 @@ impl Writes {
 
     /// From the report stage: `files/<name>.csv` with `bytes`, written now or queued for the
     /// workers.
-    pub fn write(&self, name: String, bytes: Vec<u8>) {
+    pub fn write(&self, name: &str, bytes: Vec<u8>) {
         if self.failed() {
             return;
         }
         let full = self.queued.load(Ordering::Relaxed) >= MAX_QUEUED
             || self.bytes.load(Ordering::Relaxed) + bytes.len() > MAX_QUEUED_BYTES;
         if !self.shared || full {
-            return self.write_now(&name, &bytes);
+            return self.write_now(name, &bytes);
         }
         let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
         self.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
-        queue.push_back((name, bytes));
+        queue.push_back((name.to_owned(), bytes));
         self.queued.store(queue.len(), Ordering::Relaxed);
     }
 
@@ -127,8 +128,22 @@ impl Writes {
 mod tests {
     use super::*;
     use crate::report::staging::Staging;
+    use std::path::{Path, PathBuf};
 
-    fn written(out: &std::path::Path) -> Vec<String> {
+    /// A staging folder in a new temporary folder, and its writes for `workers` workers.
+    fn staged(workers: usize) -> (tempfile::TempDir, Writes) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Staging::create(&dir.path().join("r")).unwrap();
+        let w = Writes::new(s.file_writer(), workers);
+        (dir, w)
+    }
+
+    /// The `files/` folder of the staging folder [`staged`] made in `dir`.
+    fn files(dir: &Path) -> PathBuf {
+        dir.join("r").join(format!(".rinken-staging-{}", std::process::id())).join("files")
+    }
+
+    fn written(out: &Path) -> Vec<String> {
         let mut names: Vec<String> = walkdir::WalkDir::new(out)
             .into_iter()
             .map(Result::unwrap)
@@ -142,22 +157,18 @@ mod tests {
 
     #[test]
     fn one_worker_leaves_the_writing_to_the_report_stage() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Staging::create(&dir.path().join("r")).unwrap();
-        let w = Writes::new(s.file_writer(), 1);
-        w.write("a.xml".into(), b"1".to_vec());
+        let (dir, w) = staged(1);
+        w.write("a.xml", b"1".to_vec());
         assert_eq!(w.queued.load(Ordering::Relaxed), 0);
         assert_eq!(written(dir.path()), ["a.xml.csv"]);
     }
 
     #[test]
     fn workers_write_what_is_queued_and_the_stage_the_rest() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Staging::create(&dir.path().join("r")).unwrap();
-        let w = Writes::new(s.file_writer(), 2);
+        let (dir, w) = staged(2);
         let n = PER_HELP + 40;
         for i in 0..n {
-            w.write(format!("f{i:03}.xml"), b"x".to_vec());
+            w.write(&format!("f{i:03}.xml"), b"x".to_vec());
         }
         assert!(written(dir.path()).is_empty(), "queued, not written");
         w.help();
@@ -170,11 +181,9 @@ mod tests {
 
     #[test]
     fn a_full_queue_is_written_by_the_stage() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Staging::create(&dir.path().join("r")).unwrap();
-        let w = Writes::new(s.file_writer(), 2);
+        let (dir, w) = staged(2);
         for i in 0..MAX_QUEUED + 3 {
-            w.write(format!("f{i:04}.xml"), b"x".to_vec());
+            w.write(&format!("f{i:04}.xml"), b"x".to_vec());
         }
         assert_eq!(w.queued.load(Ordering::Relaxed), MAX_QUEUED);
         assert_eq!(written(dir.path()).len(), 3);
@@ -182,12 +191,10 @@ mod tests {
 
     #[test]
     fn a_queue_full_of_bytes_is_written_by_the_stage() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Staging::create(&dir.path().join("r")).unwrap();
-        let w = Writes::new(s.file_writer(), 2);
+        let (dir, w) = staged(2);
         let third = MAX_QUEUED_BYTES / 3 + 1;
         for i in 0..3 {
-            w.write(format!("f{i}.xml"), vec![b'x'; third]);
+            w.write(&format!("f{i}.xml"), vec![b'x'; third]);
         }
         assert_eq!(w.queued.load(Ordering::Relaxed), 2, "the third would pass 8 MiB");
         assert_eq!(written(dir.path()), ["f2.xml.csv"]);
@@ -197,9 +204,7 @@ mod tests {
 
     #[test]
     fn workers_helping_while_the_stage_queues_write_every_file_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Staging::create(&dir.path().join("r")).unwrap();
-        let w = Writes::new(s.file_writer(), 2);
+        let (dir, w) = staged(2);
         let done = AtomicBool::new(false);
         let n = 3000;
         std::thread::scope(|scope| {
@@ -211,13 +216,13 @@ mod tests {
                 });
             }
             for i in 0..n {
-                w.write(format!("d{}/f{i:04}.xml", i % 7), i.to_string().into_bytes());
+                w.write(&format!("d{}/f{i:04}.xml", i % 7), i.to_string().into_bytes());
             }
             done.store(true, Ordering::Relaxed);
         });
         w.drain();
         assert!(w.take_error().is_none());
-        let files = dir.path().join("r").join(format!(".rinken-staging-{}", std::process::id())).join("files");
+        let files = files(dir.path());
         for i in 0..n {
             let path = files.join(format!("d{}/f{i:04}.xml.csv", i % 7));
             assert_eq!(std::fs::read(&path).unwrap(), i.to_string().as_bytes(), "{path:?}");
@@ -228,20 +233,18 @@ mod tests {
 
     #[test]
     fn the_first_failed_write_is_kept_and_nothing_is_written_after_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Staging::create(&dir.path().join("r")).unwrap();
-        let w = Writes::new(s.file_writer(), 2);
+        let (dir, w) = staged(2);
         // `files` a file, not a folder: no report can go into it, whoever runs the test.
-        let files = dir.path().join("r").join(format!(".rinken-staging-{}", std::process::id())).join("files");
+        let files = files(dir.path());
         std::fs::remove_dir(&files).unwrap();
         std::fs::write(&files, b"").unwrap();
-        w.write("a.xml".into(), b"1".to_vec());
+        w.write("a.xml", b"1".to_vec());
         assert!(!w.failed(), "queued, not yet written");
         w.help();
         assert!(w.failed());
         std::fs::remove_file(&files).unwrap();
         std::fs::create_dir(&files).unwrap();
-        w.write("b.xml".into(), b"2".to_vec());
+        w.write("b.xml", b"2".to_vec());
         w.drain();
         assert!(written(dir.path()).is_empty(), "nothing after the failure");
         assert!(w.take_error().unwrap().to_string().contains("a.xml.csv"));
