@@ -236,7 +236,7 @@ enum Listed {
 }
 
 /// A folder's names in name order: the names one after another in one buffer, and for each a
-/// slot of eight bytes saying where it is and what it is.
+/// slot of sixteen bytes saying where it is, what it is and how it begins.
 #[derive(Default)]
 struct Listing {
     names: Vec<u8>,
@@ -312,8 +312,26 @@ impl Listing {
 
     fn sorted(mut self) -> Listing {
         let names = &self.names;
+        // A sort compares each name about 17 times in a folder of 100,000: compared as
+        // slices, a quarter of the walk's instructions (90 of 350 million). So the slots are sorted by their names' first eight bytes taken as a number
+        // (big-endian, zero past a shorter name's end), and only slots whose eight bytes are
+        // the same are then sorted by their whole names. A name holds no zero byte, so one
+        // that ends within the eight still sorts before a longer one it begins. The numbers
+        // are kept only while sorting: a folder's slots stay eight bytes while it is walked.
+        let key = |s: Slot| {
+            let name = &names[s.range()];
+            let mut key = [0; 8];
+            key[..name.len().min(8)].copy_from_slice(&name[..name.len().min(8)]);
+            u64::from_be_bytes(key)
+        };
+        let mut keyed: Vec<(u64, Slot)> = self.slots.iter().map(|&s| (key(s), s)).collect();
         // Names in one folder differ, so an unstable sort gives one order.
-        self.slots.sort_unstable_by(|a, b| names[a.range()].cmp(&names[b.range()]));
+        keyed.sort_unstable_by_key(|&(key, _)| key);
+        for same in keyed.chunk_by_mut(|a, b| a.0 == b.0).filter(|same| same.len() > 1) {
+            same.sort_unstable_by(|a, b| names[a.1.range()].cmp(&names[b.1.range()]));
+        }
+        self.slots.clear();
+        self.slots.extend(keyed.into_iter().map(|(_, s)| s));
         self
     }
 
@@ -402,6 +420,37 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(tree.next().is_none());
+    }
+
+    #[test]
+    fn names_sort_as_bytes_whether_they_differ_in_their_first_eight_bytes_or_later() {
+        // Names that end within the key, share it, differ just past it, or differ in a byte
+        // over 0x7F (a sign bit, were the key signed).
+        let names = [
+            "R1111801562202507050000002.xml",
+            "R1111801562202507050000001.xml",
+            "R1111801",
+            "R111180",
+            "R11118015",
+            "R111180\u{e9}",
+            "R11118\u{ff}",
+            "a",
+            "",
+            "ab",
+            "\u{e9}t\u{e9}.xml",
+            "R1111801562202507050000001.xm",
+            "Z",
+            "R1111802",
+        ];
+        let mut listing = Listing::default();
+        for name in names {
+            listing.push(OsStr::new(name), Listed::File).unwrap();
+        }
+        let listing = listing.sorted();
+        let got: Vec<&[u8]> = listing.slots.iter().map(|&s| listing.name(s).as_encoded_bytes()).collect();
+        let mut want: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
+        want.sort();
+        assert_eq!(got, want);
     }
 
     #[test]
