@@ -22,11 +22,21 @@ use std::borrow::Cow;
 /// line-based tool: a file name may hold line breaks or escape sequences that would forge lines
 /// or repaint the screen. (The CSV reports keep names as they are: RFC 4180 quotes them.)
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if !s.contains(char::is_control) {
+    if !has_control(s) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect())
 }
+/// Whether `s` holds a control character (`char::is_control`: U+0000–U+001F and
+/// U+007F–U+009F), read from its UTF-8 bytes: below 0x20, 0x7F, or 0xC2 followed by 0x80–0x9F.
+/// Asking each character took about 10 instructions a character of the messages shown, every
+/// one of them.
+fn has_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().any(|&c| c < 0x20 || c == 0x7F)
+        || memchr::memchr_iter(0xC2, b).any(|i| matches!(b.get(i + 1), Some(0x80..=0x9F)))
+}
+
 use crate::lang::Lang;
 use crate::run::{FailOn, Observer};
 use std::io::{self, Write};
@@ -209,6 +219,19 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_found_by_their_bytes_as_by_char_is_control() {
+        // Every character around the control ranges, alone and between others.
+        for u in (0..0x300).chain(0xFFF0..0x10000).chain(0x1_0000..0x1_0010) {
+            let Some(c) = char::from_u32(u) else { continue };
+            for s in [c.to_string(), format!("山{c}田"), format!("a{c}")] {
+                assert_eq!(has_control(&s), s.contains(char::is_control), "U+{u:04X} in {s:?}");
+            }
+        }
+        assert_eq!(printable("a\u{85}b\u{7f}\u{a0}"), "a\u{FFFD}b\u{FFFD}\u{a0}");
+        assert!(matches!(printable("受給者 ¥ é"), Cow::Borrowed(_)));
+    }
 
     struct Broken;
     impl Write for Broken {
