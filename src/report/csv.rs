@@ -50,7 +50,7 @@ fn is_plain(cell: &str) -> bool {
     // short cells (numbers, rule IDs) its set-up costs more than the loop.
     let b = cell.as_bytes();
     let special = |c: &u8| matches!(c, b',' | b'"' | b'\r' | b'\n');
-    let found = if b.len() < 64 {
+    let found = if b.len() < 16 {
         b.iter().any(special)
     } else {
         memchr::memchr3(b',', b'"', b'\r', b).is_some() || memchr::memchr(b'\n', b).is_some()
