@@ -236,7 +236,7 @@ enum Listed {
 }
 
 /// A folder's names in name order: the names one after another in one buffer, and for each a
-/// slot of sixteen bytes saying where it is, what it is and how it begins.
+/// slot of eight bytes saying where it is and what it is.
 #[derive(Default)]
 struct Listing {
     names: Vec<u8>,
@@ -312,12 +312,13 @@ impl Listing {
 
     fn sorted(mut self) -> Listing {
         let names = &self.names;
-        // A sort compares each name about 17 times in a folder of 100,000: compared as
-        // slices, a quarter of the walk's instructions (90 of 350 million). So the slots are sorted by their names' first eight bytes taken as a number
-        // (big-endian, zero past a shorter name's end), and only slots whose eight bytes are
-        // the same are then sorted by their whole names. A name holds no zero byte, so one
-        // that ends within the eight still sorts before a longer one it begins. The numbers
-        // are kept only while sorting: a folder's slots stay eight bytes while it is walked.
+        // A sort compares each name about 17 times in a folder of 100,000: compared as slices,
+        // that was a quarter of the walk's instructions (90 of 350 million). So the slots are
+        // sorted by their names' first eight bytes taken as a number (big-endian, zero past a
+        // shorter name's end), and only slots whose eight bytes are the same are then sorted
+        // by their whole names: where two numbers differ, they differ as the names' bytes do
+        // (a name that ends within the eight sorts first, as before any byte). The numbers are
+        // kept only while sorting: a folder's slots stay eight bytes while it is walked.
         let key = |s: Slot| {
             let name = &names[s.range()];
             let mut key = [0; 8];
@@ -325,8 +326,8 @@ impl Listing {
             u64::from_be_bytes(key)
         };
         let mut keyed: Vec<(u64, Slot)> = self.slots.iter().map(|&s| (key(s), s)).collect();
-        // Names in one folder differ, so an unstable sort gives one order.
         keyed.sort_unstable_by_key(|&(key, _)| key);
+        // Names in one folder differ, so unstable sorts give one order.
         for same in keyed.chunk_by_mut(|a, b| a.0 == b.0).filter(|same| same.len() > 1) {
             same.sort_unstable_by(|a, b| names[a.1.range()].cmp(&names[b.1.range()]));
         }

@@ -224,7 +224,28 @@ mod tests {
     }
 
     fn rows_are_csvs<const N: usize>(next: &mut impl FnMut() -> usize) {
-        let atoms = ["a", "", ",", "\"", "\r", "\n", "\r\n", "=", "+", "-", "@", "\t", " ", "'", "漢字", "x.xml", "1"];
+        // The last atoms are long enough for a cell to be searched with memchr (16 bytes on).
+        let atoms = [
+            "a",
+            "",
+            ",",
+            "\"",
+            "\r",
+            "\n",
+            "\r\n",
+            "=",
+            "+",
+            "-",
+            "@",
+            "\t",
+            " ",
+            "'",
+            "漢字",
+            "x.xml",
+            "1",
+            "提出/R1111801562202507050000001.xml",
+            "必須の要素 性別 <Sex> がありません",
+        ];
         let cell = |next: &mut dyn FnMut() -> usize| -> String {
             (0..next() % 4).map(|_| atoms[next() % atoms.len()]).collect()
         };

@@ -111,7 +111,10 @@ impl FileWriter {
 /// parts into a `PathBuf`, joining it and setting its file name parsed the path three times
 /// (about 2,800 instructions a report file).
 fn report_path(files: &Path, name: &str) -> (PathBuf, bool) {
-    let mut parts = name.split('/').filter(|s| !s.is_empty() && *s != ".." && *s != ".").peekable();
+    // Where `\` separates too (Windows), a part holding one would be a folder, or a root, of
+    // its own: split there as well, so every part is one name below `files/`.
+    let separates = |c: char| c == '/' || c == std::path::MAIN_SEPARATOR;
+    let mut parts = name.split(separates).filter(|s| !s.is_empty() && *s != ".." && *s != ".").peekable();
     if parts.peek().is_none() {
         // No part at all: the report of the folder `files` itself, as `Path::set_file_name`
         // made it (no input is named so; kept for the same answer in every case).

@@ -27,6 +27,7 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     }
     Cow::Owned(s.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect())
 }
+
 /// Whether `s` holds a control character (`char::is_control`: U+0000–U+001F and
 /// U+007F–U+009F), read from its UTF-8 bytes: below 0x20, 0x7F, or 0xC2 followed by 0x80–0x9F.
 /// Asking each character took about 10 instructions a character of the messages shown, every
