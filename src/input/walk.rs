@@ -67,7 +67,10 @@ pub(super) fn below<'p>(root: &Path, path: &'p Path) -> Cow<'p, str> {
     let (r, p) = (root.as_os_str().as_encoded_bytes(), path.as_os_str().as_encoded_bytes());
     match p.strip_prefix(r) {
         Some(rest) => {
-            let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+            // One separator, as the system joins them (`\` on Windows, where the part below
+            // would otherwise start with a root and read `\/sub/x.xml`).
+            let sep = std::path::MAIN_SEPARATOR_STR.as_bytes();
+            let rest = rest.strip_prefix(b"/").or_else(|| rest.strip_prefix(sep)).unwrap_or(rest);
             match std::str::from_utf8(rest) {
                 Ok(s) if std::path::MAIN_SEPARATOR == '/' => Cow::Borrowed(s),
                 _ => Cow::Owned(rel_string(Path::new(OsStr::new(&String::from_utf8_lossy(rest).into_owned())))),
@@ -629,6 +632,10 @@ mod tests {
         assert_eq!((i.display(), i.rel(), compact(&i)), ("提出/sub/R1.xml", "sub/R1.xml", true));
         let i = input_below(PathBuf::from("in/x.xml"), Path::new("in/"), "in/");
         assert_eq!((i.display(), i.rel(), compact(&i)), ("in/x.xml", "x.xml", true));
+        // Joined by the system's own separator, the part below is the same on every system.
+        let joined = Path::new("in").join("sub").join("a.xml");
+        assert_eq!(below(Path::new("in"), &joined), "sub/a.xml");
+        assert_eq!(input_below(joined.clone(), Path::new("in"), "in").rel(), "sub/a.xml");
         // Found as `below` finds it: a doubled separator is part of the name below.
         let i = input_below(PathBuf::from("in//x.xml"), Path::new("in"), "in");
         assert_eq!((i.display(), i.rel(), compact(&i)), ("in//x.xml", "/x.xml", true));
