@@ -246,14 +246,24 @@ pub(super) fn could_be_folder(path: &Path) -> bool {
     }
 }
 
+/// The parts of a report name, as its file under `files/` is made of them: split at `/` (and
+/// at the system's own separator), with empty, `.` and `..` parts dropped, so that no report
+/// lies outside `files/`. The report stage's writer (`report::staging`) and the settling of
+/// names here both read names through this, so the names settled apart are the ones that
+/// would clash on the disk.
+pub fn report_name_parts(name: &str) -> impl Iterator<Item = &str> {
+    let separates = |c: char| c == '/' || c == std::path::MAIN_SEPARATOR;
+    name.split(separates).filter(|s| !s.is_empty() && *s != "." && *s != "..")
+}
+
 /// The path a report name is written to under `files/`, as the report stage builds it
-/// (empty, `.` and `..` parts dropped), folded so that names differing only in case clash, as
+/// ([`report_name_parts`]), folded so that names differing only in case clash, as
 /// they do on case-insensitive file systems, and `.csv`: the key of a report file's name,
 /// written into `key`. `folder` is given each folder the report lies in, folded the same way
 /// (`a/b` and then `a/b/c` for `A/b/C/d.xml`): those names are taken by folders.
 fn fold_report_key(name: &str, key: &mut String, folder: &mut dyn FnMut(&str)) {
     key.clear();
-    for part in name.split('/').filter(|s| !s.is_empty() && *s != "." && *s != "..") {
+    for part in report_name_parts(name) {
         if !key.is_empty() {
             folder(key);
             key.push('/');

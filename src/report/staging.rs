@@ -5,6 +5,7 @@
 //! every moment a `summary.csv` that exists belongs to the `files/` beside it. An interrupted
 //! run removes its staging folder and leaves the previous report as it was.
 
+use crate::input::walk::report_name_parts;
 use crate::report::csv::{FILE_HEADER, SUMMARY_HEADER};
 use std::collections::HashSet;
 use std::io::{self, Read};
@@ -106,15 +107,12 @@ impl FileWriter {
     }
 }
 
-/// `files/<name>.csv`, with the empty, `.` and `..` parts of `name` dropped, and whether it
-/// lies in a folder below `files/`. Built as text, one part after another: collecting the
-/// parts into a `PathBuf`, joining it and setting its file name parsed the path three times
-/// (about 2,800 instructions a report file).
+/// `files/<name>.csv`, made of `name`'s [`report_name_parts`], and whether it lies in a folder
+/// below `files/`. Built as text, one part after another: collecting the parts into a
+/// `PathBuf`, joining it and setting its file name parsed the path three times (about 2,800
+/// instructions a report file).
 fn report_path(files: &Path, name: &str) -> (PathBuf, bool) {
-    // Where `\` separates too (Windows), a part holding one would be a folder, or a root, of
-    // its own: split there as well, so every part is one name below `files/`.
-    let separates = |c: char| c == '/' || c == std::path::MAIN_SEPARATOR;
-    let mut parts = name.split(separates).filter(|s| !s.is_empty() && *s != ".." && *s != ".").peekable();
+    let mut parts = report_name_parts(name).peekable();
     if parts.peek().is_none() {
         // No part at all: the report of the folder `files` itself, as `Path::set_file_name`
         // made it (no input is named so; kept for the same answer in every case).
