@@ -285,6 +285,15 @@ impl Staging {
 mod tests {
     use super::*;
 
+    /// A staging folder for the report folder `r` in a new temporary folder, which lives as
+    /// long as the first of the three.
+    fn staged() -> (tempfile::TempDir, PathBuf, Staging) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("r");
+        let s = Staging::create(&out).unwrap();
+        (dir, out, s)
+    }
+
     #[test]
     fn a_report_path_drops_empty_and_dot_parts_and_ends_in_csv() {
         let files = Path::new("out").join("files");
@@ -302,9 +311,7 @@ mod tests {
 
     #[test]
     fn commit_replaces_the_previous_report_entirely() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("r");
-        let s = Staging::create(&out).unwrap();
+        let (_dir, out, s) = staged();
         s.file_writer().write("a/b.xml", b"1").unwrap();
         s.file_writer().write("c.xml", b"2").unwrap();
         s.append_top("summary.csv", b"S1").unwrap();
@@ -324,9 +331,7 @@ mod tests {
 
     #[test]
     fn abandon_keeps_the_previous_report() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("r");
-        let s = Staging::create(&out).unwrap();
+        let (_dir, out, s) = staged();
         s.append_top("summary.csv", b"S1").unwrap();
         s.commit(&["summary.csv"]).unwrap();
         let s = Staging::create(&out).unwrap();
@@ -351,9 +356,7 @@ mod tests {
 
     #[test]
     fn writers_side_by_side_make_each_folder_before_its_reports() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("r");
-        let s = Staging::create(&out).unwrap();
+        let (_dir, out, s) = staged();
         let w = s.file_writer();
         std::thread::scope(|scope| {
             for t in 0..4 {
@@ -374,9 +377,7 @@ mod tests {
 
     #[test]
     fn nothing_is_written_once_the_staging_folder_is_swapped_in_or_dropped() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("r");
-        let s = Staging::create(&out).unwrap();
+        let (_dir, out, s) = staged();
         let w = s.file_writer();
         s.commit(&["summary.csv"]).unwrap();
         assert!(w.write("late.xml", b"1").is_err());
@@ -391,8 +392,7 @@ mod tests {
 
     #[test]
     fn names_cannot_escape_the_report_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = Staging::create(&dir.path().join("r")).unwrap();
+        let (dir, _, s) = staged();
         s.file_writer().write("../../etc/x.xml", b"1").unwrap();
         assert!(dir
             .path()
